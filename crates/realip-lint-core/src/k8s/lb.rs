@@ -1,0 +1,67 @@
+//! What a load balancer does with the client address, read from the Service's provider
+//! annotations (`domain.md` §4). Only what the annotations make certain is certain.
+
+use super::object::Object;
+
+/// A load balancer's behaviour as far as the Service's annotations tell.
+#[derive(Debug, Clone, Default)]
+pub struct LbFacts {
+    /// The annotation that makes the load balancer send PROXY protocol headers.
+    pub sends_proxy: Option<&'static str>,
+    /// The annotation that makes it an L7 load balancer adding X-Forwarded-For.
+    pub adds_xff: Option<&'static str>,
+    /// The annotation that sends traffic straight to pod IPs (no NodePort, no kube-proxy).
+    pub direct_to_pod: Option<&'static str>,
+}
+
+const PROXY_ANNOTATIONS: &[(&str, &[&str])] = &[
+    ("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", &["*"]),
+    ("service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol", &["true"]),
+    ("load-balancer.hetzner.cloud/uses-proxyprotocol", &["true"]),
+    ("service.beta.kubernetes.io/linode-loadbalancer-default-proxy-protocol", &["v1", "v2"]),
+    ("service.beta.kubernetes.io/azure-pls-proxy-protocol", &["true"]),
+    ("service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2", &["true"]),
+    ("k8s.cloudscale.ch/loadbalancer-pool-protocol", &["proxy", "proxyv2"]),
+];
+
+impl LbFacts {
+    pub fn of(service: &Object) -> Self {
+        let mut facts = LbFacts::default();
+        for (key, values) in PROXY_ANNOTATIONS {
+            if service.annotation(key).is_some_and(|v| values.contains(&v.trim())) {
+                facts.sends_proxy = Some(key);
+            }
+        }
+        let tg = "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes";
+        let tg_value = service.annotation(tg).unwrap_or_default();
+        if tg_value.split(',').any(|kv| kv.trim() == "proxy_protocol_v2.enabled=true") {
+            facts.sends_proxy = Some(tg);
+        }
+        let xff: &[(&'static str, &[&str])] = &[
+            ("service.beta.kubernetes.io/aws-load-balancer-backend-protocol", &["http", "https"]),
+            ("service.beta.kubernetes.io/linode-loadbalancer-default-protocol", &["http", "https"]),
+        ];
+        let aws_l4 = service.annotation("service.beta.kubernetes.io/aws-load-balancer-type").is_some();
+        for (key, values) in xff {
+            if aws_l4 && key.contains("aws-") {
+                continue;
+            }
+            if service.annotation(key).is_some_and(|v| values.contains(&v.trim())) {
+                facts.adds_xff = Some(key);
+            }
+        }
+        let qc = "service.beta.kubernetes.io/qingcloud-lb-listener-forwardfor";
+        if service.annotation(qc).is_some_and(|v| v.contains(":1")) {
+            facts.adds_xff = Some(qc);
+        }
+        let target = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
+        if service.annotation(target).is_some_and(|v| v.trim() == "ip") {
+            facts.direct_to_pod = Some(target);
+        }
+        let tke = "service.cloud.tencent.com/direct-access";
+        if service.annotation(tke).is_some_and(|v| v.trim() == "true") {
+            facts.direct_to_pod = Some(tke);
+        }
+        facts
+    }
+}

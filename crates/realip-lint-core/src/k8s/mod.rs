@@ -1,0 +1,9 @@
+//! Kubernetes objects and the model that links them.
+
+pub mod lb;
+pub mod load;
+pub mod model;
+pub mod nodes;
+pub mod object;
+pub mod proxies;
+pub mod spread;

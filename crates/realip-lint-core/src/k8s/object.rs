@@ -1,0 +1,270 @@
+//! Kubernetes objects as the model keeps them: identity, the spanned tree for labels, and the
+//! typed value (k8s-openapi) for the kinds that rules read.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::autoscaling::{v1 as autoscaling_v1, v2 as autoscaling_v2};
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::api::policy::v1 as policy;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+
+use crate::diagnostic::{Loc, ObjectRef};
+use crate::source::Span;
+use crate::yaml::{Node, PathSeg};
+
+/// Index of an object in `Model::objects`.
+pub type ObjId = usize;
+
+#[derive(Debug)]
+pub struct Object {
+    pub file: usize,
+    /// The object's own mapping (a List item's mapping for List items).
+    pub root: Node,
+    /// `apiVersion` as written.
+    pub api_version: String,
+    /// `apiVersion` the object is read as (its successor when the written one was removed).
+    pub read_as: String,
+    pub kind: String,
+    pub name: Option<String>,
+    /// The effective namespace (`None` for cluster-scoped kinds).
+    pub namespace: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub data: ObjData,
+    /// A later definition of the same object replaces this one.
+    pub shadowed: bool,
+}
+
+#[derive(Debug)]
+pub enum ObjData {
+    Service(Box<core::Service>),
+    Workload(Box<Workload>),
+    Ingress(Box<networking::Ingress>),
+    IngressClass(Box<networking::IngressClass>),
+    ConfigMap(BTreeMap<String, String>),
+    Hpa(Hpa),
+    Pdb(Box<policy::PodDisruptionBudget>),
+    NetworkPolicy(Box<networking::NetworkPolicy>),
+    Node(Box<core::Node>),
+    /// A kind no rule reads: only its identity is kept.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadKind {
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    ReplicaSet,
+    ReplicationController,
+    Pod,
+}
+
+impl WorkloadKind {
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        Some(match kind {
+            "Deployment" => Self::Deployment,
+            "StatefulSet" => Self::StatefulSet,
+            "DaemonSet" => Self::DaemonSet,
+            "ReplicaSet" => Self::ReplicaSet,
+            "ReplicationController" => Self::ReplicationController,
+            "Pod" => Self::Pod,
+            _ => return None,
+        })
+    }
+}
+
+/// Any pod-creating object, reduced to what the model needs.
+#[derive(Debug)]
+pub struct Workload {
+    pub kind: WorkloadKind,
+    /// `spec.replicas` as written (`None`: absent; the API default is 1). Always `None` for
+    /// DaemonSets and Pods.
+    pub replicas: Option<i32>,
+    pub selector: Option<LabelSelector>,
+    pub pod_labels: BTreeMap<String, String>,
+    pub pod_annotations: BTreeMap<String, String>,
+    pub pod: core::PodSpec,
+    /// Where the pod spec sits in the object's tree.
+    pub pod_path: &'static [&'static str],
+    /// The original typed objects, for rules that read kind-specific fields.
+    pub deployment: Option<Box<apps::Deployment>>,
+    pub daemon_set: Option<Box<apps::DaemonSet>>,
+    pub owners: Vec<(String, String)>,
+}
+
+impl Workload {
+    /// The replica count the API server would default to.
+    pub fn replica_count(&self) -> i32 {
+        match self.kind {
+            WorkloadKind::DaemonSet => 0,
+            WorkloadKind::Pod => 1,
+            _ => self.replicas.unwrap_or(1),
+        }
+    }
+
+    pub fn pod_path(&self) -> Vec<PathSeg<'static>> {
+        self.pod_path.iter().map(|k| PathSeg::Key(k)).collect()
+    }
+}
+
+/// An HPA, either version, reduced to what the rules need.
+#[derive(Debug)]
+pub struct Hpa {
+    pub target_kind: String,
+    pub target_name: String,
+    pub min_replicas: Option<i32>,
+    pub max_replicas: i32,
+}
+
+impl Object {
+    pub fn group(&self) -> &str {
+        group_of(&self.read_as)
+    }
+
+    pub fn service(&self) -> Option<&core::Service> {
+        match &self.data {
+            ObjData::Service(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn workload(&self) -> Option<&Workload> {
+        match &self.data {
+            ObjData::Workload(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn loc(&self, span: Span) -> Loc {
+        Loc { file: self.file, span }
+    }
+
+    /// The value node at `path`, if present.
+    pub fn node(&self, path: &[PathSeg<'_>]) -> Option<&Node> {
+        self.root.at(path)
+    }
+
+    /// The place to label for `path`: the value when present, else the key token of the
+    /// nearest parent that exists.
+    pub fn loc_at(&self, path: &[PathSeg<'_>]) -> Loc {
+        match self.root.at(path) {
+            Some(n) => self.loc(n.span),
+            None => self.loc(self.root.nearest(path).0.span),
+        }
+    }
+
+    /// The key token at `path` (or of its nearest existing parent).
+    pub fn key_loc(&self, path: &[PathSeg<'_>]) -> Loc {
+        self.loc(self.root.nearest(path).0.span)
+    }
+
+    /// Where the object names itself: `metadata.name`'s value, else `kind`'s.
+    pub fn name_loc(&self) -> Loc {
+        let path = [PathSeg::Key("metadata"), PathSeg::Key("name")];
+        match self.root.at(&path) {
+            Some(n) => self.loc(n.span),
+            None => self.loc_at(&[PathSeg::Key("kind")]),
+        }
+    }
+
+    pub fn display(&self) -> String {
+        let name = self.name.as_deref().unwrap_or("<unnamed>");
+        match &self.namespace {
+            Some(ns) => format!("{} {ns}/{name}", self.kind),
+            None => format!("{} {name}", self.kind),
+        }
+    }
+
+    pub fn reference(&self) -> Option<ObjectRef> {
+        Some(ObjectRef {
+            api_version: self.api_version.clone(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone()?,
+        })
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations.get(key).map(String::as_str)
+    }
+}
+
+pub fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+pub fn meta_maps(meta: &ObjectMeta) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    (meta.labels.clone().unwrap_or_default(), meta.annotations.clone().unwrap_or_default())
+}
+
+/// Does a label selector select these labels? `None` selects nothing (a Service without a
+/// selector has no backing workloads); an empty selector selects everything.
+pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    if let Some(ml) = &selector.match_labels
+        && !ml.iter().all(|(k, v)| labels.get(k) == Some(v))
+    {
+        return false;
+    }
+    if let Some(exprs) = &selector.match_expressions {
+        for e in exprs {
+            let values = e.values.as_deref().unwrap_or_default();
+            let have = labels.get(&e.key);
+            let ok = match e.operator.as_str() {
+                "In" => have.is_some_and(|v| values.contains(v)),
+                "NotIn" => have.is_none_or(|v| !values.contains(v)),
+                "Exists" => have.is_some(),
+                "DoesNotExist" => have.is_none(),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+pub fn map_selector_matches(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// Kinds whose objects are cluster-scoped (no namespace).
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Node"
+            | "Namespace"
+            | "IngressClass"
+            | "GatewayClass"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "PriorityClass"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+            | "APIService"
+            | "CSIDriver"
+            | "CSINode"
+            | "RuntimeClass"
+            | "VolumeAttachment"
+            | "ClusterIssuer"
+            | "PodSecurityPolicy"
+            | "CertificateSigningRequest"
+            | "IPAddressPool"
+            | "ServiceCIDR"
+            | "IPAddress"
+    )
+}
+
+// Re-exports so rules name the typed values through one place.
+pub use apps::{DaemonSet, Deployment};
+pub use autoscaling_v1::HorizontalPodAutoscaler as HpaV1;
+pub use autoscaling_v2::HorizontalPodAutoscaler as HpaV2;
+pub use core::{Pod, PodSpec, Service};

@@ -1,0 +1,117 @@
+//! realip-lint's lint core: Kubernetes manifests in, client-IP diagnostics out.
+//!
+//! No file, network, environment, terminal or thread use: it builds for
+//! `wasm32-unknown-unknown`, and every face (the kubectl plugin, the Wasm module) calls [`lint`].
+
+pub mod diagnostic;
+pub mod k8s;
+pub mod registry;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+
+pub use diagnostic::{DOCS_BASE, Diagnostic, Report, Severity};
+pub use source::Source;
+
+use diagnostic::{Finding, Related, Summary, rule_url};
+use k8s::model::{Model, ModelOptions};
+use source::LineIndex;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What a run is told besides its sources.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The namespace of objects that name none (`-n`); `default` when unset.
+    pub namespace: Option<String>,
+    /// Eligible nodes when the input has no Node objects (`--nodes`).
+    pub nodes: Option<u32>,
+    /// Per-rule severity; `None` turns the rule off.
+    pub rule_levels: BTreeMap<String, Option<Severity>>,
+}
+
+/// Lint these sources.
+pub fn lint(sources: &[Source], options: &Options) -> Report {
+    let namespace = options.namespace.as_deref().unwrap_or("default");
+    let loaded = k8s::load::load(sources, namespace);
+    let model = Model::build(loaded, &ModelOptions { nodes: options.nodes });
+    let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
+    let mut diagnostics = Vec::new();
+    for rule in registry::RULES {
+        let level = options.rule_levels.get(rule.name).copied();
+        if level == Some(None) {
+            continue;
+        }
+        let mut findings = Vec::new();
+        (rule.check)(&model, &mut findings);
+        for f in findings {
+            if is_suppressed(&model, rule.name, &f) {
+                continue;
+            }
+            let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
+            diagnostics.push(to_diagnostic(sources, &indexes, &model, rule.name, severity, f));
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
+            &b.file,
+            b.start.line,
+            b.start.column,
+            b.rule,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup_by(|a, b| a == b);
+    let mut summary =
+        Summary { files: sources.len(), objects: model.objects.len(), skipped: model.skipped, ..Summary::default() };
+    for d in &diagnostics {
+        match d.severity {
+            Severity::Error => summary.error += 1,
+            Severity::Warning => summary.warning += 1,
+            Severity::Info => summary.info += 1,
+        }
+    }
+    Report { version: 1, diagnostics, summary }
+}
+
+fn is_suppressed(model: &Model, rule: &str, f: &Finding) -> bool {
+    [f.object, f.also_object].into_iter().flatten().any(|o| suppress::suppressed(&model.objects[o], rule))
+}
+
+fn to_diagnostic(
+    sources: &[Source],
+    idx: &[LineIndex],
+    model: &Model,
+    rule: &'static str,
+    severity: Severity,
+    f: Finding,
+) -> Diagnostic {
+    let pos = |file: usize, off: u32| idx[file].position(&sources[file].text, off);
+    let related = f
+        .related
+        .iter()
+        .map(|(loc, message)| Related {
+            file: sources[loc.file].name.clone(),
+            start: pos(loc.file, loc.span.start),
+            end: pos(loc.file, loc.span.end),
+            message: message.clone(),
+        })
+        .collect();
+    Diagnostic {
+        rule,
+        severity,
+        message: f.message,
+        help: f.help,
+        url: rule_url(rule),
+        file: sources[f.loc.file].name.clone(),
+        start: pos(f.loc.file, f.loc.span.start),
+        end: pos(f.loc.file, f.loc.span.end),
+        object: f.object.and_then(|o| model.objects[o].reference()).or(f.object_ref),
+        related_sources: f.related.iter().map(|(l, _)| l.file).collect(),
+        related,
+        source: f.loc.file,
+    }
+}

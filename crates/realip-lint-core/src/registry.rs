@@ -1,0 +1,20 @@
+//! Every rule, one line each.
+
+use crate::rules::{self, RuleDef};
+
+pub static RULES: &[&RuleDef] = &[
+    &rules::ingress_controller_cluster_policy::RULE,
+    &rules::local_policy_without_spread::RULE,
+    &rules::hard_anti_affinity_replicas_exceed_nodes::RULE,
+    &rules::external_service_cluster_policy::RULE,
+    &rules::external_traffic_policy_invalid_value::RULE,
+    &rules::external_traffic_policy_on_internal_service::RULE,
+    &rules::removed_api_version::RULE,
+    &rules::duplicate_object::RULE,
+    &rules::invalid_suppression::RULE,
+    &rules::invalid_manifest::RULE,
+];
+
+pub fn rule(name: &str) -> Option<&'static RuleDef> {
+    RULES.iter().copied().find(|r| r.name == name)
+}

@@ -1,0 +1,77 @@
+use super::declare_rule;
+use crate::diagnostic::Finding;
+use crate::k8s::model::{Model, is_external};
+use crate::yaml::PathSeg;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `externalTrafficPolicy` or `internalTrafficPolicy` values other than exactly
+    /// `Cluster` or `Local`: `local`, `OnlyLocal`, `Global`, `cluster`, …
+    ///
+    /// ## Why is this bad?
+    /// The API server compares the value case-sensitively and rejects the Service:
+    /// `spec.externalTrafficPolicy: Unsupported value: "local": supported values: "Cluster", "Local"`.
+    /// `OnlyLocal` and `Global` are the values of the pre-1.7 beta annotation, not of the field.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   type: LoadBalancer
+    ///   externalTrafficPolicy: local
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   type: LoadBalancer
+    ///   externalTrafficPolicy: Local
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/
+    /// - https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go
+    "external-traffic-policy-invalid-value",
+    Error,
+    "`externalTrafficPolicy`/`internalTrafficPolicy` is not exactly `Cluster` or `Local`",
+    check,
+}
+
+fn corrected(v: &str) -> Option<&'static str> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "local" | "onlylocal" | "only-local" => Some("Local"),
+        "cluster" | "global" => Some("Cluster"),
+        _ => None,
+    }
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (i, obj) in model.live() {
+        let Some(svc) = obj.service() else { continue };
+        let Some(spec) = &svc.spec else { continue };
+        let fields = [
+            ("externalTrafficPolicy", spec.external_traffic_policy.as_deref(), is_external(svc)),
+            ("internalTrafficPolicy", spec.internal_traffic_policy.as_deref(), true),
+        ];
+        for (field, value, applies) in fields {
+            // An empty value is defaulted; on an internal Service the field is another rule's.
+            let Some(value) = value.filter(|v| !v.is_empty()) else { continue };
+            if !applies || matches!(value, "Cluster" | "Local") {
+                continue;
+            }
+            let help = match corrected(value) {
+                Some(c) => format!("write `{field}: {c}` (the value is case-sensitive)"),
+                None => format!("write `{field}: Local` or `{field}: Cluster`"),
+            };
+            out.push(
+                Finding::new(
+                    obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key(field)]),
+                    format!(
+                        "`{field}: {value}` is not a valid value: the API server accepts only `Cluster` or `Local`"
+                    ),
+                    help,
+                )
+                .on(i),
+            );
+        }
+    }
+}

@@ -1,0 +1,90 @@
+use super::{ClientIpPath, client_ip_path, declare_rule, describe_cluster, policy_loc};
+use crate::diagnostic::{Finding, Severity};
+use crate::k8s::model::{Model, Policy, ROLE};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an external Service (LoadBalancer, NodePort, or externalIPs) in front of an ingress
+    /// controller or gateway proxy whose `externalTrafficPolicy` is `Cluster` (written, or unset,
+    /// which means `Cluster`) when nothing else carries the client address: no PROXY protocol on
+    /// both ends, no L7 load balancer adding X-Forwarded-For, no load balancer that targets pods.
+    ///
+    /// ## Why is this bad?
+    /// With `Cluster`, kube-proxy forwards a connection that arrives on one node to a controller
+    /// pod on any node and rewrites its source address to the node's own (SNAT). The controller
+    /// then sees a node IP as the client and writes it into `X-Forwarded-For` and `X-Real-IP` for
+    /// every backend: access logs, allow-lists (`whitelist-source-range`), rate limits and geo
+    /// rules all act on node addresses instead of clients.
+    ///
+    /// When the load balancer sends PROXY protocol headers but the controller's setting is not in
+    /// the input (its ConfigMap lives elsewhere), the finding is an info that says which object
+    /// would settle it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+    /// spec:
+    ///   type: LoadBalancer          # externalTrafficPolicy unset: Cluster
+    ///   selector: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   type: LoadBalancer
+    ///   externalTrafficPolicy: Local  # and run the controller one pod per node (a DaemonSet)
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/tutorials/services/source-ip/
+    /// - https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip
+    /// - https://kubernetes.github.io/ingress-nginx/deploy/baremetal/
+    "ingress-controller-cluster-policy",
+    Warning,
+    "an ingress controller behind an external Service with `Cluster` policy sees node IPs, not clients",
+    check,
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for view in &model.services {
+        if !view.external || view.policy != Policy::Cluster {
+            continue;
+        }
+        let obj = &model.objects[view.obj];
+        let declared = obj.annotation(ROLE) == Some("ingress-controller");
+        if view.controller.is_none() && !declared {
+            continue;
+        }
+        let ctrl = view.controller.map(|c| &model.controllers[c]);
+        let name = ctrl.and_then(|c| c.proxy).map_or("the ingress controller", |p| p.name);
+        let hint = ctrl.and_then(|c| c.proxy).map(|p| format!("; {}", p.local_hint)).unwrap_or_default();
+        let help = format!(
+            "set `externalTrafficPolicy: Local` on the Service and run {name} one pod per node (a DaemonSet, or a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1`){hint}"
+        );
+        let mut finding = match client_ip_path(model, view) {
+            ClientIpPath::Yes(_) | ClientIpPath::Mismatch => continue,
+            ClientIpPath::No => Finding::new(
+                policy_loc(model, view),
+                format!(
+                    "{name} is behind {}: kube-proxy SNATs client connections, so {name} sees node IPs, not client IPs",
+                    describe_cluster(view)
+                ),
+                help,
+            ),
+            ClientIpPath::Unknown(why) => Finding::new(
+                policy_loc(model, view),
+                format!("{name} is behind {}; {why}", describe_cluster(view)),
+                format!("add the controller's configuration to the input to settle it, or {help}"),
+            )
+            .severity(Severity::Info),
+        }
+        .on(view.obj);
+        if let Some(c) = ctrl {
+            let w = &model.objects[c.workload];
+            finding = finding.related(w.name_loc(), format!("the Service selects this {} ({name})", w.kind));
+        }
+        out.push(finding);
+    }
+}

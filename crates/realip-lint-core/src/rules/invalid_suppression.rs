@@ -1,0 +1,99 @@
+use super::declare_rule;
+use crate::diagnostic::Finding;
+use crate::k8s::model::{CLIENT_IP, Model, ROLE};
+use crate::registry;
+use crate::yaml::PathSeg;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks realip-lint's own annotations: `ignore-check.realip-lint.io/<rule>` must name a
+    /// rule (or `all`) and give a reason as its value; `realip-lint.io/role` takes
+    /// `ingress-controller`, `realip-lint.io/client-ip` takes `required`, and no other
+    /// `realip-lint.io/` key exists.
+    ///
+    /// ## Why is this bad?
+    /// A misspelt rule name suppresses nothing, and the finding it was meant to silence keeps
+    /// coming back (or, worse, the annotation is copied around believed to work). A suppression
+    /// without a reason leaves the next reader guessing whether it is still needed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// metadata:
+    ///   annotations:
+    ///     ignore-check.realip-lint.io/local-policy-without-spreading: ""
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// metadata:
+    ///   annotations:
+    ///     ignore-check.realip-lint.io/local-policy-without-spread: "one pod per zone is enough here"
+    /// ```
+    ///
+    /// ## References
+    /// - `kubectl realip-lint rules` lists every rule name.
+    "invalid-suppression",
+    Warning,
+    "a realip-lint annotation names no rule, gives no reason, or has an unknown key or value",
+    check,
+}
+
+pub const IGNORE_PREFIX: &str = "ignore-check.realip-lint.io/";
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (i, obj) in model.live() {
+        for (key, value) in &obj.annotations {
+            let path = [PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(key)];
+            if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
+                if rule != "all" && registry::rule(rule).is_none() {
+                    out.push(
+                        Finding::new(
+                            obj.key_loc(&path),
+                            format!(
+                                "`{key}` names no rule: `{rule}` is not a realip-lint rule, so it suppresses nothing"
+                            ),
+                            "use a name from `kubectl realip-lint rules`, or `ignore-check.realip-lint.io/all`",
+                        )
+                        .on(i),
+                    );
+                } else if value.trim().is_empty() {
+                    out.push(
+                        Finding::new(
+                            obj.loc_at(&path),
+                            format!("`{key}` gives no reason"),
+                            "say why the finding does not apply, as the annotation's value: `\"<reason>\"`",
+                        )
+                        .on(i),
+                    );
+                }
+                continue;
+            }
+            let Some(name) = key.strip_prefix("realip-lint.io/") else { continue };
+            let allowed: &[&str] = match key.as_str() {
+                ROLE => &["ingress-controller"],
+                CLIENT_IP => &["required"],
+                _ => {
+                    out.push(
+                        Finding::new(
+                            obj.key_loc(&path),
+                            format!("`{key}` is not a realip-lint annotation (`{name}` is unknown)"),
+                            "use `realip-lint.io/role: ingress-controller` or `realip-lint.io/client-ip: required`",
+                        )
+                        .on(i),
+                    );
+                    continue;
+                }
+            };
+            if !allowed.contains(&value.as_str()) {
+                out.push(
+                    Finding::new(
+                        obj.loc_at(&path),
+                        format!("`{key}: {value}` is not a known value"),
+                        format!("write `{key}: {}`", allowed[0]),
+                    )
+                    .on(i),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The rules: one file each, named after the rule. A rule reads the model and returns findings;
+//! the context (`crate::lint`) stamps name, severity and docs URL, and applies configuration and
+//! suppression.
+
+pub mod duplicate_object;
+pub mod external_service_cluster_policy;
+pub mod external_traffic_policy_invalid_value;
+pub mod external_traffic_policy_on_internal_service;
+pub mod hard_anti_affinity_replicas_exceed_nodes;
+pub mod ingress_controller_cluster_policy;
+pub mod invalid_manifest;
+pub mod invalid_suppression;
+pub mod local_policy_without_spread;
+pub mod removed_api_version;
+
+use crate::diagnostic::{Finding, Loc, Severity};
+use crate::k8s::model::{Model, Policy, ServiceView, Setting};
+use crate::yaml::PathSeg;
+
+/// A rule: its metadata, its manual (the doc comment) and its check.
+pub struct RuleDef {
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for `rules`.
+    pub summary: &'static str,
+    /// The user manual: the rule file's doc comment.
+    pub doc: &'static str,
+    pub check: fn(&Model, &mut Vec<Finding>),
+}
+
+impl RuleDef {
+    /// The manual with the doc comment's leading spaces removed.
+    pub fn manual(&self) -> String {
+        let mut out = String::new();
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Declare a rule from its doc comment (the manual), name, default severity, summary and check.
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $name:literal, $sev:ident, $summary:literal, $check:path $(,)?) => {
+        pub static RULE: $crate::rules::RuleDef = $crate::rules::RuleDef {
+            name: $name,
+            severity: $crate::diagnostic::Severity::$sev,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// How the client address can survive a `Cluster` policy on this entry point.
+pub enum ClientIpPath {
+    /// There is one (the reason names it).
+    Yes(String),
+    /// The load balancer sends PROXY headers and the proxy's setting is not in the input.
+    Unknown(String),
+    /// The load balancer sends PROXY headers and the proxy does not expect them: not a path,
+    /// and not this rule's business (`proxy-protocol-mismatch`).
+    Mismatch,
+    No,
+}
+
+pub fn client_ip_path(model: &Model, view: &ServiceView) -> ClientIpPath {
+    if let Some(a) = view.lb.direct_to_pod {
+        return ClientIpPath::Yes(format!("the load balancer targets pod IPs directly (`{a}`)"));
+    }
+    if let Some(a) = view.lb.adds_xff {
+        return ClientIpPath::Yes(format!("the load balancer is L7 and adds X-Forwarded-For (`{a}`)"));
+    }
+    if let Some(a) = view.lb.sends_proxy {
+        let Some(ci) = view.controller else {
+            return ClientIpPath::Yes(format!("the load balancer sends PROXY protocol headers (`{a}`)"));
+        };
+        return match &model.controllers[ci].proxy_protocol {
+            Setting::Set(true, ..) | Setting::Default(true) => ClientIpPath::Yes("PROXY protocol on both ends".into()),
+            Setting::Set(false, ..) | Setting::Default(false) => ClientIpPath::Mismatch,
+            Setting::Unknown(why) => ClientIpPath::Unknown(format!(
+                "the load balancer sends PROXY protocol headers (`{a}`), but whether the controller expects them is not known: {why}"
+            )),
+        };
+    }
+    ClientIpPath::No
+}
+
+/// Where a finding about a Service's policy points: the `externalTrafficPolicy` value when
+/// written, else what makes the Service external (the `type` value, or the `externalIPs` key).
+pub fn policy_loc(model: &Model, view: &ServiceView) -> Loc {
+    let obj = &model.objects[view.obj];
+    if view.policy_written {
+        return obj.loc_at(&view.policy_path);
+    }
+    let ty = [PathSeg::Key("spec"), PathSeg::Key("type")];
+    if matches!(view.svc_type.as_str(), "LoadBalancer" | "NodePort") {
+        return obj.loc_at(&ty);
+    }
+    obj.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("externalIPs")])
+}
+
+pub fn policy_name(p: Policy) -> &'static str {
+    match p {
+        Policy::Cluster => "Cluster",
+        Policy::Local => "Local",
+        Policy::Invalid => "invalid",
+    }
+}
+
+/// `externalTrafficPolicy: Cluster` (as written) or `externalTrafficPolicy` unset (→ Cluster).
+pub fn describe_cluster(view: &ServiceView) -> String {
+    if view.policy_written {
+        format!("a {} Service with `externalTrafficPolicy: Cluster`", view.svc_type)
+    } else {
+        format!("a {} Service without `externalTrafficPolicy` (so `Cluster`)", view.svc_type)
+    }
+}

@@ -1,0 +1,122 @@
+//! A named text and the arithmetic between byte offsets and the line/column positions users see.
+
+use serde::Serialize;
+
+/// One input: the name the user gave (a path as given, or `<stdin>`) and its text, unchanged.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    /// Set by a face that sees the file system: this file is a template of the Helm chart in
+    /// that directory (a `templates/` folder beside a `Chart.yaml`).
+    pub chart: Option<String>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self { name: name.into(), text: text.into(), chart: None }
+    }
+}
+
+/// A position in a file: 1-based line, 1-based column counted in Unicode scalar values, and the
+/// 0-based byte offset. A byte-order mark counts in offsets but not in columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub offset: u32,
+}
+
+/// A byte range `start..end` (end exclusive) into one source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Self { start, end }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub const fn len(self) -> u32 {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// Line starts of one text, for offset → position lookups.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(to_u32(i + 1)),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(to_u32(i + 1)),
+                _ => {}
+            }
+            i += 1;
+        }
+        Self { starts }
+    }
+
+    /// The position of a byte offset (clamped to the text and to a character boundary).
+    pub fn position(&self, text: &str, offset: u32) -> Position {
+        let mut offset = (offset as usize).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line_start = self.starts[line] as usize;
+        let column = text[line_start..offset].chars().filter(|&c| c != '\u{feff}' || line_start != 0).count();
+        Position { line: to_u32(line + 1), column: to_u32(column + 1), offset: to_u32(offset) }
+    }
+}
+
+/// Byte offsets in this crate are `u32`: inputs over 4 GiB are refused before they get here.
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The number of UTF-16 code units before a byte offset: what editors (LSP, CodeMirror, Monaco)
+/// count. The one conversion the Wasm face and the playground use.
+pub fn utf16_offset(text: &str, offset: u32) -> u32 {
+    let mut offset = (offset as usize).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    to_u32(text[..offset].encode_utf16().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_skip_the_bom_in_columns() {
+        let text = "\u{feff}a: 1\nb: ünï\r\nc: 🚀x\rd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 3), Position { line: 1, column: 1, offset: 3 });
+        let b = text.find('b').unwrap();
+        assert_eq!(idx.position(text, to_u32(b)).line, 2);
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.position(text, to_u32(x)), Position { line: 3, column: 5, offset: to_u32(x) });
+        let d = text.find('d').unwrap();
+        assert_eq!(idx.position(text, to_u32(d)), Position { line: 4, column: 1, offset: to_u32(d) });
+        assert_eq!(utf16_offset(text, to_u32(x)), 19);
+    }
+}

@@ -1,0 +1,11 @@
+//! Suppression: `ignore-check.realip-lint.io/<rule>` (or `/all`) on the object a finding is
+//! reported on.
+
+use crate::k8s::object::Object;
+use crate::rules::invalid_suppression::IGNORE_PREFIX;
+
+pub fn suppressed(obj: &Object, rule: &str) -> bool {
+    obj.annotations
+        .iter()
+        .any(|(k, v)| k.strip_prefix(IGNORE_PREFIX).is_some_and(|r| r == rule || r == "all") && !v.trim().is_empty())
+}

@@ -1,0 +1,393 @@
+//! Span-preserving YAML: every key and value of every document, with its exact byte range.
+//!
+//! Built on granit-parser's event stream (see `docs/decisions.md`). The tree is small and owned;
+//! aliases are expanded in place (with a node budget against alias bombs), `<<` merge keys are
+//! applied, duplicate keys are reported at the second key while the tree is still built, and a
+//! syntax error abandons only its own document: parsing resumes at the next `---`.
+
+pub mod scalar;
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Options, Parser, ScalarStyle};
+
+pub use scalar::{Resolved, resolve_plain};
+
+use crate::source::{Span, to_u32};
+
+/// The most nodes that alias expansion may create in one stream.
+pub const ALIAS_NODE_BUDGET: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub value: String,
+    /// Plain scalars are resolved (null, bool, number); every other style is a string.
+    pub plain: bool,
+    /// An explicit tag such as `!!str`, as its core-schema suffix (`str`) or full text.
+    pub tag: Option<String>,
+}
+
+/// A problem found while reading YAML, at an exact place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlProblem {
+    pub span: Span,
+    pub message: String,
+    /// Secondary place (the first key of a duplicate).
+    pub related: Option<(Span, String)>,
+}
+
+/// One document of a stream: its extent, its root (absent after a syntax error or when empty),
+/// and the problems found in it.
+#[derive(Debug)]
+pub struct Document {
+    pub span: Span,
+    pub root: Option<Node>,
+    pub problems: Vec<YamlProblem>,
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(&s.value),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The entry (key node, value node) of a mapping.
+    pub fn entry(&self, key: &str) -> Option<&(Node, Node)> {
+        self.as_map()?.iter().rev().find(|(k, _)| k.as_str() == Some(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// Walk a path of mapping keys and sequence indexes.
+    pub fn at(&self, path: &[PathSeg<'_>]) -> Option<&Node> {
+        let mut node = self;
+        for seg in path {
+            node = match seg {
+                PathSeg::Key(k) => node.get(k)?,
+                PathSeg::Index(i) => node.as_seq()?.get(*i)?,
+            };
+        }
+        Some(node)
+    }
+
+    /// The key node of the last path segment when it is a key, else the node itself.
+    pub fn key_at(&self, path: &[PathSeg<'_>]) -> Option<&Node> {
+        match path.split_last()? {
+            (PathSeg::Key(k), parent) => self.at(parent)?.entry(k).map(|(k, _)| k),
+            (PathSeg::Index(_), _) => self.at(path),
+        }
+    }
+
+    /// The deepest node that exists along `path` and how many segments it consumed: the key
+    /// token of the last existing key, which is where a finding about an absent field points.
+    pub fn nearest(&self, path: &[PathSeg<'_>]) -> (&Node, usize) {
+        let mut best = (self, 0);
+        for n in 1..=path.len() {
+            match self.key_at(&path[..n]) {
+                Some(node) => best = (node, n),
+                None => break,
+            }
+        }
+        best
+    }
+
+    fn count(&self) -> usize {
+        match &self.kind {
+            NodeKind::Scalar(_) => 1,
+            NodeKind::Seq(s) => 1 + s.iter().map(Node::count).sum::<usize>(),
+            NodeKind::Map(m) => 1 + m.iter().map(|(k, v)| k.count() + v.count()).sum::<usize>(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSeg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+enum Frame {
+    Seq { start: u32, anchor: usize, items: Vec<Node> },
+    Map { start: u32, anchor: usize, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    problems: Vec<YamlProblem>,
+    budget: usize,
+}
+
+impl Builder {
+    fn push_node(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+
+    fn anchored(&mut self, anchor: usize, node: Node) -> Node {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        node
+    }
+
+    fn finish_map(&mut self, start: u32, end: u32, entries: Vec<(Node, Node)>) -> Node {
+        let entries = self.merge_keys(entries);
+        self.check_duplicates(&entries);
+        Node { span: Span::new(start, end), kind: NodeKind::Map(entries) }
+    }
+
+    /// Apply `<<` merge keys: explicit keys win, then earlier merged mappings over later ones.
+    fn merge_keys(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+        if !entries.iter().any(|(k, _)| is_merge_key(k)) {
+            return entries;
+        }
+        let mut explicit = Vec::new();
+        let mut sources: Vec<Node> = Vec::new();
+        for (k, v) in entries {
+            if is_merge_key(&k) {
+                match v.kind {
+                    NodeKind::Map(_) => sources.push(v),
+                    NodeKind::Seq(items) => {
+                        for item in items {
+                            if item.as_map().is_some() {
+                                sources.push(item);
+                            } else {
+                                self.problems.push(YamlProblem {
+                                    span: item.span,
+                                    message: "a `<<` merge key takes a mapping or a list of mappings".into(),
+                                    related: None,
+                                });
+                            }
+                        }
+                    }
+                    NodeKind::Scalar(_) => self.problems.push(YamlProblem {
+                        span: v.span,
+                        message: "a `<<` merge key takes a mapping or a list of mappings".into(),
+                        related: None,
+                    }),
+                }
+            } else {
+                explicit.push((k, v));
+            }
+        }
+        let mut merged = explicit;
+        for source in sources {
+            if let NodeKind::Map(src) = source.kind {
+                for (k, v) in src {
+                    if !merged.iter().any(|(mk, _)| same_key(mk, &k)) {
+                        merged.push((k, v));
+                    }
+                }
+            }
+        }
+        merged
+    }
+
+    fn check_duplicates(&mut self, entries: &[(Node, Node)]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for (k, _) in entries {
+            if let NodeKind::Scalar(s) = &k.kind
+                && let Some(first) = seen.insert(&s.value, k.span)
+                && first.start < k.span.start
+            {
+                self.problems.push(YamlProblem {
+                    span: k.span,
+                    message: format!("duplicate key `{}`: Kubernetes rejects the document", s.value),
+                    related: Some((first, "first defined here".into())),
+                });
+            }
+        }
+    }
+}
+
+fn is_merge_key(k: &Node) -> bool {
+    matches!(&k.kind, NodeKind::Scalar(s) if s.plain && s.value == "<<" && s.tag.is_none())
+}
+
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar(x), NodeKind::Scalar(y)) => x.value == y.value,
+        _ => false,
+    }
+}
+
+fn byte(marker: &granit_parser::Marker) -> u32 {
+    to_u32(marker.byte_offset().unwrap_or(0))
+}
+
+/// Parse a whole stream into documents. Never panics; a syntax error ends its own document only.
+pub fn parse_stream(text: &str) -> Vec<Document> {
+    let mut options = Options::default();
+    options.block_scalar_eof_without_line_feed = true;
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut docs = Vec::new();
+    let mut budget = ALIAS_NODE_BUDGET;
+    let mut current: Option<(u32, Builder)> = None;
+    while let Some(item) = parser.next_event() {
+        match item {
+            Err(err) => {
+                let at = byte(err.marker());
+                let (start, mut b) = current.take().unwrap_or_else(|| (at, new_builder(budget)));
+                b.problems.push(YamlProblem {
+                    span: error_span(text, at),
+                    message: syntax_message(&err),
+                    related: None,
+                });
+                budget = b.budget;
+                docs.push(Document { span: Span::new(start.min(at), at), root: None, problems: b.problems });
+                match parser.proceed_next_document() {
+                    Ok(true) => {}
+                    Ok(false) | Err(_) => break,
+                }
+            }
+            Ok((event, span)) => {
+                let (s, e) = (byte(&span.start), byte(&span.end));
+                match event {
+                    Event::StreamStart => {}
+                    Event::StreamEnd => break,
+                    Event::DocumentStart(..) => current = Some((s, new_builder(budget))),
+                    Event::DocumentEnd => {
+                        if let Some((start, b)) = current.take() {
+                            budget = b.budget;
+                            docs.push(Document {
+                                span: Span::new(start, e.max(start)),
+                                root: b.root,
+                                problems: b.problems,
+                            });
+                        }
+                    }
+                    Event::Scalar(value, style, anchor, tag) => {
+                        let Some((_, b)) = current.as_mut() else { continue };
+                        let plain = style == ScalarStyle::Plain;
+                        let tag = tag.map(|t| t.core_suffix().map_or_else(|| t.original(), str::to_owned));
+                        let node = Node {
+                            span: Span::new(s, e),
+                            kind: NodeKind::Scalar(Scalar { value: value.into_owned(), plain, tag }),
+                        };
+                        let node = b.anchored(anchor, node);
+                        b.push_node(node);
+                    }
+                    Event::SequenceStart(_, anchor, _) => {
+                        if let Some((_, b)) = current.as_mut() {
+                            b.stack.push(Frame::Seq { start: s, anchor, items: Vec::new() });
+                        }
+                    }
+                    Event::MappingStart(_, anchor, _) => {
+                        if let Some((_, b)) = current.as_mut() {
+                            b.stack.push(Frame::Map { start: s, anchor, entries: Vec::new(), pending_key: None });
+                        }
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => {
+                        let Some((_, b)) = current.as_mut() else { continue };
+                        let node = match b.stack.pop() {
+                            Some(Frame::Seq { start, anchor, items }) => {
+                                let n = Node { span: Span::new(start, e.max(start)), kind: NodeKind::Seq(items) };
+                                b.anchored(anchor, n)
+                            }
+                            Some(Frame::Map { start, anchor, entries, .. }) => {
+                                let n = b.finish_map(start, e.max(start), entries);
+                                b.anchored(anchor, n)
+                            }
+                            None => continue,
+                        };
+                        b.push_node(node);
+                    }
+                    Event::Alias(id) => {
+                        let Some((_, b)) = current.as_mut() else { continue };
+                        let Some(target) = b.anchors.get(&id).cloned() else { continue };
+                        let cost = target.count();
+                        if cost <= b.budget {
+                            b.budget -= cost;
+                            let mut node = target;
+                            node.span = Span::new(s, e);
+                            b.push_node(node);
+                            continue;
+                        }
+                        // An alias bomb: refuse this document, go on with the next.
+                        let (start, mut b) = current.take().unwrap_or_else(|| (s, new_builder(0)));
+                        b.problems.push(YamlProblem {
+                            span: Span::new(s, e),
+                            message: format!(
+                                "aliases expand to more than {ALIAS_NODE_BUDGET} nodes (an alias bomb?); the document is not read"
+                            ),
+                            related: None,
+                        });
+                        budget = 0;
+                        docs.push(Document { span: Span::new(start, e), root: None, problems: b.problems });
+                        match parser.proceed_next_document() {
+                            Ok(true) => {}
+                            Ok(false) | Err(_) => break,
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some((start, b)) = current.take() {
+        docs.push(Document { span: Span::new(start, to_u32(text.len())), root: b.root, problems: b.problems });
+    }
+    docs
+}
+
+fn new_builder(budget: usize) -> Builder {
+    Builder { stack: Vec::new(), anchors: HashMap::new(), root: None, problems: Vec::new(), budget }
+}
+
+/// A one-character span at a syntax error (empty at the end of the text).
+fn error_span(text: &str, at: u32) -> Span {
+    let at_usize = (at as usize).min(text.len());
+    let len = text[at_usize..].chars().next().map_or(0, char::len_utf8);
+    Span::new(to_u32(at_usize), to_u32(at_usize + len))
+}
+
+fn syntax_message(err: &granit_parser::ScanError) -> String {
+    let info = err.info();
+    let info = info.trim();
+    format!("YAML syntax error: {info}")
+}
+
+#[cfg(test)]
+mod tests;

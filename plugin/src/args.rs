@@ -1,0 +1,77 @@
+//! The command line, with kubectl's conventions for `-f`, `-R`, `-n`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl realip-lint",
+    bin_name = "kubectl realip-lint",
+    version,
+    about = "Find where Kubernetes manifests lose the client's source IP, and how to fix it",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule: name, default severity, one line
+    Rules {
+        #[arg(short = 'o', long = "output", value_enum, default_value_t = ListFormat::Human)]
+        output: ListFormat,
+    },
+    /// Print a rule's manual
+    Explain {
+        /// The rule's name, as `rules` lists it
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// File, directory, or `-` for standard input (repeatable; also comma-separated)
+    #[arg(short = 'f', long = "filename", value_name = "PATH", value_delimiter = ',')]
+    pub filename: Vec<String>,
+    /// Process the directories given with -f recursively
+    #[arg(short = 'R', long = "recursive")]
+    pub recursive: bool,
+    /// The namespace of objects that name none
+    #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// The file name to report for standard input
+    #[arg(long = "stdin-filename", value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Eligible nodes in the cluster, when the input has no Node objects
+    #[arg(long = "nodes", value_name = "N")]
+    pub nodes: Option<u32>,
+    /// Output format
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human)]
+    pub output: Format,
+    /// Exit 1 when a finding is at or above this level
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}

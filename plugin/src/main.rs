@@ -1,0 +1,118 @@
+//! `kubectl realip-lint`: the kubectl plugin face of realip-lint.
+
+mod args;
+mod render;
+mod walk;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use realip_lint_core::registry::{self, RULES};
+use realip_lint_core::{Options, Severity, lint};
+
+use args::{Cli, Command, FailOn, Format, ListFormat};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Some(Command::Rules { output }) => rules(output),
+        Some(Command::Explain { rule }) => explain(&rule),
+        None => run(&cli.lint),
+    }
+}
+
+fn rules(output: ListFormat) -> ExitCode {
+    let mut out = String::new();
+    match output {
+        ListFormat::Json => {
+            let list: Vec<_> = RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "name": r.name,
+                        "severity": r.severity.as_str(),
+                        "summary": r.summary,
+                        "url": realip_lint_core::diagnostic::rule_url(r.name),
+                    })
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&list).unwrap_or_default();
+            out.push('\n');
+        }
+        ListFormat::Human => {
+            let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            for r in RULES {
+                out.push_str(&format!("{:width$}  {:7}  {}\n", r.name, r.severity.as_str(), r.summary));
+            }
+        }
+    }
+    print(&out);
+    ExitCode::SUCCESS
+}
+
+fn explain(name: &str) -> ExitCode {
+    let Some(rule) = registry::rule(name) else {
+        eprintln!("error: unknown rule `{name}`; `kubectl realip-lint rules` lists them");
+        return ExitCode::from(2);
+    };
+    print(&format!(
+        "# {} ({})\n\n{}\n{}\n",
+        rule.name,
+        rule.severity.as_str(),
+        rule.manual().trim_end(),
+        realip_lint_core::diagnostic::rule_url(rule.name)
+    ));
+    ExitCode::SUCCESS
+}
+
+fn print(s: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(s.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn run(args: &args::LintArgs) -> ExitCode {
+    if args.filename.is_empty() {
+        eprintln!("error: no input: give manifests with -f <file|dir|->, e.g. `kubectl realip-lint -f deploy/ -R`");
+        return ExitCode::from(2);
+    }
+    let inputs = walk::read_inputs(&args.filename, args.recursive, args.stdin_filename.as_deref());
+    let options = Options { namespace: args.namespace.clone(), nodes: args.nodes, ..Options::default() };
+    let report = lint(&inputs.sources, &options);
+    match args.output {
+        Format::Json => print(&report.to_json()),
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let width = terminal_width();
+            print(&render::human::render(&report, &inputs.sources, color, width));
+        }
+    }
+    for e in &inputs.errors {
+        eprintln!("error: {e}");
+    }
+    if !inputs.errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    match (threshold, report.max_severity()) {
+        (Some(t), Some(max)) if max >= t => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w: &usize| w >= 40).unwrap_or(100)
+}
