@@ -1,9 +1,5 @@
 //! `kubectl realip-lint`: the kubectl plugin face of realip-lint.
 
-mod args;
-mod render;
-mod walk;
-
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -11,7 +7,8 @@ use clap::Parser;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::{Options, Severity, lint};
 
-use args::{Cli, Command, FailOn, Format, ListFormat};
+use realip_lint_plugin::args::{self, Cli, Command, FailOn, Format, ListFormat};
+use realip_lint_plugin::{docs, render, walk};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -63,13 +60,7 @@ fn explain(name: &str) -> ExitCode {
         eprintln!("error: unknown rule `{name}`; `kubectl realip-lint rules` lists them");
         return ExitCode::from(2);
     };
-    print(&format!(
-        "# {} ({})\n\n{}\n{}\n",
-        rule.name,
-        rule.severity.as_str(),
-        rule.manual().trim_end(),
-        realip_lint_core::diagnostic::rule_url(rule.name)
-    ));
+    print(&docs::explain(rule));
     ExitCode::SUCCESS
 }
 

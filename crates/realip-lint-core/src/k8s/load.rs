@@ -136,7 +136,9 @@ impl Reader<'_> {
         let (span, message, help) = match doc_helm {
             Some(at) if !self.out.invalid.iter().any(|i| i.loc.file == self.file) => (
                 Span::new(to_u32(at), to_u32(at + 2)),
-                format!("this looks like a Helm template (`{{{{ … }}}}`), not a manifest: {message}"),
+                format!(
+                    "a Helm template (`{{{{ … }}}}`) is not a manifest: render it with `helm template` first ({message})"
+                ),
                 HELM_HELP.to_owned(),
             ),
             Some(_) => return,
@@ -292,6 +294,12 @@ impl Reader<'_> {
             }
         };
         upgrade(&mut value, &group, &version, &kind);
+        if kind == "ConfigMap" {
+            // Go's base64 decoder skips line breaks; the rules never read binary data.
+            if let Some(m) = value.as_object_mut() {
+                m.remove("binaryData");
+            }
+        }
         value["apiVersion"] = Value::String(read_as.to_owned());
         let typed = convert(&kind, read_as, value);
         match typed {
@@ -686,6 +694,10 @@ fn mark_duplicates(out: &mut Loaded) {
     let mut seen: HashMap<(String, String, Option<String>, String), usize> = HashMap::new();
     for i in 0..out.objects.len() {
         let o = &out.objects[i];
+        // Kinds no rule reads are not linked, so a second copy changes nothing.
+        if matches!(o.data, ObjData::Other) {
+            continue;
+        }
         let Some(name) = o.name.clone() else { continue };
         let key = (o.group().to_owned(), o.kind.clone(), o.namespace.clone(), name);
         if let Some(earlier) = seen.insert(key, i) {

@@ -67,16 +67,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             "lower the replicas to at most {}, add nodes, or spread with a `kubernetes.io/hostname` topologySpreadConstraint (`maxSkew: 1`), which never blocks on the count",
             e.count
         );
-        let mut push = |loc, object, n: i32, what: &str, severity: Severity, also| {
+        let mut push = |loc, object, n: i32, asks: String, severity: Severity, also| {
             let pending = n.unsigned_abs().saturating_sub(e.count);
+            let stay = if severity == Severity::Error { "stay" } else { "would stay" };
             let mut f = Finding::new(
                 loc,
                 format!(
-                    "{} asks for {n} {what} under {}, but only {nodes} can take one: {pending} pod{} stay{} Pending",
-                    obj.display(),
+                    "{asks} under {}, but only {nodes} can take one: {pending} pod{} {stay} Pending",
                     one.describe(),
-                    plural(pending),
-                    if pending == 1 { "s" } else { "" },
+                    plural(pending)
                 ),
                 help.clone(),
             )
@@ -94,7 +93,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     hpa.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("minReplicas")]),
                     hi,
                     min,
-                    "replicas at least (HPA minReplicas)",
+                    format!("{} keeps at least {min} replicas of {}", hpa.display(), obj.display()),
                     Severity::Error,
                     Some(wi),
                 );
@@ -103,7 +102,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     hpa.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("maxReplicas")]),
                     hi,
                     h.max_replicas,
-                    "replicas at most (HPA maxReplicas)",
+                    format!("{} may scale {} to {} replicas", hpa.display(), obj.display(), h.max_replicas),
                     Severity::Warning,
                     Some(wi),
                 );
@@ -115,7 +114,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("replicas")]),
                     wi,
                     n,
-                    "replicas",
+                    format!("{} asks for {n} replicas", obj.display()),
                     Severity::Error,
                     None,
                 );

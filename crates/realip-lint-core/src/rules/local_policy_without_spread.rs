@@ -74,7 +74,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             Some((hi, h)) => (
                 model.objects[hi].loc_at(&[PathSeg::Key("spec"), PathSeg::Key("minReplicas")]),
                 hi,
-                format!("its HPA keeps at least {} pods", h.min_replicas.unwrap_or(1)),
+                format!("at least {} pods (its HPA's minReplicas)", h.min_replicas.unwrap_or(1)),
             ),
             None => (obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("replicas")]), wi, format!("{count} replicas")),
         };

@@ -1,11 +1,11 @@
-//! Contour's Envoy data plane (`domain.md` §3.5).
+//! Envoy as an edge proxy: Contour's data plane, or a standalone Envoy (`domain.md` §3.5).
 
 use super::{Lookup, Proxy, flags, images, label_is};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
 
 pub static PROXY: Proxy = Proxy {
-    name: "Contour (Envoy)",
+    name: "Envoy",
     ingress_class_controllers: &["projectcontour.io/contour"],
     gateway_controllers: &["projectcontour.io/gateway-controller"],
     recognise,

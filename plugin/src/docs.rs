@@ -1,0 +1,41 @@
+//! Rule documentation rendered from the rules' own doc comments: `explain` and `docs/rules.md`.
+
+use realip_lint_core::diagnostic::rule_url;
+use realip_lint_core::registry::RULES;
+use realip_lint_core::rules::RuleDef;
+
+/// What `kubectl realip-lint explain <rule>` prints.
+pub fn explain(rule: &RuleDef) -> String {
+    format!("# {} ({})\n\n{}\n\n{}\n", rule.name, rule.severity.as_str(), rule.manual().trim_end(), rule_url(rule.name))
+}
+
+/// `docs/rules.md`, generated; a test fails when the committed file differs.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# realip-lint rules\n\n<!-- Generated from the rules' doc comments by `REALIP_UPDATE_DOCS=1 cargo test -p kubectl-realip-lint --test fixtures`; do not edit. -->\n\n| rule | default severity | what it flags |\n|---|---|---|\n",
+    );
+    for r in RULES {
+        out.push_str(&format!("| [`{}`](#{}) | {} | {} |\n", r.name, r.name, r.severity.as_str(), r.summary));
+    }
+    for r in RULES {
+        out.push_str(&format!("\n## {}\n\nDefault severity: **{}**. Suppress with the annotation `ignore-check.realip-lint.io/{}: \"<reason>\"`.\n\n", r.name, r.severity.as_str(), r.name));
+        // The manual's headings move one level down under the rule's own.
+        for line in r.manual().trim_end().lines() {
+            if line.starts_with("## ") {
+                out.push('#');
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The rule table of the README, between its markers.
+pub fn readme_table() -> String {
+    let mut out = String::from("| rule | severity | what it flags |\n|---|---|---|\n");
+    for r in RULES {
+        out.push_str(&format!("| [`{}`]({}) | {} | {} |\n", r.name, rule_url(r.name), r.severity.as_str(), r.summary));
+    }
+    out
+}

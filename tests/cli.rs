@@ -1,0 +1,163 @@
+//! The plugin binary as users run it: inputs with kubectl's `-f`/`-R`/`-n` semantics, stdin,
+//! pipes, output formats, exit codes, `rules`, `explain`, `--version`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kubectl-realip_lint");
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+const NODEPORT: &str =
+    "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n";
+
+#[test]
+fn stdin_is_named_by_stdin_filename_and_namespace_defaults() {
+    let out = run(&["-f", "-", "--stdin-filename", "deploy/web.yaml", "-n", "shop", "-o", "json"], Some(NODEPORT));
+    assert_eq!(out.status.code(), Some(0), "an info is below the default fail level");
+    let r = json(&out);
+    let d = &r["diagnostics"][0];
+    assert_eq!(d["file"], "deploy/web.yaml");
+    assert_eq!(d["rule"], "external-service-cluster-policy");
+    assert_eq!(d["severity"], "info");
+    assert_eq!(d["start"], serde_json::json!({"line": 5, "column": 9, "offset": 65}));
+    assert_eq!(d["end"], serde_json::json!({"line": 5, "column": 17, "offset": 73}));
+    assert_eq!(
+        d["object"],
+        serde_json::json!({"apiVersion": "v1", "kind": "Service", "namespace": "shop", "name": "web"})
+    );
+    assert_eq!(
+        d["url"],
+        "https://github.com/realip-lint/realip-lint/blob/main/docs/rules.md#external-service-cluster-policy"
+    );
+    assert_eq!(
+        r["summary"],
+        serde_json::json!({"files": 1, "objects": 1, "skipped": 0, "error": 0, "warning": 0, "info": 1})
+    );
+    let plain = run(&["-f", "-"], Some(NODEPORT));
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("<stdin>:5:9"));
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    assert_eq!(run(&["-f", "-", "--fail-on", "info"], Some(NODEPORT)).status.code(), Some(1));
+    assert_eq!(run(&["-f", "examples/", "--fail-on", "never"], None).status.code(), Some(0));
+    assert_eq!(run(&["-f", "examples/", "--fail-on", "error"], None).status.code(), Some(1));
+    assert_eq!(run(&["-f", "examples/nodeport-local.yaml", "--fail-on", "error"], None).status.code(), Some(0));
+}
+
+#[test]
+fn usage_errors_exit_2_after_linting_the_rest() {
+    let bad_flag = run(&["-f", "examples/", "--no-such-flag"], None);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    let missing = run(&["-f", "examples/nodeport-local.yaml", "-f", "missing.yaml", "-o", "json"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(json(&missing)["summary"]["files"], 1, "usage errors never go into the JSON");
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("the path \"missing.yaml\" does not exist"));
+    assert_eq!(run(&[], None).status.code(), Some(2));
+    let unknown = run(&["explain", "no-such-rule"], None);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn directories_follow_kubectl_semantics() {
+    let dir = std::env::temp_dir().join(format!("realip-walk-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.yaml"), NODEPORT).unwrap();
+    std::fs::write(dir.join("b.txt"), NODEPORT).unwrap();
+    std::fs::write(dir.join("sub/c.yml"), NODEPORT.replace("web", "api")).unwrap();
+    std::fs::write(
+        dir.join("sub/d.json"),
+        r#"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "j"}, "spec": {"type": "NodePort"}}"#,
+    )
+    .unwrap();
+    let d = dir.display().to_string();
+    let flat = json(&run(&["-f", &d, "-o", "json"], None));
+    assert_eq!(
+        flat["summary"]["files"], 1,
+        "a directory gives its .yaml/.yml/.json files, not others, not subdirectories"
+    );
+    let deep = json(&run(&["-f", &d, "-R", "-o", "json"], None));
+    assert_eq!(deep["summary"]["files"], 3);
+    let files: Vec<String> =
+        deep["diagnostics"].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap().to_owned()).collect();
+    assert!(files.contains(&format!("{d}/sub/d.json")), "{files:?}");
+    let explicit = json(&run(&["-f", &format!("{d}/b.txt"), "-o", "json"], None));
+    assert_eq!(explicit["summary"]["objects"], 1, "a file given by name is read whatever its extension");
+    let comma = json(&run(&["-f", &format!("{d}/a.yaml,{d}/sub/c.yml"), "-o", "json"], None));
+    assert_eq!(comma["summary"]["files"], 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_pipe_is_read_like_a_file() {
+    // What `-f <(helm template …)` hands over: a FIFO path.
+    let fifo = std::env::temp_dir().join(format!("realip-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || std::fs::write(&path, NODEPORT).unwrap());
+    let out = run(&["-f", &fifo.display().to_string(), "-o", "json"], None);
+    writer.join().unwrap();
+    std::fs::remove_file(&fifo).unwrap();
+    assert_eq!(json(&out)["summary"]["objects"], 1);
+}
+
+#[test]
+fn rules_and_explain_and_version() {
+    let list = run(&["rules", "-o", "json"], None);
+    assert_eq!(list.status.code(), Some(0));
+    let rules = json(&list);
+    let names: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"local-policy-without-spread") && names.contains(&"invalid-manifest"));
+    assert!(rules.as_array().unwrap().iter().all(|r| r["severity"].is_string() && r["summary"].is_string()));
+    let human = String::from_utf8(run(&["rules"], None).stdout).unwrap();
+    assert!(human.lines().any(|l| l.starts_with("ingress-controller-cluster-policy") && l.contains("warning")));
+    let explain = String::from_utf8(run(&["explain", "local-policy-without-spread"], None).stdout).unwrap();
+    assert!(explain.starts_with("# local-policy-without-spread (warning)"));
+    assert!(explain.contains("## Why is this bad?") && explain.contains("topologySpreadConstraints"));
+    let version = String::from_utf8(run(&["--version"], None).stdout).unwrap();
+    assert!(version.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn a_bom_counts_in_offsets_not_in_columns() {
+    let text = format!("\u{feff}{NODEPORT}");
+    let r = json(&run(&["-f", "-", "-o", "json"], Some(&text)));
+    let d = &r["diagnostics"][0];
+    assert_eq!(d["start"]["line"], 5);
+    assert_eq!(d["start"]["column"], 9);
+    assert_eq!(d["start"]["offset"], 68);
+}
+
+#[test]
+fn human_output_has_no_colour_off_a_terminal() {
+    let out = run(&["-f", "examples/nodeport-local.yaml"], None);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "no escape codes when stdout is not a terminal");
+    assert!(text.contains("examples/nodeport-local.yaml:23:13"));
+    assert!(text.contains("local-policy-without-spread"));
+}
