@@ -104,7 +104,7 @@ fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
             labels.push(label);
         } else {
             asides.push(Aside {
-                message: format!("{}:{}:{}: {}", r.file, r.start.line, r.start.column, r.message),
+                message: r.message.clone(),
                 source: NamedSource::new(&r.file, sources[file].text.clone()),
                 label,
             });
