@@ -161,3 +161,67 @@ fn human_output_has_no_colour_off_a_terminal() {
     assert!(text.contains("examples/nodeport-local.yaml:23:13"));
     assert!(text.contains("local-policy-without-spread"));
 }
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN).args(args).current_dir(dir).output().unwrap()
+}
+
+const ANTI: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 4\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}\n      containers: [{name: web, image: nginx}]\n";
+
+#[test]
+fn the_config_file_is_found_upward_and_flags_win_over_it() {
+    let root = std::env::temp_dir().join(format!("realip-config-{}", std::process::id()));
+    let deploy = root.join("deploy");
+    std::fs::create_dir_all(deploy.join("vendor")).unwrap();
+    std::fs::create_dir_all(root.join("charts")).unwrap();
+    std::fs::write(
+        root.join(".realip-lint.yaml"),
+        "nodes: 3\nfail-on: error\nrules:\n  external-service-cluster-policy: warning\nexclude: [\"charts/**\", vendor]\nexempt:\n  - {kind: Service, name: legacy, rules: [external-service-cluster-policy]}\n",
+    )
+    .unwrap();
+    std::fs::write(deploy.join("web.yaml"), ANTI).unwrap();
+    std::fs::write(
+        deploy.join("svc.yaml"),
+        NODEPORT.to_owned() + "---\n" + &NODEPORT.replace("name: web", "name: legacy"),
+    )
+    .unwrap();
+    std::fs::write(deploy.join("vendor/x.yaml"), NODEPORT.replace("name: web", "name: vendored")).unwrap();
+    std::fs::write(root.join("charts/y.yaml"), NODEPORT.replace("name: web", "name: charted")).unwrap();
+
+    // From a subdirectory: the config above applies (nodes 3 → the 4 replicas are an error).
+    let out = run_in(&deploy, &["-f", ".", "-R", "-f", "../charts", "-o", "json"]);
+    let r = json(&out);
+    let rules: Vec<(&str, &str)> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert!(rules.contains(&("hard-anti-affinity-replicas-exceed-nodes", "error")), "{rules:?}");
+    assert!(rules.contains(&("external-service-cluster-policy", "warning")), "severity from the config: {rules:?}");
+    assert_eq!(
+        rules.iter().filter(|(r, _)| *r == "external-service-cluster-policy").count(),
+        1,
+        "legacy is exempt, vendor/ and charts/ excluded: {rules:?}"
+    );
+    assert_eq!(r["summary"]["files"], 2);
+    assert_eq!(out.status.code(), Some(1), "fail-on: error from the config, and there is an error");
+
+    // Flags win: more nodes than replicas, and a fail level above what is found.
+    let out = run_in(&deploy, &["-f", ".", "--nodes", "5", "--fail-on", "never", "-o", "json"]);
+    let r = json(&out);
+    assert!(
+        !r["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == "hard-anti-affinity-replicas-exceed-nodes")
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    // A bad config is a usage error at its exact place; the manifests are still linted.
+    std::fs::write(root.join("bad.yaml"), "nodes: 3\nrulez: {}\nrules:\n  no-such-rule: off\n").unwrap();
+    let out = run_in(&deploy, &["-f", "web.yaml", "--config", "../bad.yaml", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("../bad.yaml:2:1: unknown setting `rulez`"), "{err}");
+    assert!(err.contains("../bad.yaml:4:3: unknown rule `no-such-rule`"), "{err}");
+    assert_eq!(json(&out)["summary"]["files"], 1);
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -45,15 +45,18 @@ pub struct LintArgs {
     /// The file name to report for standard input
     #[arg(long = "stdin-filename", value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Eligible nodes in the cluster, when the input has no Node objects
-    #[arg(long = "nodes", value_name = "N")]
+    /// Eligible nodes in the cluster, when the input has no Node objects (wins over the config file)
+    #[arg(long = "nodes", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub nodes: Option<u32>,
+    /// The config file (default: `.realip-lint.yaml` in the working directory or above)
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// Output format
     #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human)]
     pub output: Format,
-    /// Exit 1 when a finding is at or above this level
-    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this level [default: warning, or the config file's]
+    #[arg(long = "fail-on", value_enum)]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,4 +77,15 @@ pub enum FailOn {
     Warning,
     Info,
     Never,
+}
+
+impl From<FailOn> for realip_lint_core::config::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => Self::Error,
+            FailOn::Warning => Self::Warning,
+            FailOn::Info => Self::Info,
+            FailOn::Never => Self::Never,
+        }
+    }
 }

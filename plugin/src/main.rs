@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use realip_lint_core::registry::{self, RULES};
-use realip_lint_core::{Options, Severity, lint};
+use realip_lint_core::{Options, lint};
 
-use realip_lint_plugin::args::{self, Cli, Command, FailOn, Format, ListFormat};
-use realip_lint_plugin::{docs, render, walk};
+use realip_lint_plugin::args::{self, Cli, Command, Format, ListFormat};
+use realip_lint_plugin::{config, docs, render, walk};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -75,8 +75,16 @@ fn run(args: &args::LintArgs) -> ExitCode {
         eprintln!("error: no input: give manifests with -f <file|dir|->, e.g. `kubectl realip-lint -f deploy/ -R`");
         return ExitCode::from(2);
     }
-    let inputs = walk::read_inputs(&args.filename, args.recursive, args.stdin_filename.as_deref());
-    let options = Options { namespace: args.namespace.clone(), nodes: args.nodes, ..Options::default() };
+    let loaded = config::load(args.config.as_deref());
+    let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
+    let inputs = walk::read_inputs_excluding(&args.filename, args.recursive, args.stdin_filename.as_deref(), &excluded);
+    let mut options = loaded.as_ref().map_or_else(Options::default, |l| Options::from_config(&l.config));
+    options.namespace.clone_from(&args.namespace);
+    if args.nodes.is_some() {
+        options.nodes = args.nodes;
+    }
+    let fail_on: realip_lint_core::config::FailOn =
+        args.fail_on.map(Into::into).or_else(|| loaded.as_ref().and_then(|l| l.config.fail_on)).unwrap_or_default();
     let report = lint(&inputs.sources, &options);
     match args.output {
         Format::Json => print(&report.to_json()),
@@ -86,19 +94,16 @@ fn run(args: &args::LintArgs) -> ExitCode {
             print(&render::human::render(&report, &inputs.sources, color, width));
         }
     }
-    for e in &inputs.errors {
+    let config_errors = loaded.iter().flat_map(|l| l.errors.iter());
+    let mut usage_error = false;
+    for e in config_errors.chain(&inputs.errors) {
         eprintln!("error: {e}");
+        usage_error = true;
     }
-    if !inputs.errors.is_empty() {
+    if usage_error {
         return ExitCode::from(2);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    match (threshold, report.max_severity()) {
+    match (fail_on.threshold(), report.max_severity()) {
         (Some(t), Some(max)) if max >= t => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }

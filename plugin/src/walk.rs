@@ -15,6 +15,16 @@ pub struct Inputs {
 }
 
 pub fn read_inputs(paths: &[String], recursive: bool, stdin_name: Option<&str>) -> Inputs {
+    read_inputs_excluding(paths, recursive, stdin_name, &|_| false)
+}
+
+/// As [`read_inputs`], leaving out the files `excluded` says (by path on disk).
+pub fn read_inputs_excluding(
+    paths: &[String],
+    recursive: bool,
+    stdin_name: Option<&str>,
+    excluded: &dyn Fn(&Path) -> bool,
+) -> Inputs {
     let mut inputs = Inputs::default();
     let mut stdin_read = false;
     for given in paths {
@@ -54,12 +64,12 @@ pub fn read_inputs(paths: &[String], recursive: bool, stdin_name: Option<&str>) 
                         continue;
                     }
                 };
-                if !entry.file_type().is_file() || !is_manifest_name(entry.path()) {
+                if !entry.file_type().is_file() || !is_manifest_name(entry.path()) || excluded(entry.path()) {
                     continue;
                 }
                 read_file(&mut inputs, entry.path(), &display_path(given, entry.path(), path));
             }
-        } else {
+        } else if !excluded(path) {
             read_file(&mut inputs, path, given);
         }
     }

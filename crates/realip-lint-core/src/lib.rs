@@ -3,6 +3,7 @@
 //! No file, network, environment, terminal or thread use: it builds for
 //! `wasm32-unknown-unknown`, and every face (the kubectl plugin, the Wasm module) calls [`lint`].
 
+pub mod config;
 pub mod diagnostic;
 pub mod k8s;
 pub mod registry;
@@ -31,13 +32,35 @@ pub struct Options {
     pub nodes: Option<u32>,
     /// Per-rule severity; `None` turns the rule off.
     pub rule_levels: BTreeMap<String, Option<Severity>>,
+    pub dataplane: config::Dataplane,
+    /// The cloud whose default load balancer a plain `type: LoadBalancer` gets.
+    pub cloud: Option<String>,
+    /// Objects exempt from rules (for objects that cannot be annotated).
+    pub exempt: Vec<config::Exempt>,
+}
+
+impl Options {
+    /// Options from a config file; command-line values set afterwards win.
+    pub fn from_config(config: &config::Config) -> Self {
+        Self {
+            namespace: None,
+            nodes: config.nodes,
+            rule_levels: config.rules.clone(),
+            dataplane: config.dataplane.unwrap_or_default(),
+            cloud: config.cloud.clone(),
+            exempt: config.exempt.clone(),
+        }
+    }
 }
 
 /// Lint these sources.
 pub fn lint(sources: &[Source], options: &Options) -> Report {
     let namespace = options.namespace.as_deref().unwrap_or("default");
     let loaded = k8s::load::load(sources, namespace);
-    let model = Model::build(loaded, &ModelOptions { nodes: options.nodes });
+    let model = Model::build(
+        loaded,
+        &ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() },
+    );
     let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
@@ -48,7 +71,7 @@ pub fn lint(sources: &[Source], options: &Options) -> Report {
         let mut findings = Vec::new();
         (rule.check)(&model, &mut findings);
         for f in findings {
-            if is_suppressed(&model, rule.name, &f) {
+            if is_suppressed(&model, rule.name, &f) || is_exempt(&model, &options.exempt, rule.name, &f) {
                 continue;
             }
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
@@ -79,6 +102,18 @@ pub fn lint(sources: &[Source], options: &Options) -> Report {
 
 fn is_suppressed(model: &Model, rule: &str, f: &Finding) -> bool {
     [f.object, f.also_object].into_iter().flatten().any(|o| suppress::suppressed(&model.objects[o], rule))
+}
+
+fn is_exempt(model: &Model, exempt: &[config::Exempt], rule: &str, f: &Finding) -> bool {
+    [f.object, f.also_object].into_iter().flatten().any(|o| {
+        let obj = &model.objects[o];
+        exempt.iter().any(|e| {
+            e.kind == obj.kind
+                && Some(e.name.as_str()) == obj.name.as_deref()
+                && (e.namespace.is_none() || e.namespace == obj.namespace)
+                && (e.rules.is_empty() || e.rules.iter().any(|r| r == rule))
+        })
+    })
 }
 
 fn to_diagnostic(

@@ -79,6 +79,8 @@ impl std::fmt::Debug for Proxy {
 
 pub struct ModelOptions {
     pub nodes: Option<u32>,
+    pub dataplane: crate::config::Dataplane,
+    pub cloud: Option<String>,
 }
 
 pub struct Model {
@@ -91,6 +93,8 @@ pub struct Model {
     /// Workload → the HPA that scales it.
     pub hpas: HashMap<ObjId, ObjId>,
     pub nodes_flag: Option<u32>,
+    pub dataplane: crate::config::Dataplane,
+    pub cloud: Option<String>,
 }
 
 pub const ROLE: &str = "realip-lint.io/role";
@@ -120,6 +124,8 @@ impl Model {
             controllers: Vec::new(),
             hpas: HashMap::new(),
             nodes_flag: options.nodes,
+            dataplane: options.dataplane,
+            cloud: options.cloud.clone(),
         };
         model.link_hpas();
         model.find_controllers();

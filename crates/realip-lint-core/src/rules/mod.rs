@@ -67,6 +67,12 @@ pub enum ClientIpPath {
 }
 
 pub fn client_ip_path(model: &Model, view: &ServiceView) -> ClientIpPath {
+    if model.dataplane.is_dsr() {
+        return ClientIpPath::Yes(format!(
+            "the data plane returns directly to the client (`dataplane: {}`), so `Cluster` keeps the client IP",
+            model.dataplane.name()
+        ));
+    }
     if let Some(a) = view.lb.direct_to_pod {
         return ClientIpPath::Yes(format!("the load balancer targets pod IPs directly (`{a}`)"));
     }

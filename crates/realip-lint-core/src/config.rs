@@ -1,0 +1,393 @@
+//! `.realip-lint.yaml`: parsed from its text (finding and reading the file is a face's job), with
+//! every error at its exact place.
+//!
+//! ```yaml
+//! nodes: 3                  # eligible nodes, when no Node objects are given
+//! fail-on: warning          # error | warning | info | never
+//! dataplane: kube-proxy     # kube-proxy | cilium-dsr | calico-ebpf-dsr
+//! cloud: unknown            # aws | gcp | azure | digitalocean | … (the default load balancer)
+//! rules:
+//!   external-service-cluster-policy: off   # off | info | warning | error
+//! exclude: ["charts/**"]    # globs, relative to the config file
+//! exempt:
+//!   - {kind: Service, namespace: ingress-nginx, name: ingress-nginx-controller, rules: [ingress-nginx-retired]}
+//! ```
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Severity;
+use crate::registry;
+use crate::source::{LineIndex, Position, Span};
+use crate::yaml::{Node, NodeKind, parse_stream};
+
+/// The names the config file is found by, from the working directory upward.
+pub const FILE_NAMES: &[&str] = &[".realip-lint.yaml", ".realip-lint.yml"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    Error,
+    #[default]
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "error" => Self::Error,
+            "warning" => Self::Warning,
+            "info" => Self::Info,
+            "never" => Self::Never,
+            _ => return None,
+        })
+    }
+
+    /// The lowest severity that fails a run.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            Self::Error => Some(Severity::Error),
+            Self::Warning => Some(Severity::Warning),
+            Self::Info => Some(Severity::Info),
+            Self::Never => None,
+        }
+    }
+}
+
+/// How Services forward external traffic on the nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dataplane {
+    #[default]
+    KubeProxy,
+    /// Cilium's kube-proxy replacement with `loadBalancer.mode: dsr` (or `hybrid`).
+    CiliumDsr,
+    /// Calico eBPF with `bpfExternalServiceMode: DSR`.
+    CalicoEbpfDsr,
+}
+
+impl Dataplane {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::KubeProxy => "kube-proxy",
+            Self::CiliumDsr => "cilium-dsr",
+            Self::CalicoEbpfDsr => "calico-ebpf-dsr",
+        }
+    }
+
+    /// Direct server return keeps the client address even with `Cluster`.
+    pub fn is_dsr(self) -> bool {
+        self != Self::KubeProxy
+    }
+}
+
+pub const CLOUDS: &[&str] = &[
+    "unknown",
+    "aws",
+    "gcp",
+    "azure",
+    "digitalocean",
+    "hetzner",
+    "linode",
+    "oci",
+    "alibaba",
+    "tencent",
+    "huawei",
+    "qingcloud",
+    "openstack",
+    "scaleway",
+    "cloudscale",
+    "metallb",
+    "kube-vip",
+    "cilium",
+];
+
+/// An object that cannot carry an annotation (a vendored manifest), exempt from some rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exempt {
+    pub kind: String,
+    /// `None`: any namespace.
+    pub namespace: Option<String>,
+    pub name: String,
+    /// Empty: every rule.
+    pub rules: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub nodes: Option<u32>,
+    pub fail_on: Option<FailOn>,
+    pub dataplane: Option<Dataplane>,
+    pub cloud: Option<String>,
+    /// Per-rule severity; `None` is `off`.
+    pub rules: BTreeMap<String, Option<Severity>>,
+    pub exclude: Vec<String>,
+    pub exempt: Vec<Exempt>,
+}
+
+/// A problem in the config file, at its exact place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub span: Span,
+    pub start: Position,
+    pub message: String,
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    index: LineIndex,
+    errors: Vec<ConfigError>,
+}
+
+impl Parser<'_> {
+    fn error(&mut self, node: &Node, message: impl Into<String>) {
+        let start = self.index.position(self.text, node.span.start);
+        self.errors.push(ConfigError { span: node.span, start, message: message.into() });
+    }
+
+    fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        match &node.kind {
+            NodeKind::Scalar(s) => Some(&s.value),
+            _ => {
+                self.error(node, format!("`{what}` must be a single value"));
+                None
+            }
+        }
+    }
+
+    fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+        match &node.kind {
+            NodeKind::Seq(items) => items,
+            NodeKind::Scalar(s) if s.plain && (s.value.is_empty() || s.value == "null") => &[],
+            _ => {
+                self.error(node, format!("`{what}` must be a list"));
+                &[]
+            }
+        }
+    }
+}
+
+/// Parse a config file. What parses is kept; every problem is returned with its place.
+pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
+    let mut p = Parser { text, index: LineIndex::new(text), errors: Vec::new() };
+    let mut config = Config::default();
+    let docs = parse_stream(text);
+    for doc in &docs {
+        for problem in &doc.problems {
+            let start = p.index.position(text, problem.span.start);
+            p.errors.push(ConfigError { span: problem.span, start, message: problem.message.clone() });
+        }
+    }
+    let Some(root) = docs.iter().find_map(|d| d.root.as_ref()) else { return (config, p.errors) };
+    let Some(entries) = root.as_map() else {
+        if !matches!(&root.kind, NodeKind::Scalar(s) if s.value.is_empty()) {
+            p.error(root, "the config file must be a mapping of settings");
+        }
+        return (config, p.errors);
+    };
+    for (k, v) in entries {
+        let Some(key) = p.string(k, "key") else { continue };
+        match key {
+            "nodes" => match p.string(v, "nodes").map(str::parse::<u32>) {
+                Some(Ok(n)) if n > 0 => config.nodes = Some(n),
+                Some(_) => p.error(v, "`nodes` must be a whole number of nodes, at least 1"),
+                None => {}
+            },
+            "fail-on" => {
+                if let Some(s) = p.string(v, "fail-on") {
+                    match FailOn::parse(s) {
+                        Some(f) => config.fail_on = Some(f),
+                        None => p.error(v, format!("`fail-on: {s}` is not one of error, warning, info, never")),
+                    }
+                }
+            }
+            "dataplane" => {
+                if let Some(s) = p.string(v, "dataplane") {
+                    config.dataplane = match s {
+                        "kube-proxy" => Some(Dataplane::KubeProxy),
+                        "cilium-dsr" => Some(Dataplane::CiliumDsr),
+                        "calico-ebpf-dsr" => Some(Dataplane::CalicoEbpfDsr),
+                        _ => {
+                            p.error(
+                                v,
+                                format!("`dataplane: {s}` is not one of kube-proxy, cilium-dsr, calico-ebpf-dsr"),
+                            );
+                            None
+                        }
+                    };
+                }
+            }
+            "cloud" => {
+                if let Some(s) = p.string(v, "cloud") {
+                    if CLOUDS.contains(&s) {
+                        config.cloud = Some(s.to_owned());
+                    } else {
+                        p.error(v, format!("`cloud: {s}` is not one of {}", CLOUDS.join(", ")));
+                    }
+                }
+            }
+            "rules" => rules(&mut p, v, &mut config),
+            "exclude" => {
+                for item in p.list(v, "exclude") {
+                    if let Some(s) = p.string(item, "exclude") {
+                        config.exclude.push(s.to_owned());
+                    }
+                }
+            }
+            "exempt" => {
+                for item in p.list(v, "exempt") {
+                    if let Some(e) = exempt(&mut p, item) {
+                        config.exempt.push(e);
+                    }
+                }
+            }
+            other => p.error(
+                k,
+                format!("unknown setting `{other}` (known: nodes, fail-on, dataplane, cloud, rules, exclude, exempt)"),
+            ),
+        }
+    }
+    (config, p.errors)
+}
+
+fn rule_name_ok(p: &mut Parser<'_>, node: &Node, name: &str) -> bool {
+    if registry::rule(name).is_some() {
+        return true;
+    }
+    p.error(node, format!("unknown rule `{name}` (`kubectl realip-lint rules` lists them)"));
+    false
+}
+
+fn rules(p: &mut Parser<'_>, v: &Node, config: &mut Config) {
+    let Some(entries) = v.as_map() else {
+        p.error(v, "`rules` must map rule names to off, info, warning or error");
+        return;
+    };
+    for (k, level) in entries {
+        let Some(name) = p.string(k, "rule") else { continue };
+        if !rule_name_ok(p, k, name) {
+            continue;
+        }
+        let Some(s) = p.string(level, name) else { continue };
+        let parsed = match s {
+            "off" => None,
+            other => match Severity::parse(other) {
+                Some(sev) => Some(sev),
+                None => {
+                    p.error(level, format!("`{name}: {s}` is not one of off, info, warning, error"));
+                    continue;
+                }
+            },
+        };
+        config.rules.insert(name.to_owned(), parsed);
+    }
+}
+
+fn exempt(p: &mut Parser<'_>, item: &Node) -> Option<Exempt> {
+    let Some(entries) = item.as_map() else {
+        p.error(item, "an `exempt` entry is a mapping: {kind, namespace, name, rules}");
+        return None;
+    };
+    let (mut kind, mut namespace, mut name, mut rule_names) = (None, None, None, Vec::new());
+    for (k, v) in entries {
+        let Some(key) = p.string(k, "key") else { continue };
+        match key {
+            "kind" => kind = p.string(v, "kind").map(str::to_owned),
+            "namespace" => namespace = p.string(v, "namespace").map(str::to_owned),
+            "name" => name = p.string(v, "name").map(str::to_owned),
+            "rules" => {
+                for r in p.list(v, "rules") {
+                    if let Some(s) = p.string(r, "rule")
+                        && rule_name_ok(p, r, s)
+                    {
+                        rule_names.push(s.to_owned());
+                    }
+                }
+            }
+            other => {
+                p.error(k, format!("unknown key `{other}` in an `exempt` entry (known: kind, namespace, name, rules)"));
+            }
+        }
+    }
+    match (kind, name) {
+        (Some(kind), Some(name)) => Some(Exempt { kind, namespace, name, rules: rule_names }),
+        _ => {
+            p.error(item, "an `exempt` entry needs `kind` and `name`");
+            None
+        }
+    }
+}
+
+/// Does a glob match a `/`-separated path relative to the config file's folder? `*` and `?`
+/// stay within a segment, `**` spans segments; a pattern without `/` matches at any depth.
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    let pattern = pattern.trim_start_matches("./");
+    let path = path.trim_start_matches("./");
+    if !pattern.contains('/') {
+        return path.split('/').any(|seg| segment_match(pattern.as_bytes(), seg.as_bytes()))
+            || segments_match(&["**", pattern], &path.split('/').collect::<Vec<_>>());
+    }
+    let pat: Vec<&str> = pattern.trim_end_matches('/').split('/').collect();
+    let segs: Vec<&str> = path.split('/').collect();
+    segments_match(&pat, &segs)
+}
+
+fn segments_match(pat: &[&str], segs: &[&str]) -> bool {
+    match pat.split_first() {
+        None => segs.is_empty(),
+        Some((&"**", rest)) => (0..=segs.len()).any(|i| segments_match(rest, &segs[i..])),
+        Some((p, rest)) => {
+            !segs.is_empty() && segment_match(p.as_bytes(), segs[0].as_bytes()) && segments_match(rest, &segs[1..])
+        }
+    }
+}
+
+fn segment_match(p: &[u8], s: &[u8]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => segment_match(&p[1..], s) || (!s.is_empty() && segment_match(p, &s[1..])),
+        (Some(b'?'), Some(_)) => segment_match(&p[1..], &s[1..]),
+        (Some(a), Some(b)) if a == b => segment_match(&p[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_config_parses() {
+        let text = "nodes: 3\nfail-on: error\ndataplane: cilium-dsr\ncloud: aws\nrules:\n  external-service-cluster-policy: off\n  duplicate-object: warning\nexclude: [\"charts/**\"]\nexempt:\n  - {kind: Service, namespace: ingress-nginx, name: ingress-nginx-controller, rules: [ingress-controller-cluster-policy]}\n";
+        let (c, errors) = parse(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(c.nodes, Some(3));
+        assert_eq!(c.fail_on, Some(FailOn::Error));
+        assert_eq!(c.dataplane, Some(Dataplane::CiliumDsr));
+        assert_eq!(c.rules.get("external-service-cluster-policy"), Some(&None));
+        assert_eq!(c.rules.get("duplicate-object"), Some(&Some(Severity::Warning)));
+        assert_eq!(c.exclude, vec!["charts/**"]);
+        assert_eq!(c.exempt[0].name, "ingress-nginx-controller");
+    }
+
+    #[test]
+    fn errors_point_at_the_exact_place() {
+        let text =
+            "nodez: 3\nfail-on: sometimes\nrules:\n  no-such-rule: off\n  duplicate-object: loud\nnodes: three\n";
+        let (_, errors) = parse(text);
+        let at: Vec<(u32, u32)> = errors.iter().map(|e| (e.start.line, e.start.column)).collect();
+        assert_eq!(at, vec![(1, 1), (2, 10), (4, 3), (5, 21), (6, 8)]);
+        assert!(errors[0].message.contains("unknown setting `nodez`"));
+        assert!(errors[2].message.contains("unknown rule `no-such-rule`"));
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("charts/**", "charts/a/templates/x.yaml"));
+        assert!(!glob_match("charts/**", "deploy/charts.yaml"));
+        assert!(glob_match("*.json", "deploy/x.json"));
+        assert!(glob_match("deploy/*.yaml", "deploy/x.yaml"));
+        assert!(!glob_match("deploy/*.yaml", "deploy/sub/x.yaml"));
+        assert!(glob_match("**/vendor/**", "a/b/vendor/c.yaml"));
+        assert!(glob_match("vendor", "a/vendor/c.yaml"));
+    }
+}
