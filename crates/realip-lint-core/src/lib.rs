@@ -57,9 +57,11 @@ impl Options {
 pub fn lint(sources: &[Source], options: &Options) -> Report {
     let namespace = options.namespace.as_deref().unwrap_or("default");
     let loaded = k8s::load::load(sources, namespace);
+    let texts: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
     let model = Model::build(
         loaded,
         &ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() },
+        &texts,
     );
     let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     let mut diagnostics = Vec::new();

@@ -3,6 +3,7 @@
 use crate::rules::{self, RuleDef};
 
 pub static RULES: &[&RuleDef] = &[
+    // Tier 1
     &rules::ingress_controller_cluster_policy::RULE,
     &rules::local_policy_without_spread::RULE,
     &rules::hard_anti_affinity_replicas_exceed_nodes::RULE,
@@ -13,6 +14,13 @@ pub static RULES: &[&RuleDef] = &[
     &rules::duplicate_object::RULE,
     &rules::invalid_suppression::RULE,
     &rules::invalid_manifest::RULE,
+    // Tier 2: what the ingress controller trusts
+    &rules::proxy_protocol_mismatch::RULE,
+    &rules::forwarded_headers_trust_all::RULE,
+    &rules::forwarded_headers_behind_l4::RULE,
+    &rules::forwarded_trust_cidr_invalid::RULE,
+    &rules::allowlist_after_snat::RULE,
+    &rules::ingress_nginx_retired::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static RuleDef> {

@@ -19,8 +19,8 @@ use crate::yaml::PathSeg;
 pub enum Setting<T> {
     /// Written at this place, in this object.
     Set(T, Loc, ObjId),
-    /// Not written: the implementation's default.
-    Default(T),
+    /// Not written: the implementation's default (with the config object read, if any).
+    Default(T, Option<ObjId>),
     /// Lives where the input does not show (the reason says where).
     Unknown(String),
 }
@@ -28,7 +28,7 @@ pub enum Setting<T> {
 impl<T: Copy> Setting<T> {
     pub fn value(&self) -> Option<T> {
         match self {
-            Setting::Set(v, ..) | Setting::Default(v) => Some(*v),
+            Setting::Set(v, ..) | Setting::Default(v, _) => Some(*v),
             Setting::Unknown(_) => None,
         }
     }
@@ -69,6 +69,7 @@ pub struct Controller {
     /// Declared with `realip-lint.io/role: ingress-controller`.
     pub declared: bool,
     pub proxy_protocol: Setting<bool>,
+    pub trust: proxies::Trust,
 }
 
 impl std::fmt::Debug for Proxy {
@@ -113,7 +114,7 @@ pub fn is_external(svc: &k8s_openapi::api::core::v1::Service) -> bool {
 }
 
 impl Model {
-    pub fn build(loaded: Loaded, options: &ModelOptions) -> Self {
+    pub fn build(loaded: Loaded, options: &ModelOptions, texts: &[&str]) -> Self {
         let Loaded { objects, invalid, duplicates, skipped } = loaded;
         let mut model = Model {
             objects,
@@ -128,9 +129,14 @@ impl Model {
             cloud: options.cloud.clone(),
         };
         model.link_hpas();
-        model.find_controllers();
+        model.find_controllers(texts);
         model.link_services();
         model
+    }
+
+    /// Was this object defined more than once in the run (so which copy is meant is a guess)?
+    pub fn duplicated(&self, id: ObjId) -> bool {
+        self.duplicates.iter().any(|&(later, earlier)| later == id || earlier == id)
     }
 
     /// Live objects: not replaced by a later definition.
@@ -166,7 +172,7 @@ impl Model {
         self.hpas = links;
     }
 
-    fn find_controllers(&mut self) {
+    fn find_controllers(&mut self, texts: &[&str]) {
         // IngressClass controller strings name implementations; a workload whose flags carry one
         // of them is that implementation's controller.
         let class_strings: Vec<String> = self
@@ -191,7 +197,7 @@ impl Model {
                 found.push((i, proxy, declared));
             }
         }
-        let lookup = Lookup { objects: &self.objects };
+        let lookup = Lookup { objects: &self.objects, texts };
         self.controllers = found
             .into_iter()
             .map(|(workload, proxy, declared)| Controller {
@@ -202,6 +208,7 @@ impl Model {
                     || Setting::Unknown("the controller is declared, not recognised".into()),
                     |p| (p.proxy_protocol)(&lookup, workload),
                 ),
+                trust: proxy.map(|p| (p.trust)(&lookup, workload)).unwrap_or_default(),
             })
             .collect();
     }

@@ -2,15 +2,21 @@
 //! the context (`crate::lint`) stamps name, severity and docs URL, and applies configuration and
 //! suppression.
 
+pub mod allowlist_after_snat;
 pub mod duplicate_object;
 pub mod external_service_cluster_policy;
 pub mod external_traffic_policy_invalid_value;
 pub mod external_traffic_policy_on_internal_service;
+pub mod forwarded_headers_behind_l4;
+pub mod forwarded_headers_trust_all;
+pub mod forwarded_trust_cidr_invalid;
 pub mod hard_anti_affinity_replicas_exceed_nodes;
 pub mod ingress_controller_cluster_policy;
+pub mod ingress_nginx_retired;
 pub mod invalid_manifest;
 pub mod invalid_suppression;
 pub mod local_policy_without_spread;
+pub mod proxy_protocol_mismatch;
 pub mod removed_api_version;
 
 use crate::diagnostic::{Finding, Loc, Severity};
@@ -84,8 +90,10 @@ pub fn client_ip_path(model: &Model, view: &ServiceView) -> ClientIpPath {
             return ClientIpPath::Yes(format!("the load balancer sends PROXY protocol headers (`{a}`)"));
         };
         return match &model.controllers[ci].proxy_protocol {
-            Setting::Set(true, ..) | Setting::Default(true) => ClientIpPath::Yes("PROXY protocol on both ends".into()),
-            Setting::Set(false, ..) | Setting::Default(false) => ClientIpPath::Mismatch,
+            Setting::Set(true, ..) | Setting::Default(true, _) => {
+                ClientIpPath::Yes("PROXY protocol on both ends".into())
+            }
+            Setting::Set(false, ..) | Setting::Default(false, _) => ClientIpPath::Mismatch,
             Setting::Unknown(why) => ClientIpPath::Unknown(format!(
                 "the load balancer sends PROXY protocol headers (`{a}`), but whether the controller expects them is not known: {why}"
             )),

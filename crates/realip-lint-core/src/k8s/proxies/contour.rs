@@ -11,6 +11,9 @@ pub static PROXY: Proxy = Proxy {
     recognise,
     local_hint: "Contour's example Service `envoy` sets `externalTrafficPolicy: Local` over the Envoy DaemonSet",
     proxy_protocol,
+    proxy_protocol_optional: false,
+    trust: super::no_trust,
+    retired: None,
 };
 
 fn recognise(obj: &Object, w: &Workload) -> bool {

@@ -1,7 +1,7 @@
 //! F5 NGINX Ingress Controller (nginxinc/kubernetes-ingress), not to be confused with
 //! ingress-nginx (`domain.md` §3.7).
 
-use super::{Lookup, Proxy, configmap_bool, images};
+use super::{HeaderTrust, Lookup, Proxy, Trust, cm_value, configmap_bool, controller_configmap, images, list_entries};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
 
@@ -12,12 +12,39 @@ pub static PROXY: Proxy = Proxy {
     recognise,
     local_hint: "with the nginx-ingress Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: daemonset`",
     proxy_protocol,
+    proxy_protocol_optional: false,
+    trust,
+    retired: None,
 };
+
+const CONFIGMAP_FLAG: &[&str] = &["-nginx-configmaps", "--nginx-configmaps"];
 
 fn recognise(_: &Object, w: &Workload) -> bool {
     images(w).any(|i| i.ends_with("nginx/nginx-ingress") || i.contains("nginx-plus-ingress"))
 }
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
-    configmap_bool(lookup, ctrl, &["-nginx-configmaps", "--nginx-configmaps"], "proxy-protocol", false)
+    configmap_bool(lookup, ctrl, CONFIGMAP_FLAG, "proxy-protocol", false)
+}
+
+/// `real-ip-header` names the header the realip module reads, from the `set-real-ip-from` list.
+fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
+    let Ok(Some(cm)) = controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) else { return Trust::default() };
+    let text = lookup.texts.get(lookup.objects[cm].file).copied();
+    let from = cm_value(lookup, cm, "set-real-ip-from");
+    let entries = from.map(|(v, loc)| list_entries(cm, text, "set-real-ip-from", v, loc, true)).unwrap_or_default();
+    let mut trust = Trust { header: None, entries };
+    let header =
+        cm_value(lookup, cm, "real-ip-header").filter(|(v, _)| v.trim() != "proxy_protocol" && !v.trim().is_empty());
+    if let (Some((h, loc)), Some(_)) = (header, from) {
+        trust.header = Some(HeaderTrust::listed(
+            format!("real-ip-header: {h}"),
+            loc,
+            cm,
+            "set-real-ip-from",
+            &trust.entries,
+            "list only the load balancer's addresses in `set-real-ip-from`",
+        ));
+    }
+    trust
 }

@@ -1,9 +1,8 @@
 //! HAProxy Kubernetes Ingress (haproxytech) and HAProxy Ingress (jcmoraisjr) (`domain.md` §3.3).
 
-use super::{Lookup, Proxy, images};
+use super::{HeaderTrust, Lookup, Proxy, Trust, cm_value, controller_configmap, images, list_entries};
 use crate::k8s::model::Setting;
-use crate::k8s::object::{ObjData, ObjId, Object, Workload};
-use crate::yaml::PathSeg;
+use crate::k8s::object::{ObjId, Object, Workload};
 
 pub static PROXY: Proxy = Proxy {
     name: "HAProxy Ingress",
@@ -12,7 +11,12 @@ pub static PROXY: Proxy = Proxy {
     recognise,
     local_hint: "with the HAProxy Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: DaemonSet`",
     proxy_protocol,
+    proxy_protocol_optional: false,
+    trust,
+    retired: None,
 };
+
+const CONFIGMAP_FLAG: &[&str] = &["--configmap"];
 
 fn recognise(_: &Object, w: &Workload) -> bool {
     images(w).any(|i| i.ends_with("haproxytech/kubernetes-ingress") || i.ends_with("haproxy-ingress"))
@@ -20,25 +24,32 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 
 /// haproxytech's `proxy-protocol` key lists the sources allowed to send PROXY headers.
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
-    let obj = &lookup.objects[ctrl];
-    let Some(w) = obj.workload() else { return Setting::Default(false) };
-    let Some((ci, value)) =
-        super::flags(w).find(|(_, _, f, v)| *f == "--configmap" && v.is_some()).map(|(ci, _, _, v)| (ci, v))
-    else {
-        return Setting::Default(false);
+    let cm = match controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) {
+        Ok(Some(cm)) => cm,
+        Ok(None) => return Setting::Default(false, None),
+        Err(why) => return Setting::Unknown(why),
     };
-    let Some((ns, name)) = value.and_then(|v| super::namespaced_ref(obj, w, ci, v)) else {
-        return Setting::Unknown("the controller's ConfigMap could not be resolved".into());
-    };
-    let Some(cm) = lookup.find("ConfigMap", &ns, &name) else {
-        return Setting::Unknown(format!("ConfigMap {ns}/{name} is not in the input"));
-    };
-    let cm_obj = &lookup.objects[cm];
-    let ObjData::ConfigMap(data) = &cm_obj.data else { return Setting::Default(false) };
-    match data.get("proxy-protocol").map(|v| v.trim()) {
-        Some(v) if !v.is_empty() => {
-            Setting::Set(true, cm_obj.loc_at(&[PathSeg::Key("data"), PathSeg::Key("proxy-protocol")]), cm)
-        }
-        _ => Setting::Default(false),
+    match cm_value(lookup, cm, "proxy-protocol").filter(|(v, _)| !v.trim().is_empty()) {
+        Some((_, loc)) => Setting::Set(true, loc, cm),
+        None => Setting::Default(false, Some(cm)),
     }
+}
+
+/// `src-ip-header` takes the client address from a header, with no source restriction.
+fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
+    let Ok(Some(cm)) = controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) else { return Trust::default() };
+    let text = lookup.texts.get(lookup.objects[cm].file).copied();
+    let entries = cm_value(lookup, cm, "proxy-protocol")
+        .map(|(v, loc)| list_entries(cm, text, "proxy-protocol", v, loc, false))
+        .unwrap_or_default();
+    let header =
+        cm_value(lookup, cm, "src-ip-header").filter(|(v, _)| !v.trim().is_empty()).map(|(v, loc)| HeaderTrust {
+            setting: format!("src-ip-header: {v}"),
+            loc,
+            obj: cm,
+            from_anyone: Some("`src-ip-header` believes the header from any source".into()),
+            anyone_loc: Some(loc),
+            restrict_hint: "remove `src-ip-header` unless only a load balancer can reach the controller",
+        });
+    Trust { header, entries }
 }

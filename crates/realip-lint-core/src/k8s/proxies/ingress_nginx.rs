@@ -1,6 +1,9 @@
 //! ingress-nginx (kubernetes/ingress-nginx), also the KubeSphere router (`domain.md` §3.1, §3.8).
 
-use super::{Lookup, Proxy, configmap_bool, flags, images, label_is};
+use super::{
+    HeaderTrust, Lookup, Proxy, Trust, cm_value, configmap_bool, controller_configmap, flags, images, is_anywhere,
+    label_is, list_entries, parse_bool,
+};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
 
@@ -11,7 +14,12 @@ pub static PROXY: Proxy = Proxy {
     recognise,
     local_hint: "with the ingress-nginx Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: DaemonSet`",
     proxy_protocol,
+    proxy_protocol_optional: false,
+    trust,
+    retired: Some("March 2026"),
 };
+
+const CONFIGMAP_FLAG: &[&str] = &["--configmap"];
 
 fn recognise(_: &Object, w: &Workload) -> bool {
     images(w).any(|i| {
@@ -27,5 +35,42 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 }
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
-    configmap_bool(lookup, ctrl, &["--configmap"], "use-proxy-protocol", false)
+    configmap_bool(lookup, ctrl, CONFIGMAP_FLAG, "use-proxy-protocol", false)
+}
+
+/// nginx.tmpl: the realip module reads `real_ip_header proxy_protocol` when PROXY protocol is on,
+/// else the forwarded-for header when `use-forwarded-headers` or `enable-real-ip` is on, trusting
+/// every `proxy-real-ip-cidr` entry (default `0.0.0.0/0`).
+fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
+    let Ok(Some(cm)) = controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) else { return Trust::default() };
+    let on = |key: &str| cm_value(lookup, cm, key).filter(|(v, _)| parse_bool(v) == Some(true));
+    let text = lookup.texts.get(lookup.objects[cm].file).copied();
+    let cidr = cm_value(lookup, cm, "proxy-real-ip-cidr");
+    let entries = cidr.map(|(v, loc)| list_entries(cm, text, "proxy-real-ip-cidr", v, loc, true)).unwrap_or_default();
+    let mut trust = Trust { header: None, entries };
+    if on("use-proxy-protocol").is_some() {
+        return trust;
+    }
+    let Some((key, (_, loc))) =
+        [("use-forwarded-headers", on("use-forwarded-headers")), ("enable-real-ip", on("enable-real-ip"))]
+            .into_iter()
+            .find_map(|(k, v)| v.map(|v| (k, v)))
+    else {
+        return trust;
+    };
+    let anywhere = trust.entries.iter().find(|e| is_anywhere(&e.value));
+    let from_anyone = match (cidr, anywhere) {
+        (None, _) => Some("`proxy-real-ip-cidr` is not set, and its default is 0.0.0.0/0".to_owned()),
+        (Some(_), Some(e)) => Some(format!("`proxy-real-ip-cidr` includes {}", e.value)),
+        (Some(_), None) => None,
+    };
+    trust.header = Some(HeaderTrust {
+        setting: format!("{key}: \"true\""),
+        loc,
+        obj: cm,
+        from_anyone,
+        anyone_loc: anywhere.map(|e| e.loc),
+        restrict_hint: "set `proxy-real-ip-cidr` to the load balancer's addresses only (on AWS, the VPC CIDR)",
+    });
+    trust
 }

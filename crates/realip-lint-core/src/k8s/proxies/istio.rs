@@ -11,6 +11,9 @@ pub static PROXY: Proxy = Proxy {
     recognise,
     local_hint: "with the Istio gateway Helm chart: `service.externalTrafficPolicy: Local`",
     proxy_protocol,
+    proxy_protocol_optional: false,
+    trust: super::no_trust,
+    retired: None,
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {

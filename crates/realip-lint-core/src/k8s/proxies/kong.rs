@@ -1,9 +1,8 @@
 //! Kong (`domain.md` §3.4): settings are `KONG_*` environment variables of the proxy container.
 
-use super::{Lookup, Proxy, images};
+use super::{HeaderTrust, Lookup, Proxy, Trust, env_value, images, list_entries};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
-use crate::yaml::PathSeg;
 
 pub static PROXY: Proxy = Proxy {
     name: "Kong",
@@ -12,33 +11,43 @@ pub static PROXY: Proxy = Proxy {
     recognise,
     local_hint: "with the Kong Helm chart: `proxy.externalTrafficPolicy: Local` and `deployment.daemonset: true`",
     proxy_protocol,
+    proxy_protocol_optional: false,
+    trust,
+    retired: None,
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {
-    images(w)
-        .any(|i| i == "kong" || i.ends_with("/kong") || i.ends_with("kong/kong-gateway") || i.ends_with("kong-gateway"))
+    images(w).any(|i| i == "kong" || i.ends_with("/kong") || i.ends_with("kong-gateway"))
 }
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     let obj = &lookup.objects[ctrl];
-    let Some(w) = obj.workload() else { return Setting::Default(false) };
-    for (ci, c) in w.pod.containers.iter().enumerate() {
-        for (ei, e) in c.env.iter().flatten().enumerate() {
-            if e.name == "KONG_PROXY_LISTEN" {
-                let Some(v) = &e.value else {
-                    return Setting::Unknown("KONG_PROXY_LISTEN comes from a reference".into());
-                };
-                let mut path = w.pod_path();
-                path.extend([
-                    PathSeg::Key("containers"),
-                    PathSeg::Index(ci),
-                    PathSeg::Key("env"),
-                    PathSeg::Index(ei),
-                    PathSeg::Key("value"),
-                ]);
-                return Setting::Set(v.contains("proxy_protocol"), obj.loc_at(&path), ctrl);
-            }
-        }
+    let Some(w) = obj.workload() else { return Setting::Default(false, None) };
+    match env_value(obj, w, "KONG_PROXY_LISTEN") {
+        Some((_, v, loc)) => Setting::Set(v.contains("proxy_protocol"), loc, ctrl),
+        None => Setting::Default(false, None),
     }
-    Setting::Default(false)
+}
+
+/// `trusted_ips` (default none) are the sources whose `real_ip_header` (default `X-Real-IP`) Kong
+/// believes.
+fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
+    let obj = &lookup.objects[ctrl];
+    let Some(w) = obj.workload() else { return Trust::default() };
+    let text = lookup.texts.get(obj.file).copied();
+    let Some((_, ips, loc)) = env_value(obj, w, "KONG_TRUSTED_IPS") else { return Trust::default() };
+    let entries = list_entries(ctrl, text, "trusted_ips", ips, loc, false);
+    let header = env_value(obj, w, "KONG_REAL_IP_HEADER").map_or("X-Real-IP", |(_, v, _)| v);
+    let mut trust = Trust { header: None, entries };
+    if header.trim() != "proxy_protocol" {
+        trust.header = Some(HeaderTrust::listed(
+            format!("KONG_TRUSTED_IPS (real_ip_header {header})"),
+            loc,
+            ctrl,
+            "trusted_ips",
+            &trust.entries,
+            "list only the load balancer's addresses in `KONG_TRUSTED_IPS`",
+        ));
+    }
+    trust
 }

@@ -12,6 +12,7 @@ mod traefik;
 
 use super::model::Setting;
 use super::object::{ObjId, Object, Workload};
+use crate::diagnostic::Loc;
 use crate::yaml::PathSeg;
 
 /// What the model can ask of an implementation.
@@ -28,11 +29,53 @@ pub struct Proxy {
     pub local_hint: &'static str,
     /// Whether it expects PROXY protocol headers, and where that is set.
     pub proxy_protocol: fn(&Lookup<'_>, ObjId) -> Setting<bool>,
+    /// It accepts connections with and without a PROXY header (so expecting one that never
+    /// comes breaks nothing).
+    pub proxy_protocol_optional: bool,
+    /// Which client-IP headers it trusts, from whom, and its trusted-proxy lists.
+    pub trust: fn(&Lookup<'_>, ObjId) -> Trust,
+    /// When the project stopped maintaining it, if it did.
+    pub retired: Option<&'static str>,
+}
+
+/// The controller believes a client-IP header (X-Forwarded-For, X-Real-IP, a custom one).
+#[derive(Debug, Clone)]
+pub struct HeaderTrust {
+    /// The setting that turns it on, as the user wrote it (`use-forwarded-headers: "true"`).
+    pub setting: String,
+    pub loc: Loc,
+    /// The object that holds the setting (a ConfigMap, or the controller's workload).
+    pub obj: ObjId,
+    /// Why it trusts any source (`None`: only listed sources).
+    pub from_anyone: Option<String>,
+    /// Where the trust-all value is written (absent when it is a default).
+    pub anyone_loc: Option<Loc>,
+    /// How to restrict it, in the controller's own terms.
+    pub restrict_hint: &'static str,
+}
+
+/// One entry of a trusted-proxy list (`proxy-real-ip-cidr`, `trustedIPs`, `trusted_ips`, …).
+#[derive(Debug, Clone)]
+pub struct TrustedEntry {
+    pub setting: &'static str,
+    pub value: String,
+    pub loc: Loc,
+    pub obj: ObjId,
+    /// nginx resolves host names in `set_real_ip_from`.
+    pub hostname_ok: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    pub header: Option<HeaderTrust>,
+    pub entries: Vec<TrustedEntry>,
 }
 
 /// Read access to the objects for an implementation's settings lookups.
 pub struct Lookup<'a> {
     pub objects: &'a [Object],
+    /// The source texts, to place entries inside a value.
+    pub texts: &'a [&'a str],
 }
 
 impl Lookup<'_> {
@@ -123,6 +166,31 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// The ConfigMap a controller flag names: `Ok(Some)` in the input, `Ok(None)` no such flag (the
+/// controller runs on defaults), `Err(why)` named but not in the input.
+pub fn controller_configmap(lookup: &Lookup<'_>, ctrl: ObjId, flag_names: &[&str]) -> Result<Option<ObjId>, String> {
+    let obj = &lookup.objects[ctrl];
+    let Some(w) = obj.workload() else { return Ok(None) };
+    let Some((ci, value)) =
+        flags(w).find(|(_, _, f, v)| flag_names.contains(f) && v.is_some()).map(|(ci, _, _, v)| (ci, v))
+    else {
+        return Ok(None);
+    };
+    let value = value.unwrap_or_default();
+    let Some((ns, name)) = namespaced_ref(obj, w, ci, value) else {
+        return Err(format!("the ConfigMap named by `{value}` could not be resolved"));
+    };
+    lookup.find("ConfigMap", &ns, &name).map(Some).ok_or_else(|| format!("ConfigMap {ns}/{name} is not in the input"))
+}
+
+/// A ConfigMap's `data` value and where it is written.
+pub fn cm_value<'a>(lookup: &'a Lookup<'_>, cm: ObjId, key: &str) -> Option<(&'a str, Loc)> {
+    let obj = &lookup.objects[cm];
+    let super::object::ObjData::ConfigMap(data) = &obj.data else { return None };
+    let v = data.get(key)?;
+    Some((v.as_str(), obj.loc_at(&[PathSeg::Key("data"), PathSeg::Key(key)])))
+}
+
 /// The setting of a boolean key in a ConfigMap named by a controller flag.
 pub fn configmap_bool(
     lookup: &Lookup<'_>,
@@ -131,32 +199,101 @@ pub fn configmap_bool(
     key: &str,
     default: bool,
 ) -> Setting<bool> {
-    let obj = &lookup.objects[ctrl];
-    let Some(w) = obj.workload() else { return Setting::Default(default) };
-    let Some((ci, value)) =
-        flags(w).find(|(_, _, f, v)| flag_names.contains(f) && v.is_some()).map(|(ci, _, _, v)| (ci, v))
-    else {
-        return Setting::Default(default);
+    let cm = match controller_configmap(lookup, ctrl, flag_names) {
+        Ok(Some(cm)) => cm,
+        Ok(None) => return Setting::Default(default, None),
+        Err(why) => return Setting::Unknown(why),
     };
-    let Some((ns, name)) = value.and_then(|v| namespaced_ref(obj, w, ci, v)) else {
-        return Setting::Unknown(format!(
-            "the ConfigMap named by `{}` could not be resolved",
-            value.unwrap_or_default()
-        ));
-    };
-    let Some(cm) = lookup.find("ConfigMap", &ns, &name) else {
-        return Setting::Unknown(format!("ConfigMap {ns}/{name} is not in the input"));
-    };
-    let cm_obj = &lookup.objects[cm];
-    let super::object::ObjData::ConfigMap(data) = &cm_obj.data else { return Setting::Default(default) };
-    match data.get(key) {
-        Some(v) => {
-            let path = [PathSeg::Key("data"), PathSeg::Key(key)];
-            match parse_bool(v) {
-                Some(b) => Setting::Set(b, cm_obj.loc_at(&path), cm),
-                None => Setting::Unknown(format!("`{key}: {v}` in ConfigMap {ns}/{name} is not a boolean")),
+    match cm_value(lookup, cm, key) {
+        Some((v, loc)) => match parse_bool(v) {
+            Some(b) => Setting::Set(b, loc, cm),
+            None => Setting::Unknown(format!("`{key}: {v}` is not a boolean")),
+        },
+        None => Setting::Default(default, Some(cm)),
+    }
+}
+
+/// Split a comma (or space) separated list into entries with their places inside `loc`'s text.
+pub fn list_entries(
+    obj: ObjId,
+    source_text: Option<&str>,
+    setting: &'static str,
+    value: &str,
+    loc: Loc,
+    hostname_ok: bool,
+) -> Vec<TrustedEntry> {
+    let raw = source_text.and_then(|t| t.get(loc.span.range()));
+    value
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            // Point at the entry itself when it can be found verbatim in the source.
+            let span = raw.and_then(|r| r.find(e)).map_or(loc.span, |at| {
+                let start = loc.span.start + crate::source::to_u32(at);
+                crate::source::Span::new(start, start + crate::source::to_u32(e.len()))
+            });
+            TrustedEntry { setting, value: e.to_owned(), loc: Loc { file: loc.file, span }, obj, hostname_ok }
+        })
+        .collect()
+}
+
+impl HeaderTrust {
+    /// Header trust limited to a list of sources: from anyone when the list holds 0.0.0.0/0 or
+    /// ::/0.
+    pub fn listed(
+        setting: String,
+        loc: Loc,
+        obj: ObjId,
+        list: &str,
+        entries: &[TrustedEntry],
+        restrict_hint: &'static str,
+    ) -> Self {
+        let anywhere = entries.iter().find(|e| is_anywhere(&e.value));
+        HeaderTrust {
+            setting,
+            loc,
+            obj,
+            from_anyone: anywhere.map(|e| format!("`{list}` includes {}", e.value)),
+            anyone_loc: anywhere.map(|e| e.loc),
+            restrict_hint,
+        }
+    }
+}
+
+pub fn is_anywhere(cidr: &str) -> bool {
+    matches!(cidr.trim(), "0.0.0.0/0" | "::/0" | "0/0")
+}
+
+/// The environment variable of a container, and where its value is written.
+pub fn env_value<'a>(obj: &'a Object, w: &'a Workload, name: &str) -> Option<(usize, &'a str, Loc)> {
+    for (ci, c) in w.pod.containers.iter().enumerate() {
+        for (ei, e) in c.env.iter().flatten().enumerate() {
+            if e.name == name {
+                let v = e.value.as_deref()?;
+                let mut path = w.pod_path();
+                path.extend([
+                    PathSeg::Key("containers"),
+                    PathSeg::Index(ci),
+                    PathSeg::Key("env"),
+                    PathSeg::Index(ei),
+                    PathSeg::Key("value"),
+                ]);
+                return Some((ci, v, obj.loc_at(&path)));
             }
         }
-        None => Setting::Default(default),
     }
+    None
+}
+
+/// The place of a container argument.
+pub fn arg_loc(obj: &Object, w: &Workload, container: usize, arg: usize) -> Loc {
+    let mut path = w.pod_path();
+    path.extend([PathSeg::Key("containers"), PathSeg::Index(container), PathSeg::Key("args"), PathSeg::Index(arg)]);
+    obj.loc_at(&path)
+}
+
+/// A controller with no client-IP header settings of its own in the input.
+pub fn no_trust(_: &Lookup<'_>, _: ObjId) -> Trust {
+    Trust::default()
 }

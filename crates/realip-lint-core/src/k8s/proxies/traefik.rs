@@ -1,9 +1,8 @@
 //! Traefik (`domain.md` §3.2): settings are entryPoint arguments.
 
-use super::{Lookup, Proxy, flags, images, label_is};
+use super::{HeaderTrust, Lookup, Proxy, Trust, arg_loc, flags, images, label_is, list_entries};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
-use crate::yaml::PathSeg;
 
 pub static PROXY: Proxy = Proxy {
     name: "Traefik",
@@ -12,6 +11,10 @@ pub static PROXY: Proxy = Proxy {
     recognise,
     local_hint: "with the Traefik Helm chart: `service.spec.externalTrafficPolicy: Local` and `deployment.kind: DaemonSet`",
     proxy_protocol,
+    // PROXY-enabled entryPoints accept connections with or without the header.
+    proxy_protocol_optional: true,
+    trust,
+    retired: None,
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {
@@ -21,19 +24,66 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     let obj = &lookup.objects[ctrl];
-    let Some(w) = obj.workload() else { return Setting::Default(false) };
+    let Some(w) = obj.workload() else { return Setting::Default(false, None) };
     for (ci, ai, flag, _) in flags(w) {
         let lower = flag.to_ascii_lowercase();
         if lower.starts_with("--entrypoints.")
             && (lower.ends_with(".proxyprotocol.trustedips") || lower.ends_with(".proxyprotocol.insecure"))
         {
-            let mut path = w.pod_path();
-            path.extend([PathSeg::Key("containers"), PathSeg::Index(ci), PathSeg::Key("args"), PathSeg::Index(ai)]);
-            return Setting::Set(true, obj.loc_at(&path), ctrl);
+            return Setting::Set(true, arg_loc(obj, w, ci, ai), ctrl);
         }
         if lower == "--configfile" {
             return Setting::Unknown("Traefik reads a static configuration file (`--configfile`)".into());
         }
     }
-    Setting::Default(false)
+    Setting::Default(false, None)
+}
+
+fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
+    let obj = &lookup.objects[ctrl];
+    let Some(w) = obj.workload() else { return Trust::default() };
+    let text = lookup.texts.get(obj.file).copied();
+    let mut trust = Trust::default();
+    for (ci, ai, flag, value) in flags(w) {
+        let lower = flag.to_ascii_lowercase();
+        if !lower.starts_with("--entrypoints.") {
+            continue;
+        }
+        let loc = arg_loc(obj, w, ci, ai);
+        if lower.ends_with(".forwardedheaders.insecure") && value.is_none_or(|v| v.eq_ignore_ascii_case("true")) {
+            trust.header = Some(HeaderTrust {
+                setting: flag.to_owned(),
+                loc,
+                obj: ctrl,
+                from_anyone: Some("`forwardedHeaders.insecure` trusts X-Forwarded-* from every client".into()),
+                anyone_loc: Some(loc),
+                restrict_hint: "drop `forwardedHeaders.insecure` and list the load balancer's addresses in `forwardedHeaders.trustedIPs`",
+            });
+        } else if lower.ends_with(".trustedips") {
+            let setting = if lower.contains(".proxyprotocol.") {
+                "proxyProtocol.trustedIPs"
+            } else {
+                "forwardedHeaders.trustedIPs"
+            };
+            let Some(v) = value else { continue };
+            let at = text.and_then(|t| t.get(loc.span.range())).and_then(|raw| raw.find(v)).unwrap_or(0);
+            let value_loc = crate::diagnostic::Loc {
+                file: loc.file,
+                span: crate::source::Span::new(loc.span.start + crate::source::to_u32(at), loc.span.end),
+            };
+            let entries = list_entries(ctrl, text, setting, v, value_loc, false);
+            if setting == "forwardedHeaders.trustedIPs" && trust.header.is_none() {
+                trust.header = Some(HeaderTrust::listed(
+                    flag.to_owned(),
+                    loc,
+                    ctrl,
+                    "forwardedHeaders.trustedIPs",
+                    &entries,
+                    "list only the load balancer's addresses in `forwardedHeaders.trustedIPs`",
+                ));
+            }
+            trust.entries.extend(entries);
+        }
+    }
+    trust
 }

@@ -1,0 +1,82 @@
+use super::declare_rule;
+use crate::diagnostic::Finding;
+use crate::k8s::model::Model;
+use crate::yaml::PathSeg;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an ingress controller that trusts `X-Forwarded-For` (or another client-IP header)
+    /// when the only way in is a LoadBalancer Service whose load balancer is a pass-through L4 one:
+    /// no annotation makes it an L7 load balancer that adds the header, and no PROXY protocol.
+    ///
+    /// It fires when that trust can be abused: the trusted sources include everyone, or the
+    /// Service has `Cluster` policy, so every client arrives SNATed from a node IP, which a
+    /// trusted range such as the VPC CIDR covers. With `Local` and a narrow trusted range the
+    /// header is ignored (clients are not in the range), which is useless but harmless.
+    ///
+    /// NodePort Services are not judged: an L7 load balancer outside the manifests (a GKE
+    /// Ingress, an appliance) may sit in front of them.
+    ///
+    /// ## Why is this bad?
+    /// An L4 load balancer passes bytes through; it never writes `X-Forwarded-For`. Every such
+    /// header the controller sees was written by the client, so trusting it lets clients choose
+    /// their address (or, with a narrow trusted range, trusts nothing and only misleads). The TCP
+    /// source already is the client with `externalTrafficPolicy: Local`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// spec: {type: LoadBalancer}          # Cluster: clients arrive from node IPs
+    /// ---
+    /// kind: ConfigMap        # ingress-nginx
+    /// data:
+    ///   use-forwarded-headers: "true"
+    ///   proxy-real-ip-cidr: "10.0.0.0/8"  # covers the node IPs
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// data:
+    ///   use-forwarded-headers: "false"   # the TCP source is the client behind an L4 load balancer
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/#use-forwarded-headers
+    /// - https://kubernetes.io/docs/tutorials/services/source-ip/
+    "forwarded-headers-behind-l4",
+    Warning,
+    "the controller trusts X-Forwarded-For behind a pass-through (L4) load balancer",
+    check,
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (ci, ctrl) in model.controllers.iter().enumerate() {
+        let Some(h) = &ctrl.trust.header else { continue };
+        let fronts: Vec<_> = model.services.iter().filter(|v| v.external && v.controller == Some(ci)).collect();
+        // A front Service defined twice may be another environment's: no verdict then.
+        let all_l4 = !fronts.is_empty()
+            && fronts.iter().all(|v| !model.duplicated(v.obj))
+            && fronts
+                .iter()
+                .all(|v| v.svc_type == "LoadBalancer" && v.lb.adds_xff.is_none() && v.lb.sends_proxy.is_none());
+        let snat = fronts.iter().any(|v| v.policy == crate::k8s::model::Policy::Cluster);
+        if !all_l4 || !(snat || h.from_anyone.is_some()) {
+            continue;
+        }
+        let name = ctrl.proxy.map_or("the controller", |p| p.name);
+        let svc = &model.objects[fronts[0].obj];
+        out.push(
+            Finding::new(
+                h.loc,
+                format!(
+                    "{name} trusts a client-IP header (`{}`), but only a pass-through L4 load balancer ({}) sits in front: every such header was written by the client",
+                    h.setting,
+                    svc.display()
+                ),
+                "turn header trust off (ingress-nginx: `use-forwarded-headers: \"false\"`) and keep the client's TCP source with `externalTrafficPolicy: Local`, or put PROXY protocol on both ends",
+            )
+            .on(h.obj)
+            .related(svc.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("type")]), "an L4 load balancer adds no X-Forwarded-For"),
+        );
+    }
+}

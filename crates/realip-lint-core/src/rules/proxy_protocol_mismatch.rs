@@ -1,0 +1,137 @@
+use super::declare_rule;
+use crate::diagnostic::{Finding, Severity};
+use crate::k8s::model::{Model, Setting};
+use crate::yaml::PathSeg;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a load balancer and the proxy behind it that disagree about PROXY protocol: the
+    /// Service's provider annotation makes the load balancer prepend a PROXY header
+    /// (`service.beta.kubernetes.io/aws-load-balancer-proxy-protocol: "*"`,
+    /// `do-loadbalancer-enable-proxy-protocol: "true"`, Hetzner `uses-proxyprotocol`, Linode
+    /// `default-proxy-protocol`, …) and the controller does not expect one (ingress-nginx
+    /// `use-proxy-protocol`, F5 NGINX and HAProxy `proxy-protocol`, Kong `proxy_listen … proxy_protocol`,
+    /// Traefik `proxyProtocol` on the entryPoint), or the other way round.
+    ///
+    /// It is an error only when both sides are certain from the input: the annotation is written,
+    /// and the controller's setting is written or its configuration is in the input and runs on
+    /// the default. Otherwise it is a warning that says which fact is missing. A controller that
+    /// expects PROXY headers behind a Service with no such annotation is a warning (a load balancer
+    /// configured elsewhere, or a provider default, may still send them); Traefik accepts
+    /// connections with or without the header, so only the first direction applies to it.
+    ///
+    /// ## Why is this bad?
+    /// A proxy that does not expect the header reads `PROXY TCP4 203.0.113.7 …` as the start of an
+    /// HTTP request and answers 400 (or drops TLS): every request fails. A proxy that requires the
+    /// header rejects every connection that comes without one ("broken header").
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// metadata:
+    ///   annotations:
+    ///     service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol: "true"
+    /// ---
+    /// kind: ConfigMap          # the ingress-nginx controller's
+    /// data:
+    ///   use-proxy-protocol: "false"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// data:
+    ///   use-proxy-protocol: "true"
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/#use-proxy-protocol
+    /// - https://docs.digitalocean.com/products/kubernetes/how-to/configure-load-balancers/#proxy-protocol
+    /// - https://doc.traefik.io/traefik/routing/entrypoints/#proxyprotocol
+    "proxy-protocol-mismatch",
+    Error,
+    "the load balancer and the proxy behind it disagree about PROXY protocol",
+    check,
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for view in &model.services {
+        let Some(ci) = view.controller else { continue };
+        if !view.external {
+            continue;
+        }
+        let ctrl = &model.controllers[ci];
+        let Some(proxy) = ctrl.proxy else { continue };
+        let svc = &model.objects[view.obj];
+        let workload = &model.objects[ctrl.workload];
+        let name = proxy.name;
+        match (view.lb.sends_proxy, &ctrl.proxy_protocol) {
+            (Some(annotation), setting) => {
+                let ann_loc =
+                    svc.key_loc(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(annotation)]);
+                let f = Finding::new(
+                    ann_loc,
+                    String::new(),
+                    format!("turn PROXY protocol on in {name} too, or remove the annotation"),
+                )
+                .on(view.obj);
+                let f = match setting {
+                    Setting::Set(false, loc, _) => Finding {
+                        message: format!(
+                            "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} is set not to expect them: every request fails"
+                        ),
+                        ..f.related(*loc, "PROXY protocol is off here")
+                    },
+                    Setting::Default(false, _) => Finding {
+                        message: format!(
+                            "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} runs without PROXY protocol (its default): every request fails"
+                        ),
+                        ..f.related(workload.name_loc(), "no PROXY protocol setting: off by default")
+                    },
+                    Setting::Unknown(why) => Finding {
+                        message: format!(
+                            "the load balancer sends PROXY protocol headers (`{annotation}`); whether {name} expects them is not known: {why}"
+                        ),
+                        ..f.related(workload.name_loc(), "the controller behind the Service")
+                            .severity(Severity::Warning)
+                    },
+                    Setting::Set(true, ..) | Setting::Default(true, _) => continue,
+                };
+                // Two definitions of one of the objects: the pairing is a guess, not a certainty.
+                let from = match setting {
+                    Setting::Set(_, _, o) | Setting::Default(_, Some(o)) => Some(*o),
+                    _ => None,
+                };
+                let twice =
+                    [Some(view.obj), Some(ctrl.workload), from].into_iter().flatten().find(|o| model.duplicated(*o));
+                let f = match twice {
+                    Some(o) if f.severity.is_none() => Finding {
+                        message: format!(
+                            "{}; but {} is defined more than once in this run, so the pairing is uncertain",
+                            f.message,
+                            model.objects[o].display()
+                        ),
+                        ..f.severity(Severity::Warning)
+                    },
+                    _ => f,
+                };
+                out.push(f);
+            }
+            (None, Setting::Set(true, loc, _)) if !proxy.proxy_protocol_optional && view.svc_type == "LoadBalancer" => {
+                if view.lb.adds_xff.is_some() || view.lb.direct_to_pod.is_some() {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        svc.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("type")]),
+                        format!("{name} expects PROXY protocol headers, but no annotation on {} makes its load balancer send them: connections without the header fail", svc.display()),
+                        "add the provider's PROXY protocol annotation to the Service (for example `service.beta.kubernetes.io/aws-load-balancer-proxy-protocol: \"*\"`), or turn PROXY protocol off in the controller",
+                    )
+                    .on(view.obj)
+                    .related(*loc, "PROXY protocol is required here")
+                    .severity(Severity::Warning),
+                );
+            }
+            _ => {}
+        }
+    }
+}
