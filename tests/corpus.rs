@@ -42,7 +42,11 @@ fn lint_folder(real: &Path, folder: &Path) -> realip_lint_core::Report {
     for s in &mut inputs.sources {
         s.name = s.name.strip_prefix(&prefix).unwrap_or(&s.name).to_owned();
     }
-    lint(&inputs.sources, &Options::default())
+    let report = lint(&inputs.sources, &Options::default());
+    // The plugin's parallel path gives the same report, byte for byte, whatever the threads.
+    let parallel = realip_lint_plugin::lint_parallel(&inputs.sources, &Options::default(), 3);
+    assert!(report.to_json() == parallel.to_json(), "{}: parallel and serial lint differ", folder.display());
+    report
 }
 
 #[test]

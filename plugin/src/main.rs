@@ -4,8 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use realip_lint_core::Options;
 use realip_lint_core::registry::{self, RULES};
-use realip_lint_core::{Options, lint};
 
 use realip_lint_plugin::args::{self, Cli, Command, Format, ListFormat};
 use realip_lint_plugin::{config, docs, render, walk};
@@ -77,15 +77,23 @@ fn run(args: &args::LintArgs) -> ExitCode {
     }
     let loaded = config::load(args.config.as_deref());
     let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
-    let inputs = walk::read_inputs_excluding(&args.filename, args.recursive, args.stdin_filename.as_deref(), &excluded);
     let mut options = loaded.as_ref().map_or_else(Options::default, |l| Options::from_config(&l.config));
+    let threads = args.threads.map_or_else(realip_lint_plugin::parallel::default_threads, usize::from);
+    let inputs = walk::read_inputs_with(
+        &args.filename,
+        args.recursive,
+        args.stdin_filename.as_deref(),
+        &excluded,
+        &options.limits,
+        threads,
+    );
     options.namespace.clone_from(&args.namespace);
     if args.nodes.is_some() {
         options.nodes = args.nodes;
     }
     let fail_on: realip_lint_core::config::FailOn =
         args.fail_on.map(Into::into).or_else(|| loaded.as_ref().and_then(|l| l.config.fail_on)).unwrap_or_default();
-    let report = lint(&inputs.sources, &options);
+    let report = realip_lint_plugin::lint_parallel(&inputs.sources, &options, threads);
     match args.output {
         Format::Json => print(&report.to_json()),
         Format::Human => {

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod k8s;
+pub mod limits;
 pub mod registry;
 pub mod rules;
 pub mod source;
@@ -37,6 +38,7 @@ pub struct Options {
     pub cloud: Option<String>,
     /// Objects exempt from rules (for objects that cannot be annotated).
     pub exempt: Vec<config::Exempt>,
+    pub limits: limits::Limits,
 }
 
 impl Options {
@@ -49,14 +51,25 @@ impl Options {
             dataplane: config.dataplane.unwrap_or_default(),
             cloud: config.cloud.clone(),
             exempt: config.exempt.clone(),
+            limits: config.limits,
         }
     }
 }
 
 /// Lint these sources.
 pub fn lint(sources: &[Source], options: &Options) -> Report {
-    let namespace = options.namespace.as_deref().unwrap_or("default");
-    let loaded = k8s::load::load(sources, namespace);
+    let loaded = k8s::load::load(sources, namespace(options), &options.limits);
+    lint_loaded(sources, loaded, options)
+}
+
+/// The namespace of objects that name none.
+pub fn namespace(options: &Options) -> &str {
+    options.namespace.as_deref().unwrap_or("default")
+}
+
+/// Lint sources already loaded (a face with threads loads them in parallel with
+/// [`k8s::load::plan`], [`k8s::load::load_file`] and [`k8s::load::assemble`]).
+pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Report {
     let texts: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
     let model = Model::build(
         loaded,
