@@ -76,7 +76,8 @@ pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Opti
         &ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() },
         &texts,
     );
-    let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
+    // Line indexes only for the files that get a diagnostic.
+    let mut indexes: Vec<Option<LineIndex>> = vec![None; sources.len()];
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
         let level = options.rule_levels.get(rule.name).copied();
@@ -90,7 +91,7 @@ pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Opti
                 continue;
             }
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
-            diagnostics.push(to_diagnostic(sources, &indexes, &model, rule.name, severity, f));
+            diagnostics.push(to_diagnostic(sources, &mut indexes, &model, rule.name, severity, f));
         }
     }
     diagnostics.sort_by(|a, b| {
@@ -133,13 +134,16 @@ fn is_exempt(model: &Model, exempt: &[config::Exempt], rule: &str, f: &Finding) 
 
 fn to_diagnostic(
     sources: &[Source],
-    idx: &[LineIndex],
+    idx: &mut [Option<LineIndex>],
     model: &Model,
     rule: &'static str,
     severity: Severity,
     f: Finding,
 ) -> Diagnostic {
-    let pos = |file: usize, off: u32| idx[file].position(&sources[file].text, off);
+    let mut pos = |file: usize, off: u32| {
+        let text = &sources[file].text;
+        idx[file].get_or_insert_with(|| LineIndex::new(text)).position(text, off)
+    };
     let related = f
         .related
         .iter()

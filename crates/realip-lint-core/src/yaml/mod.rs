@@ -256,6 +256,26 @@ fn byte(marker: &granit_parser::Marker) -> u32 {
     to_u32(marker.byte_offset().unwrap_or(0))
 }
 
+/// Walk the parser's events without building anything: the floor of what reading YAML costs
+/// with this parser (the benchmark's parse-only baseline). Returns the number of events.
+pub fn scan(text: &str) -> usize {
+    let mut options = Options::default();
+    options.block_scalar_eof_without_line_feed = true;
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut events = 0;
+    loop {
+        match parser.next_event() {
+            Some(Ok(_)) => events += 1,
+            Some(Err(_)) => match parser.proceed_next_document() {
+                Ok(true) => {}
+                _ => break,
+            },
+            None => break,
+        }
+    }
+    events
+}
+
 /// Parse a whole stream into documents with the default limits.
 pub fn parse_stream(text: &str) -> Vec<Document> {
     parse_stream_with(text, &Limits::default())
