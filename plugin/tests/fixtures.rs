@@ -167,6 +167,9 @@ fn is_proper_noun(word: &str) -> bool {
     word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && [
             "Deployment",
+            "DaemonSet",
+            "Pod",
+            "PodDisruptionBudget",
             "StatefulSet",
             "ReplicaSet",
             "ReplicationController",

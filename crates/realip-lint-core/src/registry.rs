@@ -13,6 +13,9 @@ pub static RULES: &[&RuleDef] = &[
     &rules::duplicate_object::RULE,
     &rules::invalid_suppression::RULE,
     &rules::invalid_manifest::RULE,
+    &rules::rollout_deadlock_one_per_node::RULE,
+    &rules::host_port_rollout_conflict::RULE,
+    &rules::rolling_update_invalid::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static RuleDef> {

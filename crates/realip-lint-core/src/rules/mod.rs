@@ -7,11 +7,14 @@ pub mod external_service_cluster_policy;
 pub mod external_traffic_policy_invalid_value;
 pub mod external_traffic_policy_on_internal_service;
 pub mod hard_anti_affinity_replicas_exceed_nodes;
+pub mod host_port_rollout_conflict;
 pub mod ingress_controller_cluster_policy;
 pub mod invalid_manifest;
 pub mod invalid_suppression;
 pub mod local_policy_without_spread;
 pub mod removed_api_version;
+pub mod rolling_update_invalid;
+pub mod rollout_deadlock_one_per_node;
 
 use crate::diagnostic::{Finding, Loc, Severity};
 use crate::k8s::model::{Model, Policy, ServiceView, Setting};
@@ -117,4 +120,15 @@ pub fn describe_cluster(view: &ServiceView) -> String {
     } else {
         format!("a {} Service without `externalTrafficPolicy` (so `Cluster`)", view.svc_type)
     }
+}
+
+/// The sizes a workload runs at: its HPA's `minReplicas` (default 1) to `maxReplicas`, else its
+/// replica count.
+pub fn size_range(model: &Model, wi: crate::k8s::object::ObjId) -> (u32, u32) {
+    if let Some((_, h)) = model.hpa(wi) {
+        let min = h.min_replicas.unwrap_or(1).max(0).unsigned_abs();
+        return (min, h.max_replicas.max(0).unsigned_abs().max(min));
+    }
+    let n = model.objects[wi].workload().map_or(0, |w| w.replica_count().max(0).unsigned_abs());
+    (n, n)
 }

@@ -1,0 +1,209 @@
+use super::{declare_rule, size_range};
+use crate::diagnostic::{Finding, Loc, Severity};
+use crate::k8s::model::Model;
+use crate::k8s::nodes::eligible;
+use crate::k8s::object::WorkloadKind;
+use crate::k8s::rollout::{self, Field, Origin, Strategy, deployment_fenceposts};
+use crate::k8s::spread::{self, OnePerNodeKind};
+use crate::yaml::PathSeg;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Deployment whose pods run at most one per node (required pod anti-affinity on
+    /// `kubernetes.io/hostname`, a `hostPort`, or `hostNetwork` with declared ports) and whose
+    /// rolling update resolves `maxUnavailable` to 0 while it runs as many replicas as there are
+    /// eligible nodes, or more.
+    ///
+    /// The arithmetic is the Deployment controller's: `maxSurge` and `maxUnavailable` default to
+    /// 25%; a percentage of the replicas rounds up for the surge and down for unavailability; when
+    /// both come to 0 the controller allows one unavailable pod instead. So the defaults give
+    /// `maxUnavailable` 0 for 1 to 3 replicas, and `maxSurge: 1, maxUnavailable: 0` (a common
+    /// "zero-downtime" setting) gives it for every size. With an HPA the rule checks every size
+    /// between `minReplicas` and `maxReplicas`.
+    ///
+    /// Eligible nodes come from Node objects in the input, else `--nodes`. Without either the
+    /// rule reports an info: the rollout will stall once the replicas reach the node count.
+    ///
+    /// ## Why is this bad?
+    /// The rollout must first start a surge pod, and only then may it remove an old one. Every
+    /// eligible node already runs a replica, so the surge pod stays `Pending` (`didn't match pod
+    /// anti-affinity rules`, or `didn't have free ports`), no old pod is ever removed, and the
+    /// Deployment sits at `ProgressDeadlineExceeded` with the old version serving until someone
+    /// steps in. Kubernetes does not roll back by itself.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # with --nodes 3
+    /// kind: Deployment
+    /// spec:
+    ///   replicas: 3          # 25% of 3 rounds down: maxUnavailable 0
+    ///   template:
+    ///     spec:
+    ///       affinity:
+    ///         podAntiAffinity:
+    ///           requiredDuringSchedulingIgnoredDuringExecution:
+    ///             - topologyKey: kubernetes.io/hostname
+    ///               labelSelector: {matchLabels: {app: edge}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   strategy:
+    ///     type: RollingUpdate
+    ///     rollingUpdate: {maxSurge: 0, maxUnavailable: 1}   # an old pod goes first and frees its node
+    /// ```
+    /// or `strategy: {type: Recreate}`, or `matchLabelKeys: [pod-template-hash]` on the
+    /// anti-affinity term (the new revision then ignores the old pods; two pods may briefly share
+    /// a node).
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-unavailable
+    /// - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge
+    /// - https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity
+    "rollout-deadlock-one-per-node",
+    Error,
+    "a rolling update that can neither surge nor remove a pod under a one-per-node constraint",
+    check,
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (wi, obj, w) in model.workloads() {
+        if w.kind != WorkloadKind::Deployment {
+            continue;
+        }
+        let Some(d) = &w.deployment else { continue };
+        let s = spread::analyse(obj, w);
+        let Some(one) = s.blocks_surge else { continue };
+        let Strategy::Rolling { max_surge, max_unavailable } = rollout::deployment_strategy(obj, d) else {
+            continue;
+        };
+        // The API server refuses these; `rolling-update-invalid` says so.
+        if max_surge.bound.invalid().is_some()
+            || max_unavailable.bound.invalid().is_some()
+            || max_unavailable.bound.over_100_percent()
+            || (max_surge.bound.is_zero() && max_unavailable.bound.is_zero())
+        {
+            continue;
+        }
+        let unavailable_at = |n: u32| deployment_fenceposts(&max_surge.bound, &max_unavailable.bound, n);
+        let stuck = |n: u32| unavailable_at(n).is_some_and(|f| f.unavailable == 0);
+        let hpa = model.hpa(wi);
+        let (low, high) = size_range(model, wi);
+        if low == 0 || high < low || !stuck(low) {
+            continue;
+        }
+        // Unavailability only grows with the replicas: the stuck sizes are `low..=last`.
+        let mut last = low;
+        while last < high && last - low < 100_000 && stuck(last + 1) {
+            last += 1;
+        }
+        let arithmetic = |n: u32| {
+            let f = unavailable_at(n).unwrap_or(rollout::Fenceposts { surge: 0, unavailable: 0, forced: false });
+            format!("{} and {}", max_surge.describe_resolved(f.surge), max_unavailable.describe_resolved(f.unavailable))
+        };
+        let constraint = one.describe();
+        let why = "a surge pod needs a node without a replica, and no old pod may go first";
+        let e = eligible(model, w, false);
+        let (message, severity) = match (e, hpa) {
+            (Some(e), _) if e.count == 0 => continue,
+            (Some(e), None) if low >= e.count => (
+                format!(
+                    "{} cannot finish a rolling update: {} on {} under {constraint}, with {}: {why}",
+                    obj.display(),
+                    replicas(low),
+                    e.describe(),
+                    arithmetic(low),
+                ),
+                Severity::Error,
+            ),
+            (Some(_), None) => continue,
+            (Some(e), Some((hi, _))) => {
+                let from = low.max(e.count);
+                if from > last {
+                    continue;
+                }
+                let hpa_obj = &model.objects[hi];
+                if from == low && last == high {
+                    (
+                        format!(
+                            "{} cannot finish a rolling update at any size {} allows ({}) on {} under {constraint}, with {}: {why}",
+                            obj.display(),
+                            hpa_obj.display(),
+                            range(low, high),
+                            e.describe(),
+                            arithmetic(low),
+                        ),
+                        Severity::Error,
+                    )
+                } else {
+                    (
+                        format!(
+                            "{} will stall on rolling updates whenever {} runs it at {} on {} under {constraint}, with {} at {}: {why}",
+                            obj.display(),
+                            hpa_obj.display(),
+                            range(from, last),
+                            e.describe(),
+                            arithmetic(from),
+                            replicas(from),
+                        ),
+                        Severity::Info,
+                    )
+                }
+            }
+            (None, _) => (
+                format!(
+                    "{} will stall once replicas reach the node count: {} under {constraint}, with {}; then {why} (`--nodes` or Node objects would settle it)",
+                    obj.display(),
+                    match hpa {
+                        Some(_) if last == high => format!("{} (its HPA)", range(low, high)),
+                        Some(_) => format!("{} (its HPA; maxUnavailable is 0 up to {last})", range(low, high)),
+                        None => replicas(low),
+                    },
+                    arithmetic(low),
+                ),
+                Severity::Info,
+            ),
+        };
+        let (loc, object, also) = primary(model, obj, wi, hpa.map(|(hi, _)| hi), &max_unavailable);
+        let mut help = "let an old pod go first: `strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}`, or use `strategy: {type: Recreate}`".to_owned();
+        if one.kind == OnePerNodeKind::AntiAffinity {
+            help.push_str(", or add `matchLabelKeys: [pod-template-hash]` to the anti-affinity term (Kubernetes 1.31+; the new revision then ignores the old pods, and two pods may briefly share a node)");
+        }
+        let mut finding =
+            Finding::new(loc, message, help).on(object).related(one.loc, "allows one pod per node").severity(severity);
+        finding.also_object = also;
+        out.push(finding);
+    }
+}
+
+fn replicas(n: u32) -> String {
+    format!("{n} replica{}", if n == 1 { "" } else { "s" })
+}
+
+fn range(a: u32, b: u32) -> String {
+    if a == b { replicas(a) } else { format!("{a}–{b} replicas") }
+}
+
+/// What decides that `maxUnavailable` is 0: the written value; else the count a percentage
+/// rounds down against (the HPA's `minReplicas`, or `spec.replicas`); else the nearest parent of
+/// `maxUnavailable`.
+fn primary(
+    model: &Model,
+    obj: &crate::k8s::object::Object,
+    wi: usize,
+    hpa: Option<usize>,
+    max_unavailable: &Field,
+) -> (Loc, usize, Option<usize>) {
+    if max_unavailable.origin == Origin::Written {
+        return (max_unavailable.loc, wi, None);
+    }
+    if let Some(hi) = hpa {
+        return (model.objects[hi].loc_at(&[PathSeg::Key("spec"), PathSeg::Key("minReplicas")]), hi, Some(wi));
+    }
+    let replicas = [PathSeg::Key("spec"), PathSeg::Key("replicas")];
+    if obj.node(&replicas).is_some() {
+        return (obj.loc_at(&replicas), wi, None);
+    }
+    (max_unavailable.loc, wi, None)
+}
