@@ -16,6 +16,12 @@ pub static RULES: &[&RuleDef] = &[
     &rules::rollout_deadlock_one_per_node::RULE,
     &rules::host_port_rollout_conflict::RULE,
     &rules::rolling_update_invalid::RULE,
+    &rules::local_policy_single_endpoint::RULE,
+    &rules::nodeport_local_without_health_checks::RULE,
+    &rules::spread_selector_mismatch::RULE,
+    &rules::soft_spread_only::RULE,
+    &rules::spread_topology_not_hostname::RULE,
+    &rules::pdb_blocks_drain::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static RuleDef> {

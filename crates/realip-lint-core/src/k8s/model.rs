@@ -136,7 +136,8 @@ impl Model {
         self.live().filter_map(|(i, o)| o.workload().map(|w| (i, o, w)))
     }
 
-    fn owned_by_input(&self, obj: &Object, w: &Workload) -> bool {
+    /// Is this a ReplicaSet or Pod whose owner is in the input (so it counts as that owner's)?
+    pub fn owned_by_input(&self, obj: &Object, w: &Workload) -> bool {
         w.owners.iter().any(|(kind, name)| {
             self.live().any(|(_, o)| {
                 &o.kind == kind && o.name.as_deref() == Some(name.as_str()) && o.namespace == obj.namespace

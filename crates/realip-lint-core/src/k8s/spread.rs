@@ -174,7 +174,9 @@ fn failing_requirement(
         for (i, e) in exprs.iter().enumerate() {
             let one = LabelSelector { match_labels: None, match_expressions: Some(vec![e.clone()]) };
             if !selector_matches(&one, labels) {
-                at = vec![Seg::Key("matchExpressions".into()), Seg::Index(i)];
+                // The values an `In`/`NotIn` compares with, else the key that is (not) there.
+                let part = if e.values.as_ref().is_some_and(|v| !v.is_empty()) { "values" } else { "key" };
+                at = vec![Seg::Key("matchExpressions".into()), Seg::Index(i), Seg::Key(part.into())];
                 break;
             }
         }
