@@ -22,6 +22,8 @@ pub static RULES: &[&RuleDef] = &[
     &rules::soft_spread_only::RULE,
     &rules::spread_topology_not_hostname::RULE,
     &rules::pdb_blocks_drain::RULE,
+    &rules::health_check_node_port_misuse::RULE,
+    &rules::session_affinity_after_snat::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static RuleDef> {
