@@ -12,7 +12,9 @@ declare_rule! {
     /// Flags a Deployment whose pods run at most one per node (required pod anti-affinity on
     /// `kubernetes.io/hostname`, a `hostPort`, or `hostNetwork` with declared ports) and whose
     /// rolling update resolves `maxUnavailable` to 0 while it runs as many replicas as there are
-    /// eligible nodes, or more.
+    /// eligible nodes. With more replicas than nodes the Pending ones already count as
+    /// unavailable, so the rollout also stalls while `maxUnavailable` is at most replicas minus
+    /// nodes.
     ///
     /// The arithmetic is the Deployment controller's: `maxSurge` and `maxUnavailable` default to
     /// 25%; a percentage of the replicas rounds up for the surge and down for unavailability; when
@@ -25,9 +27,10 @@ declare_rule! {
     /// rule reports an info: the rollout will stall once the replicas reach the node count.
     ///
     /// ## Why is this bad?
-    /// The rollout must first start a surge pod, and only then may it remove an old one. Every
-    /// eligible node already runs a replica, so the surge pod stays `Pending` (`didn't match pod
-    /// anti-affinity rules`, or `didn't have free ports`), no old pod is ever removed, and the
+    /// The rollout may remove a running pod only while more than `replicas - maxUnavailable` are
+    /// available, and may add a surge pod only where a node has no replica. Every eligible node
+    /// already runs a replica, so the surge pod stays `Pending` (`didn't match pod anti-affinity
+    /// rules`, or `didn't have free ports`), no old pod is ever removed, and the
     /// Deployment sits at `ProgressDeadlineExceeded` with the old version serving until someone
     /// steps in. Kubernetes does not roll back by itself.
     ///
@@ -87,86 +90,119 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             continue;
         }
         let unavailable_at = |n: u32| deployment_fenceposts(&max_surge.bound, &max_unavailable.bound, n);
-        let stuck = |n: u32| unavailable_at(n).is_some_and(|f| f.unavailable == 0);
+        let unavailable = |n: u32| unavailable_at(n).map_or(u32::MAX, |f| f.unavailable);
+        // With `n` replicas on `e` nodes, min(n, e) run; an old pod may go only while more than
+        // `n - unavailable` are available, and a surge pod only lands on a node without one.
+        let stuck = |n: u32, e: u32| n >= e && unavailable(n) <= n - e;
         let hpa = model.hpa(wi);
         let (low, high) = size_range(model, wi);
-        if low == 0 || high < low || !stuck(low) {
+        if low == 0 || high < low {
             continue;
-        }
-        // Unavailability only grows with the replicas: the stuck sizes are `low..=last`.
-        let mut last = low;
-        while last < high && last - low < 100_000 && stuck(last + 1) {
-            last += 1;
         }
         let arithmetic = |n: u32| {
             let f = unavailable_at(n).unwrap_or(rollout::Fenceposts { surge: 0, unavailable: 0, forced: false });
             format!("{} and {}", max_surge.describe_resolved(f.surge), max_unavailable.describe_resolved(f.unavailable))
         };
         let constraint = one.describe();
-        let why = "a surge pod needs a node without a replica, and no old pod may go first";
+        let why = |n: u32, e: u32| {
+            let base = "a surge pod needs a node without a replica, and no running pod may go first";
+            if n > e {
+                let pending = n - e;
+                format!(
+                    "only {e} of the {n} can run, so the {pending} Pending one{} already use{} up the unavailability allowed; {base}",
+                    if pending == 1 { "" } else { "s" },
+                    if pending == 1 { "s" } else { "" }
+                )
+            } else {
+                base.to_owned()
+            }
+        };
         let e = eligible(model, w, false);
+        // The replica count `maxUnavailable` must reach at the largest stuck size.
+        let mut needed = 1;
         let (message, severity) = match (e, hpa) {
             (Some(e), _) if e.count == 0 => continue,
-            (Some(e), None) if low >= e.count => (
-                format!(
-                    "{} cannot finish a rolling update: {} on {} under {constraint}, with {}: {why}",
-                    obj.display(),
-                    replicas(low),
-                    e.describe(),
-                    arithmetic(low),
-                ),
-                Severity::Error,
-            ),
-            (Some(_), None) => continue,
-            (Some(e), Some((hi, _))) => {
-                let from = low.max(e.count);
-                if from > last {
+            (Some(e), None) => {
+                if !stuck(low, e.count) {
                     continue;
                 }
+                needed = low - e.count + 1;
+                (
+                    format!(
+                        "{} cannot finish a rolling update: {} on {} under {constraint}, with {}: {}",
+                        obj.display(),
+                        replicas(low),
+                        e.describe(),
+                        arithmetic(low),
+                        why(low, e.count)
+                    ),
+                    Severity::Error,
+                )
+            }
+            (Some(e), Some((hi, _))) => {
+                // n - e - unavailable(n) never falls as n grows: the stuck sizes are `from..=high`.
+                let Some(from) = (low..=high).take(100_000).find(|n| stuck(*n, e.count)) else { continue };
+                needed = high - e.count + 1;
                 let hpa_obj = &model.objects[hi];
-                if from == low && last == high {
+                if from == low {
                     (
                         format!(
-                            "{} cannot finish a rolling update at any size {} allows ({}) on {} under {constraint}, with {}: {why}",
+                            "{} cannot finish a rolling update at any size {} allows ({}) on {} under {constraint}: at {} {}; {}",
                             obj.display(),
                             hpa_obj.display(),
                             range(low, high),
                             e.describe(),
+                            replicas(low),
                             arithmetic(low),
+                            why(low, e.count)
                         ),
                         Severity::Error,
                     )
                 } else {
                     (
                         format!(
-                            "{} will stall on rolling updates whenever {} runs it at {} on {} under {constraint}, with {} at {}: {why}",
+                            "{} will stall on rolling updates whenever {} runs it at {} on {} under {constraint}: at {} {}; {}",
                             obj.display(),
                             hpa_obj.display(),
-                            range(from, last),
+                            range(from, high),
                             e.describe(),
-                            arithmetic(from),
                             replicas(from),
+                            arithmetic(from),
+                            why(from, e.count)
                         ),
                         Severity::Info,
                     )
                 }
             }
-            (None, _) => (
-                format!(
-                    "{} will stall once replicas reach the node count: {} under {constraint}, with {}; then {why} (`--nodes` or Node objects would settle it)",
-                    obj.display(),
-                    match hpa {
-                        Some(_) if last == high => format!("{} (its HPA)", range(low, high)),
-                        Some(_) => format!("{} (its HPA; maxUnavailable is 0 up to {last})", range(low, high)),
-                        None => replicas(low),
-                    },
-                    arithmetic(low),
-                ),
-                Severity::Info,
-            ),
+            (None, _) => {
+                // Unknown E: report the certain part, maxUnavailable 0 (stuck once n reaches E).
+                if unavailable(low) != 0 {
+                    continue;
+                }
+                let mut last = low;
+                while last < high && last - low < 100_000 && unavailable(last + 1) == 0 {
+                    last += 1;
+                }
+                (
+                    format!(
+                        "{} will stall once replicas reach the node count: {} under {constraint}, with {}; then {} (`--nodes` or Node objects would settle it)",
+                        obj.display(),
+                        match hpa {
+                            Some(_) if last == high => format!("{} (its HPA)", range(low, high)),
+                            Some(_) => format!("{} (its HPA; maxUnavailable is 0 up to {last})", range(low, high)),
+                            None => replicas(low),
+                        },
+                        arithmetic(low),
+                        why(low, low)
+                    ),
+                    Severity::Info,
+                )
+            }
         };
         let (loc, object, also) = primary(model, obj, wi, hpa.map(|(hi, _)| hi), &max_unavailable);
-        let mut help = "let an old pod go first: `strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}`, or use `strategy: {type: Recreate}`".to_owned();
+        let mut help = format!(
+            "let old pods go first: `strategy: {{type: RollingUpdate, rollingUpdate: {{maxSurge: 0, maxUnavailable: {needed}}}}}`, or use `strategy: {{type: Recreate}}`"
+        );
         if one.kind == OnePerNodeKind::AntiAffinity {
             help.push_str(", or add `matchLabelKeys: [pod-template-hash]` to the anti-affinity term (Kubernetes 1.31+; the new revision then ignores the old pods, and two pods may briefly share a node)");
         }
