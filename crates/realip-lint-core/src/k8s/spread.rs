@@ -32,6 +32,10 @@ pub struct OnePerNode {
     /// required anti-affinity term with `matchLabelKeys: [pod-template-hash]` counts only pods of
     /// its own revision (`domain.md` §2.1), so it does not.
     pub spans_revisions: bool,
+    /// The anti-affinity selector requires a label that usually changes with each release
+    /// (`app.kubernetes.io/version`, `version`, `helm.sh/chart`, `chart`): a rollout that
+    /// changes it is not blocked by the old pods, one that keeps it is.
+    pub revision_label: Option<String>,
 }
 
 impl OnePerNode {
@@ -218,6 +222,17 @@ fn term_self_match(term: &PodAffinityTerm, obj: &Object, w: &Workload) -> SelfMa
     SelfMatch::Yes
 }
 
+/// Label keys whose values usually change with each release.
+const RELEASE_KEYS: &[&str] = &["app.kubernetes.io/version", "version", "helm.sh/chart", "chart"];
+
+/// A release-bound label the term's selector requires, if any.
+fn release_label(term: &PodAffinityTerm) -> Option<String> {
+    let sel = term.label_selector.as_ref()?;
+    let in_labels = sel.match_labels.iter().flatten().map(|(k, _)| k);
+    let in_exprs = sel.match_expressions.iter().flatten().filter(|e| e.operator == "In").map(|e| &e.key);
+    in_labels.chain(in_exprs).find(|k| RELEASE_KEYS.contains(&k.as_str())).cloned()
+}
+
 /// Does the term count only pods of the incoming pod's own revision?
 fn revision_scoped(term: &PodAffinityTerm) -> bool {
     term.match_label_keys.iter().flatten().any(|k| k == "pod-template-hash")
@@ -245,6 +260,7 @@ pub fn analyse(obj: &Object, w: &Workload) -> Spread {
                         kind: OnePerNodeKind::AntiAffinity,
                         loc,
                         spans_revisions: !revision_scoped(term),
+                        revision_label: release_label(term),
                     });
                 }
                 SelfMatch::Yes if ZONE_KEYS.contains(&term.topology_key.as_str()) => {
@@ -361,7 +377,12 @@ pub fn analyse(obj: &Object, w: &Workload) -> Spread {
                     PathSeg::Index(pi),
                     PathSeg::Key("hostPort"),
                 ]);
-                constraints.push(OnePerNode { kind: OnePerNodeKind::HostPort, loc, spans_revisions: true });
+                constraints.push(OnePerNode {
+                    kind: OnePerNodeKind::HostPort,
+                    loc,
+                    spans_revisions: true,
+                    revision_label: None,
+                });
             }
         }
     }
@@ -372,6 +393,7 @@ pub fn analyse(obj: &Object, w: &Workload) -> Spread {
             kind: OnePerNodeKind::HostNetwork,
             loc: at(&[PathSeg::Key("hostNetwork")]),
             spans_revisions: true,
+            revision_label: None,
         });
     }
     s.blocks_surge = constraints.iter().find(|c| c.spans_revisions).cloned();

@@ -24,7 +24,10 @@ declare_rule! {
     /// between `minReplicas` and `maxReplicas`.
     ///
     /// Eligible nodes come from Node objects in the input, else `--nodes`. Without either the
-    /// rule reports an info: the rollout will stall once the replicas reach the node count.
+    /// rule reports an info: the rollout will stall once the replicas reach the node count. An
+    /// anti-affinity selector that requires a release label (`app.kubernetes.io/version`,
+    /// `version`, `helm.sh/chart`, `chart`) blocks only the rollouts that keep that label, so
+    /// that case is an info too.
     ///
     /// ## Why is this bad?
     /// The rollout may remove a running pod only while more than `replicas - maxUnavailable` are
@@ -198,6 +201,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     Severity::Info,
                 )
             }
+        };
+        // A selector on a release label blocks only rollouts that keep that label.
+        let (message, severity) = match &one.revision_label {
+            Some(key) if severity == Severity::Error => (
+                format!(
+                    "{message} (on every rollout that keeps the `{key}` label the anti-affinity selector requires; one that changes it is not blocked by the old pods)"
+                ),
+                Severity::Info,
+            ),
+            _ => (message, severity),
         };
         let (loc, object, also) = primary(model, obj, wi, hpa.map(|(hi, _)| hi), &max_unavailable);
         let mut help = format!(
