@@ -65,6 +65,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 ("LoadBalancer", _, false) => {
                     "a LoadBalancer Service without `externalTrafficPolicy` (so `Cluster`)".to_owned()
                 }
+                ("ExternalName", _, _) => "an ExternalName Service".to_owned(),
                 (ty, _, _) => format!("a {ty} Service"),
             };
             let help = if view.svc_type == "LoadBalancer" {
