@@ -157,7 +157,7 @@ impl Model {
     }
 
     /// Is this ReplicaSet or Pod owned by a workload in the input (so counted through it)?
-    fn owned_by_input(&self, obj: &Object, w: &Workload) -> bool {
+    pub fn owned_by_input(&self, obj: &Object, w: &Workload) -> bool {
         w.owners.iter().any(|(kind, name)| {
             self.owners_present.contains(&(kind.clone(), obj.namespace.clone().unwrap_or_default(), name.clone()))
         })
