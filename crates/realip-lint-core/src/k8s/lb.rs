@@ -1,7 +1,7 @@
 //! What a load balancer does with the client address, read from the Service's provider
-//! annotations (`domain.md` §4). Only what the annotations make certain is certain.
-
-use super::object::Object;
+//! annotations (`domain.md` §4). Only what the annotations make certain is certain. The
+//! annotations are those that reach the Service: a Service's own, or those a Gateway
+//! implementation copies onto the Service it creates.
 
 /// A load balancer's behaviour as far as the Service's annotations tell.
 #[derive(Debug, Clone, Default)]
@@ -25,15 +25,15 @@ const PROXY_ANNOTATIONS: &[(&str, &[&str])] = &[
 ];
 
 impl LbFacts {
-    pub fn of(service: &Object) -> Self {
+    pub fn of<'a>(annotation: impl Fn(&str) -> Option<&'a str>) -> Self {
         let mut facts = LbFacts::default();
         for (key, values) in PROXY_ANNOTATIONS {
-            if service.annotation(key).is_some_and(|v| values.contains(&v.trim())) {
+            if annotation(key).is_some_and(|v| values.contains(&v.trim())) {
                 facts.sends_proxy = Some(key);
             }
         }
         let tg = "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes";
-        let tg_value = service.annotation(tg).unwrap_or_default();
+        let tg_value = annotation(tg).unwrap_or_default();
         if tg_value.split(',').any(|kv| kv.trim() == "proxy_protocol_v2.enabled=true") {
             facts.sends_proxy = Some(tg);
         }
@@ -41,25 +41,25 @@ impl LbFacts {
             ("service.beta.kubernetes.io/aws-load-balancer-backend-protocol", &["http", "https"]),
             ("service.beta.kubernetes.io/linode-loadbalancer-default-protocol", &["http", "https"]),
         ];
-        let aws_l4 = service.annotation("service.beta.kubernetes.io/aws-load-balancer-type").is_some();
+        let aws_l4 = annotation("service.beta.kubernetes.io/aws-load-balancer-type").is_some();
         for (key, values) in xff {
             if aws_l4 && key.contains("aws-") {
                 continue;
             }
-            if service.annotation(key).is_some_and(|v| values.contains(&v.trim())) {
+            if annotation(key).is_some_and(|v| values.contains(&v.trim())) {
                 facts.adds_xff = Some(key);
             }
         }
         let qc = "service.beta.kubernetes.io/qingcloud-lb-listener-forwardfor";
-        if service.annotation(qc).is_some_and(|v| v.contains(":1")) {
+        if annotation(qc).is_some_and(|v| v.contains(":1")) {
             facts.adds_xff = Some(qc);
         }
         let target = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
-        if service.annotation(target).is_some_and(|v| v.trim() == "ip") {
+        if annotation(target).is_some_and(|v| v.trim() == "ip") {
             facts.direct_to_pod = Some(target);
         }
         let tke = "service.cloud.tencent.com/direct-access";
-        if service.annotation(tke).is_some_and(|v| v.trim() == "true") {
+        if annotation(tke).is_some_and(|v| v.trim() == "true") {
             facts.direct_to_pod = Some(tke);
         }
         facts

@@ -357,11 +357,18 @@ impl Reader<'_> {
             name,
         });
         let Some(read_as) = successor(&group, &version, &kind) else {
-            // A kind no rule reads: keep its identity only (for duplicates).
+            // Gateway API objects and the implementations' config objects are read from their
+            // trees (no typed values exist for them); any other kind keeps its identity only
+            // (for duplicates).
             let (labels, annotations) = (meta_map(&root, "labels"), meta_map(&root, "annotations"));
+            let (root, data) = if super::gateway::reads_tree(&group, &kind) {
+                (root, ObjData::Raw)
+            } else {
+                (strip_to_metadata(root), ObjData::Other)
+            };
             self.out.objects.push(Object {
                 file: self.file,
-                root: strip_to_metadata(root),
+                root,
                 read_as: api_version.clone(),
                 api_version,
                 kind,
@@ -369,7 +376,7 @@ impl Reader<'_> {
                 namespace,
                 labels,
                 annotations,
-                data: ObjData::Other,
+                data,
                 shadowed: false,
             });
             return;

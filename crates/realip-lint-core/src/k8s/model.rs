@@ -7,9 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::gateway::{self, GatewayCtx, ParamIssue, RenderedPods};
 use super::lb::LbFacts;
 use super::load::{Invalid, Loaded};
-use super::object::{ObjData, ObjId, Object, Workload, selector_matches};
+use super::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
 use super::proxies::{self, Lookup, Proxy};
 use crate::diagnostic::Loc;
 use crate::yaml::PathSeg;
@@ -43,33 +44,91 @@ pub enum Policy {
     Invalid,
 }
 
-/// An entry point whose traffic policy matters: a Service object (or, later, the effective
-/// Service of a Gateway).
+/// An entry point whose traffic policy matters: a Service object, or the effective Service of a
+/// Gateway (`domain.md` §3.10). Every value carries the place that set it, or, for a default,
+/// the place a user would write it, so rules label views alike whatever they came from.
 #[derive(Debug)]
 pub struct ServiceView {
-    /// The object that holds the labels.
+    /// The object the entry point is: the Service, or the Gateway.
     pub obj: ObjId,
+    /// How messages name it: `Service ns/name`, `the Service Istio creates for Gateway ns/name`.
+    pub name: String,
+    /// How a sentence about its type opens: `a LoadBalancer Service`, `the LoadBalancer Service
+    /// Istio creates for Gateway ns/name`.
+    pub what: String,
+    /// What `obj` is (`Service`, `Gateway`), for labels on it.
+    pub noun: &'static str,
     pub svc_type: String,
+    /// Where `type` is written (or would be).
+    pub type_at: Place,
     pub external: bool,
     pub policy: Policy,
-    /// Where `externalTrafficPolicy` is written, if it is.
-    pub policy_path: Vec<PathSeg<'static>>,
+    /// Where `externalTrafficPolicy` is written; when it is not: for a Service, what makes it
+    /// external (the `type` value, or the `externalIPs` key); for a Gateway, where a user would
+    /// write it.
+    pub policy_at: Place,
     pub policy_written: bool,
+    /// Whose default an unwritten policy is (`Istio's default`); `None` for the API default.
+    pub policy_default_of: Option<String>,
+    /// The annotations that reach the Service, each with the place of its key.
+    pub annotations: BTreeMap<String, (String, Place)>,
+    /// Backing workloads in the input.
     pub backends: Vec<ObjId>,
+    /// Proxy pods its implementation renders (index into `Model::rendered`).
+    pub rendered: Option<usize>,
     /// Index into `Model::controllers` when a backend is an ingress controller.
     pub controller: Option<usize>,
     pub lb: LbFacts,
+    /// The data plane keeps the client's address whatever the policy (and why).
+    pub keeps_client_ip: Option<String>,
+}
+
+impl ServiceView {
+    /// Where an annotation that reaches the Service is written (its key).
+    pub fn annotation_at(&self, key: &str) -> Option<Place> {
+        self.annotations.get(key).map(|(_, p)| *p)
+    }
 }
 
 /// An ingress controller (or Gateway data plane) recognised in the input.
 #[derive(Debug)]
 pub struct Controller {
     pub proxy: Option<&'static Proxy>,
-    pub workload: ObjId,
+    /// The object that stands for it: its workload, or the Gateway whose data plane it is.
+    pub obj: ObjId,
     /// Declared with `realip-lint.io/role: ingress-controller`.
     pub declared: bool,
     pub proxy_protocol: Setting<bool>,
+    /// It accepts connections with and without a PROXY header.
+    pub proxy_protocol_optional: bool,
     pub trust: proxies::Trust,
+    /// A related label that shows which controller this is: the workload a Service selects, or
+    /// the GatewayClass that names the implementation.
+    pub link: (Loc, String),
+    /// Where its client-IP settings are written, or would be.
+    pub settings_at: Loc,
+    /// How to set `externalTrafficPolicy: Local` in its install's terms.
+    pub local_hint: String,
+}
+
+/// Proxy pods a Gateway implementation renders from config (not objects of the input).
+#[derive(Debug)]
+pub struct Rendered {
+    /// `the proxy Deployment Envoy Gateway creates for Gateway ns/name`.
+    pub name: String,
+    pub pods: RenderedPods,
+}
+
+/// A Gateway whose implementation is known, and what the model made of it.
+#[derive(Debug)]
+pub struct GatewayLink {
+    pub gateway: ObjId,
+    /// The GatewayClass in the input (`None`: one the implementation creates itself).
+    pub class: Option<ObjId>,
+    pub proxy: &'static Proxy,
+    pub controller: Option<usize>,
+    pub view: Option<usize>,
+    pub issues: Vec<ParamIssue>,
 }
 
 impl std::fmt::Debug for Proxy {
@@ -91,6 +150,10 @@ pub struct Model {
     pub skipped: usize,
     pub services: Vec<ServiceView>,
     pub controllers: Vec<Controller>,
+    /// Gateways whose implementation is known.
+    pub gateways: Vec<GatewayLink>,
+    /// Proxy pods rendered by Gateway implementations.
+    pub rendered: Vec<Rendered>,
     /// Workload → the HPA that scales it.
     pub hpas: HashMap<ObjId, ObjId>,
     pub nodes_flag: Option<u32>,
@@ -125,6 +188,8 @@ impl Model {
             skipped,
             services: Vec::new(),
             controllers: Vec::new(),
+            gateways: Vec::new(),
+            rendered: Vec::new(),
             hpas: HashMap::new(),
             nodes_flag: options.nodes,
             owners_present: std::collections::HashSet::new(),
@@ -138,7 +203,9 @@ impl Model {
             .collect();
         model.link_hpas();
         model.find_controllers(texts);
-        model.link_services();
+        let (gateway_views, rendered_services) = model.link_gateways(texts);
+        model.link_services(&rendered_services);
+        model.add_gateway_views(gateway_views);
         model
     }
 
@@ -207,20 +274,163 @@ impl Model {
         let lookup = Lookup { objects: &self.objects, texts };
         self.controllers = found
             .into_iter()
-            .map(|(workload, proxy, declared)| Controller {
-                proxy,
-                workload,
-                declared,
-                proxy_protocol: proxy.map_or_else(
-                    || Setting::Unknown("the controller is declared, not recognised".into()),
-                    |p| (p.proxy_protocol)(&lookup, workload),
-                ),
-                trust: proxy.map(|p| (p.trust)(&lookup, workload)).unwrap_or_default(),
+            .map(|(workload, proxy, declared)| {
+                let w = &self.objects[workload];
+                let name = proxy.map_or("the ingress controller", |p| p.name);
+                Controller {
+                    proxy,
+                    obj: workload,
+                    declared,
+                    proxy_protocol: proxy.map_or_else(
+                        || Setting::Unknown("the controller is declared, not recognised".into()),
+                        |p| (p.proxy_protocol)(&lookup, workload),
+                    ),
+                    proxy_protocol_optional: proxy.is_some_and(|p| p.proxy_protocol_optional),
+                    trust: proxy.map(|p| (p.trust)(&lookup, workload)).unwrap_or_default(),
+                    link: (w.name_loc(), format!("the Service selects this {} ({name})", w.kind)),
+                    settings_at: w.name_loc(),
+                    local_hint: proxy.map(|p| p.local_hint.to_owned()).unwrap_or_default(),
+                }
             })
             .collect();
     }
 
-    fn link_services(&mut self) {
+    /// Each Gateway with a known implementation: a Controller for its data plane and, where the
+    /// input settles it, a view of its effective Service (added after the Service views) and
+    /// its rendered proxy pods. Returns the views, and the Services of the input that are a
+    /// Gateway's own (labelled with its name), which stand for it instead of a derived view.
+    fn link_gateways(&mut self, texts: &[&str]) -> (Vec<ServiceView>, Vec<(ObjId, usize)>) {
+        let lookup = Lookup { objects: &self.objects, texts };
+        let mut views = Vec::new();
+        let mut as_applied = Vec::new();
+        let mut links = Vec::new();
+        let mut controllers = Vec::new();
+        let mut rendered = Vec::new();
+        // Gateways that share one data plane (Envoy Gateway's `mergeGateways`): key → link.
+        let mut shared: HashMap<String, (Option<usize>, Option<usize>)> = HashMap::new();
+        let base = self.controllers.len();
+        let gws: Vec<ObjId> =
+            self.live().filter(|(_, o)| o.kind == "Gateway" && o.group() == gateway::GROUP).map(|(i, _)| i).collect();
+        for gi in gws {
+            let gw = &self.objects[gi];
+            let class_name = gw.str_at(&gateway::keys(&["spec", "gatewayClassName"])).unwrap_or_default();
+            let class = self
+                .live()
+                .find(|(_, o)| {
+                    o.kind == "GatewayClass" && o.group() == gateway::GROUP && o.name.as_deref() == Some(&class_name)
+                })
+                .map(|(i, _)| i);
+            let proxy = match class {
+                Some(c) => self.objects[c]
+                    .str_at(&gateway::keys(&["spec", "controllerName"]))
+                    .and_then(|s| proxies::by_controller_string(&s)),
+                None => proxies::PROXIES
+                    .iter()
+                    .copied()
+                    .find(|p| p.gateway.is_some_and(|g| g.builtin_classes.contains(&class_name.as_str()))),
+            };
+            let Some(proxy) = proxy else { continue };
+            let Some(support) = proxy.gateway else { continue };
+            let mut link = GatewayLink { gateway: gi, class, proxy, controller: None, view: None, issues: Vec::new() };
+            let Some(derive) = support.data_plane else {
+                // Served by the implementation's own workload and Service in the input.
+                link.controller = self.controllers.iter().position(|c| c.proxy.is_some_and(|p| std::ptr::eq(p, proxy)));
+                links.push(link);
+                continue;
+            };
+            let ctx = GatewayCtx { lookup: &lookup, gateway: gi, class, proxy };
+            let Some(dp) = derive(&ctx) else {
+                links.push(link);
+                continue;
+            };
+            link.issues = dp.issues;
+            if let Some(key) = &dp.shared
+                && let Some(&(c, v)) = shared.get(key)
+            {
+                link.controller = c;
+                link.view = v;
+                links.push(link);
+                continue;
+            }
+            let ci = base + controllers.len();
+            let class_at = class.map_or_else(|| ctx.class_at(), |c| ctx.place(c, &["spec", "controllerName"]));
+            controllers.push(Controller {
+                proxy: Some(proxy),
+                obj: gi,
+                declared: false,
+                proxy_protocol: dp.proxy_protocol,
+                proxy_protocol_optional: dp.proxy_protocol_optional,
+                trust: dp.trust,
+                link: (
+                    class_at.loc,
+                    if class.is_some() {
+                        format!("GatewayClass `{class_name}` makes {} the Gateway's data plane", proxy.name)
+                    } else {
+                        format!("`{class_name}` is the GatewayClass {} creates itself", proxy.name)
+                    },
+                ),
+                settings_at: dp.settings_at.loc,
+                local_hint: dp.local_hint,
+            });
+            link.controller = Some(ci);
+            let own = self.gateway_service(gw);
+            if let Some(si) = own {
+                // The Service as applied is linted as a Service, with this data plane behind it.
+                as_applied.push((si, ci));
+            } else if let Some(svc) = dp.service {
+                let ri = dp.pods.map(|pods| {
+                    let kind = match pods.kind {
+                        super::object::WorkloadKind::DaemonSet => "DaemonSet",
+                        _ => "Deployment",
+                    };
+                    rendered.push(Rendered {
+                        name: format!("the proxy {kind} {} creates for {}", proxy.name, gw.display()),
+                        pods,
+                    });
+                    rendered.len() - 1
+                });
+                let vi = views.len();
+                views.push(gateway_view(gi, gw, proxy.name, svc, ri, ci, dp.shared.is_some()));
+                link.view = Some(vi);
+            }
+            if let Some(key) = dp.shared {
+                shared.insert(key, (link.controller, link.view));
+            }
+            links.push(link);
+        }
+        self.controllers.extend(controllers);
+        self.rendered = rendered;
+        self.gateways = links;
+        (views, as_applied)
+    }
+
+    /// A Service of the input labelled as a Gateway's own (GEP-1762's
+    /// `gateway.networking.k8s.io/gateway-name`, or Envoy Gateway's owning-gateway labels).
+    fn gateway_service(&self, gw: &Object) -> Option<ObjId> {
+        let name = gw.name.as_deref()?;
+        self.live()
+            .find(|(_, o)| {
+                o.service().is_some()
+                    && ((o.labels.get("gateway.networking.k8s.io/gateway-name").map(String::as_str) == Some(name)
+                        && o.namespace == gw.namespace)
+                        || (o.labels.get("gateway.envoyproxy.io/owning-gateway-name").map(String::as_str)
+                            == Some(name)
+                            && o.labels.get("gateway.envoyproxy.io/owning-gateway-namespace") == gw.namespace.as_ref()))
+            })
+            .map(|(i, _)| i)
+    }
+
+    fn add_gateway_views(&mut self, views: Vec<ServiceView>) {
+        let offset = self.services.len();
+        for link in &mut self.gateways {
+            if let Some(v) = &mut link.view {
+                *v += offset;
+            }
+        }
+        self.services.extend(views);
+    }
+
+    fn link_services(&mut self, gateway_services: &[(ObjId, usize)]) {
         let mut views = Vec::new();
         for (si, o) in self.live() {
             let Some(svc) = o.service() else { continue };
@@ -234,23 +444,43 @@ impl Model {
             };
             let backends = self.backends(o, spec.selector.as_ref());
             let declared_ctrl = o.annotation(ROLE) == Some("ingress-controller");
-            let controller = self.controllers.iter().position(|c| backends.contains(&c.workload));
+            let controller = self.controllers.iter().position(|c| backends.contains(&c.obj));
             let controller = controller.or_else(|| {
                 declared_ctrl.then(|| {
                     // A Service declared as a controller's: its first backend stands for it.
-                    backends.first().and_then(|b| self.controllers.iter().position(|c| c.workload == *b))
+                    backends.first().and_then(|b| self.controllers.iter().position(|c| c.obj == *b))
                 })?
             });
+            let controller = controller.or_else(|| gateway_services.iter().find(|(s, _)| *s == si).map(|(_, c)| *c));
+            let at = |path: &[PathSeg<'_>]| Place { loc: o.loc_at(path), obj: si };
+            let ty_path = [PathSeg::Key("spec"), PathSeg::Key("type")];
+            let policy_at = if etp.is_some() {
+                at(&[PathSeg::Key("spec"), PathSeg::Key("externalTrafficPolicy")])
+            } else if matches!(ty.as_str(), "LoadBalancer" | "NodePort") {
+                at(&ty_path)
+            } else {
+                Place { loc: o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("externalIPs")]), obj: si }
+            };
+            let annotations = annotation_places(o, si);
+            let lb = LbFacts::of(|k| o.annotation(k));
             views.push(ServiceView {
                 obj: si,
+                name: o.display(),
+                what: format!("a {ty} Service"),
+                noun: "Service",
+                type_at: at(&ty_path),
                 svc_type: ty,
                 external: is_external(svc),
                 policy,
-                policy_path: vec![PathSeg::Key("spec"), PathSeg::Key("externalTrafficPolicy")],
+                policy_at,
                 policy_written: etp.is_some(),
+                policy_default_of: None,
+                annotations,
                 backends,
+                rendered: None,
                 controller,
-                lb: LbFacts::of(o),
+                lb,
+                keeps_client_ip: None,
             });
         }
         self.services = views;
@@ -285,10 +515,74 @@ impl Model {
         }
     }
 
+    /// The proxy pods a Gateway implementation renders.
+    pub fn rendered(&self, i: usize) -> &Rendered {
+        &self.rendered[i]
+    }
+
     pub fn node_objects(&self) -> impl Iterator<Item = (ObjId, &Object, &k8s_openapi::api::core::v1::Node)> {
         self.live().filter_map(|(i, o)| match &o.data {
             ObjData::Node(n) => Some((i, o, n.as_ref())),
             _ => None,
         })
+    }
+}
+
+/// A Service's annotations, each with the place of its key.
+fn annotation_places(o: &Object, id: ObjId) -> BTreeMap<String, (String, Place)> {
+    o.annotations
+        .iter()
+        .map(|(k, v)| {
+            let loc = o.key_loc(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(k)]);
+            (k.clone(), (v.clone(), Place { loc, obj: id }))
+        })
+        .collect()
+}
+
+/// The view of a Gateway's effective Service.
+fn gateway_view(
+    gi: ObjId,
+    gw: &Object,
+    implementation: &str,
+    svc: gateway::ServiceSide,
+    rendered: Option<usize>,
+    controller: usize,
+    shared: bool,
+) -> ServiceView {
+    let ty = svc.svc_type.value.clone();
+    let of = if shared {
+        format!(
+            "the Gateways of class `{}`",
+            gw.str_at(&gateway::keys(&["spec", "gatewayClassName"])).unwrap_or_default()
+        )
+    } else {
+        gw.display()
+    };
+    let policy = match svc.policy.value.as_str() {
+        "" | "Cluster" => Policy::Cluster,
+        "Local" => Policy::Local,
+        _ => Policy::Invalid,
+    };
+    let annotations: BTreeMap<String, (String, Place)> =
+        svc.annotations.into_iter().map(|(k, v, p)| (k, (v, p))).collect();
+    let lb = LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()));
+    ServiceView {
+        obj: gi,
+        name: format!("the Service {implementation} creates for {of}"),
+        what: format!("the {ty} Service {implementation} creates for {of}"),
+        noun: "Gateway",
+        external: matches!(ty.as_str(), "LoadBalancer" | "NodePort"),
+        svc_type: ty,
+        type_at: svc.svc_type.at,
+        policy,
+        policy_at: svc.policy.at,
+        policy_written: svc.policy.default_of.is_none(),
+        policy_default_of: svc.policy.default_of,
+        annotations,
+        backends: Vec::new(),
+        rendered,
+        controller: Some(controller),
+        lb,
+        keeps_client_ip: svc.keeps_client_ip,
     }
 }

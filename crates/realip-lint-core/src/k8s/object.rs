@@ -48,8 +48,19 @@ pub enum ObjData {
     Pdb(Box<policy::PodDisruptionBudget>),
     NetworkPolicy(Box<networking::NetworkPolicy>),
     Node(Box<core::Node>),
+    /// A kind read from its YAML tree (Gateway API objects and the Gateway implementations'
+    /// config objects, which k8s-openapi has no types for): `root` is kept whole.
+    Raw,
     /// A kind no rule reads: only its identity is kept.
     Other,
+}
+
+/// A place in the input and the object that holds it (where a finding labelled there is
+/// reported, and where its suppression annotation goes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub loc: Loc,
+    pub obj: ObjId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +200,40 @@ impl Object {
 
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.annotations.get(key).map(String::as_str)
+    }
+
+    /// A scalar at `path` as the API server reads it into a string field (`80` → `"80"`).
+    pub fn str_at(&self, path: &[PathSeg<'_>]) -> Option<String> {
+        scalar_string(self.root.at(path)?)
+    }
+
+    /// A boolean at `path` (YAML 1.1 booleans, as kubectl reads them).
+    pub fn bool_at(&self, path: &[PathSeg<'_>]) -> Option<bool> {
+        scalar_value(self.root.at(path)?)?.as_bool()
+    }
+
+    /// An integer at `path`.
+    pub fn int_at(&self, path: &[PathSeg<'_>]) -> Option<i64> {
+        scalar_value(self.root.at(path)?)?.as_i64()
+    }
+}
+
+/// What a scalar node means (`None` for a mapping or a list).
+pub fn scalar_value(node: &Node) -> Option<serde_json::Value> {
+    match &node.kind {
+        crate::yaml::NodeKind::Scalar(s) => Some(crate::yaml::scalar::scalar_json(&s.value, s.plain, s.tag.as_deref())),
+        _ => None,
+    }
+}
+
+/// A scalar node as a string field would hold it; `None` for null, mappings and lists.
+pub fn scalar_string(node: &Node) -> Option<String> {
+    match scalar_value(node)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 

@@ -86,12 +86,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     }
                     let Some(proxy) = ingress_proxy(model, class, owner) else { continue };
                     let Some(front) = snat_front(model, proxy) else { continue };
-                    let svc = &model.objects[front.obj];
                     out.push(
                         Finding::new(
                             obj.loc_at(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(key)]),
-                            format!("this allow-list filters node IPs: {} sees node addresses behind {} (`Cluster` policy, SNAT)", proxy.name, svc.display()),
-                            format!("set `externalTrafficPolicy: Local` on {} and spread the controller one pod per node, or give it a client-IP path (PROXY protocol on both ends)", svc.display()),
+                            format!("this allow-list filters node IPs: {} sees node addresses behind {} (`Cluster` policy, SNAT)", proxy.name, front.name),
+                            format!("set `externalTrafficPolicy: Local` on {} and spread the controller one pod per node, or give it a client-IP path (PROXY protocol on both ends)", front.name),
                         )
                         .on(i)
                         .related(policy_loc(model, front), "the client address is lost here"),
@@ -140,12 +139,11 @@ fn network_policy(
                 PathSeg::Key("ipBlock"),
                 PathSeg::Key("cidr"),
             ];
-            let svc = &model.objects[front.obj];
             out.push(
                 Finding::new(
                     obj.loc_at(&path),
-                    format!("this ipBlock sees node IPs for traffic through {} (`Cluster` policy SNATs external clients to node addresses)", svc.display()),
-                    format!("set `externalTrafficPolicy: Local` on {} (and spread its pods one per node) so the policy sees client addresses", svc.display()),
+                    format!("this ipBlock sees node IPs for traffic through {} (`Cluster` policy SNATs external clients to node addresses)", front.name),
+                    format!("set `externalTrafficPolicy: Local` on {} (and spread its pods one per node) so the policy sees client addresses", front.name),
                 )
                 .on(i)
                 .related(policy_loc(model, front), "the client address is lost here"),

@@ -1,7 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
 use crate::k8s::model::Model;
-use crate::yaml::PathSeg;
 
 declare_rule! {
     /// ## What it does
@@ -64,19 +63,19 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             continue;
         }
         let name = ctrl.proxy.map_or("the controller", |p| p.name);
-        let svc = &model.objects[fronts[0].obj];
+        let front = fronts[0];
         out.push(
             Finding::new(
                 h.loc,
                 format!(
                     "{name} trusts a client-IP header (`{}`), but only a pass-through L4 load balancer ({}) sits in front: every such header was written by the client",
                     h.setting,
-                    svc.display()
+                    front.name
                 ),
                 "turn header trust off (ingress-nginx: `use-forwarded-headers: \"false\"`) and keep the client's TCP source with `externalTrafficPolicy: Local`, or put PROXY protocol on both ends",
             )
             .on(h.obj)
-            .related(svc.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("type")]), "an L4 load balancer adds no X-Forwarded-For"),
+            .related(front.type_at.loc, "an L4 load balancer adds no X-Forwarded-For"),
         );
     }
 }

@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for ctrl in &model.controllers {
+    for (ci, ctrl) in model.controllers.iter().enumerate() {
         let Some(h) = &ctrl.trust.header else { continue };
         let Some(why) = &h.from_anyone else { continue };
         let name = ctrl.proxy.map_or("the controller", |p| p.name);
@@ -54,12 +54,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if loc != h.loc {
             f = f.related(h.loc, format!("`{}` turns header trust on", h.setting));
         }
-        if let Some(view) = model
-            .services
-            .iter()
-            .find(|v| v.external && v.controller.is_some_and(|c| model.controllers[c].workload == ctrl.workload))
-        {
-            f = f.related(model.objects[view.obj].name_loc(), "clients reach the controller through this Service");
+        if let Some(view) = model.services.iter().find(|v| v.external && v.controller == Some(ci)) {
+            f = f.related(
+                model.objects[view.obj].name_loc(),
+                format!("clients reach the controller through this {}", view.noun),
+            );
         }
         out.push(f);
     }

@@ -59,7 +59,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let ctrl = view.controller.map(|c| &model.controllers[c]);
         let name = ctrl.and_then(|c| c.proxy).map_or("the ingress controller", |p| p.name);
-        let hint = ctrl.and_then(|c| c.proxy).map(|p| format!("; {}", p.local_hint)).unwrap_or_default();
+        let hint =
+            ctrl.map(|c| c.local_hint.as_str()).filter(|h| !h.is_empty()).map(|h| format!("; {h}")).unwrap_or_default();
         let help = format!(
             "set `externalTrafficPolicy: Local` on the Service and run {name} one pod per node (a DaemonSet, or a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1`){hint}"
         );
@@ -80,10 +81,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             )
             .severity(Severity::Info),
         }
-        .on(view.obj);
+        .on(view.policy_at.obj);
         if let Some(c) = ctrl {
-            let w = &model.objects[c.workload];
-            finding = finding.related(w.name_loc(), format!("the Service selects this {} ({name})", w.kind));
+            finding = finding.related(c.link.0, c.link.1.clone());
         }
         out.push(finding);
     }

@@ -45,7 +45,7 @@ declare_rule! {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for ctrl in &model.controllers {
         let Some((proxy, when)) = ctrl.proxy.and_then(|p| Some((p, p.retired?))) else { continue };
-        let obj = &model.objects[ctrl.workload];
+        let obj = &model.objects[ctrl.obj];
         let Some(w) = obj.workload() else { continue };
         let ci = w
             .pod
@@ -65,7 +65,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 format!("{} runs {}, which ended maintenance in {when}: no further releases or security fixes", obj.display(), proxy.name),
                 "plan a move to a maintained Gateway API implementation: Envoy Gateway, NGINX Gateway Fabric, Istio, Cilium, kgateway, Contour or Traefik",
             )
-            .on(ctrl.workload),
+            .on(ctrl.obj),
         );
     }
 }

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::{declare_rule, pod_count, policy_loc};
+use super::{declare_rule, pod_sets, policy_loc};
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::object::WorkloadKind;
@@ -55,31 +55,26 @@ declare_rule! {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for view in &model.services {
-        if !view.external || view.policy != Policy::Local || view.backends.is_empty() {
+        if !view.external || view.policy != Policy::Local {
             continue;
         }
-        let daemon_set = view
-            .backends
-            .iter()
-            .any(|b| model.objects[*b].workload().is_some_and(|w| w.kind == WorkloadKind::DaemonSet));
-        if daemon_set {
+        let sets = pod_sets(model, view);
+        if sets.is_empty() || sets.iter().any(|s| s.kind == WorkloadKind::DaemonSet) {
             continue;
         }
-        let counts: Vec<_> = view.backends.iter().map(|b| (*b, pod_count(model, *b))).collect();
-        if counts.iter().map(|(_, c)| i64::from(c.count.max(0))).sum::<i64>() != 1 {
+        if sets.iter().map(|s| i64::from(s.count.count.max(0))).sum::<i64>() != 1 {
             continue;
         }
-        let Some((wi, count)) = counts.into_iter().find(|(_, c)| c.count == 1) else { continue };
-        if !seen.insert(wi) {
+        let Some(set) = sets.into_iter().find(|s| s.count.count == 1) else { continue };
+        if !seen.insert(set.key) {
             continue;
         }
-        let obj = &model.objects[wi];
-        let svc = &model.objects[view.obj];
+        let count = &set.count;
         let when = match count.also_object {
             Some(_) => format!(" whenever {} scales it to its minReplicas 1", model.objects[count.object].display()),
             None => String::new(),
         };
-        let runs = if w_kind(model, wi) == Some(WorkloadKind::Pod) { "is the only pod" } else { "runs a single pod" };
+        let runs = if set.kind == WorkloadKind::Pod { "is the only pod" } else { "runs a single pod" };
         let cost = if view.svc_type == "LoadBalancer" {
             "one node takes all the traffic, and when the pod moves the load balancer drops connections until its health checks converge"
         } else {
@@ -87,11 +82,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         };
         let mut f = Finding::new(
             count.loc,
-            format!(
-                "{} {runs} behind {} with `externalTrafficPolicy: Local`{when}: {cost}",
-                obj.display(),
-                svc.display()
-            ),
+            format!("{} {runs} behind {} with `externalTrafficPolicy: Local`{when}: {cost}", set.name, view.name),
             "if the downtime on every reschedule matters, run two or more replicas spread one per node (`replicas: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`), or a DaemonSet",
         )
         .on(count.object)
@@ -99,8 +90,4 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         f.also_object = count.also_object;
         out.push(f);
     }
-}
-
-fn w_kind(model: &Model, wi: usize) -> Option<WorkloadKind> {
-    model.objects[wi].workload().map(|w| w.kind)
 }

@@ -1,9 +1,7 @@
-use super::{declare_rule, policy_loc};
+use super::{declare_rule, pod_sets, policy_loc};
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::object::WorkloadKind;
-use crate::k8s::spread;
-use crate::yaml::PathSeg;
 
 declare_rule! {
     /// ## What it does
@@ -55,53 +53,37 @@ declare_rule! {
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    for (wi, obj, w) in model.workloads() {
-        if w.kind == WorkloadKind::DaemonSet || w.kind == WorkloadKind::Pod {
+    let mut seen = std::collections::HashSet::new();
+    for view in &model.services {
+        if !view.external || view.policy != Policy::Local {
             continue;
         }
-        let Some(view) = model.services_of(wi).find(|v| v.external && v.policy == Policy::Local) else { continue };
-        let hpa = model.hpa(wi);
-        let count = hpa.map_or_else(|| w.replica_count(), |(_, h)| h.min_replicas.unwrap_or(1));
-        if count < 2 {
-            continue;
+        for set in pod_sets(model, view) {
+            if set.kind == WorkloadKind::DaemonSet || set.kind == WorkloadKind::Pod || !seen.insert(set.key) {
+                continue;
+            }
+            if set.count.count < 2 {
+                continue;
+            }
+            let s = &set.spread;
+            if s.any() || s.zone_only.is_some() {
+                continue;
+            }
+            let mut message = format!(
+                "{} runs {} behind {} with `externalTrafficPolicy: Local`, but nothing spreads them across nodes",
+                set.name, set.count.what, view.name
+            );
+            if let Some(m) = s.mismatched.first() {
+                message.push_str(&format!(" (a spreading term exists, but {})", m.why));
+            }
+            let mut f = Finding::new(set.count.loc, message, set.spread_hint.clone())
+                .on(set.count.object)
+                .related(policy_loc(model, view), "only nodes with a local pod receive traffic");
+            f.also_object = set.count.also_object;
+            if let Some(m) = s.mismatched.first() {
+                f = f.related(m.loc, "this term spreads nothing");
+            }
+            out.push(f);
         }
-        let s = spread::analyse(obj, w);
-        if s.any() || s.zone_only.is_some() {
-            continue;
-        }
-        let svc = &model.objects[view.obj];
-        let (loc, object, what) = match hpa {
-            Some((hi, h)) => (
-                model.objects[hi].loc_at(&[PathSeg::Key("spec"), PathSeg::Key("minReplicas")]),
-                hi,
-                format!("at least {} pods (its HPA's minReplicas)", h.min_replicas.unwrap_or(1)),
-            ),
-            None => (obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("replicas")]), wi, format!("{count} replicas")),
-        };
-        let mut message = format!(
-            "{} runs {what} behind {} with `externalTrafficPolicy: Local`, but nothing spreads them across nodes",
-            obj.display(),
-            svc.display()
-        );
-        if let Some(m) = s.mismatched.first() {
-            message.push_str(&format!(" (a spreading term exists, but {})", m.why));
-        }
-        let labels = w.pod_labels.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
-        let mut f = Finding::new(
-            loc,
-            message,
-            format!(
-                "add to the pod template: `topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{labels}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or use required pod anti-affinity on kubernetes.io/hostname, or a DaemonSet"
-            ),
-        )
-        .on(object)
-        .related(policy_loc(model, view), "only nodes with a local pod receive traffic");
-        if hpa.is_some() {
-            f.also_object = Some(wi);
-        }
-        if let Some(m) = s.mismatched.first() {
-            f = f.related(m.loc, "this term spreads nothing");
-        }
-        out.push(f);
     }
 }

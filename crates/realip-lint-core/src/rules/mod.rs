@@ -32,6 +32,8 @@ pub mod spread_topology_not_hostname;
 
 use crate::diagnostic::{Finding, Loc, Severity};
 use crate::k8s::model::{Model, Policy, ServiceView, Setting};
+use crate::k8s::object::WorkloadKind;
+use crate::k8s::spread::{self, Spread};
 use crate::yaml::PathSeg;
 
 /// A rule: its metadata, its manual (the doc comment) and its check.
@@ -90,6 +92,9 @@ pub fn client_ip_path(model: &Model, view: &ServiceView) -> ClientIpPath {
             model.dataplane.name()
         ));
     }
+    if let Some(why) = &view.keeps_client_ip {
+        return ClientIpPath::Yes(why.clone());
+    }
     if let Some(a) = view.lb.direct_to_pod {
         return ClientIpPath::Yes(format!("the load balancer targets pod IPs directly (`{a}`)"));
     }
@@ -114,17 +119,10 @@ pub fn client_ip_path(model: &Model, view: &ServiceView) -> ClientIpPath {
 }
 
 /// Where a finding about a Service's policy points: the `externalTrafficPolicy` value when
-/// written, else what makes the Service external (the `type` value, or the `externalIPs` key).
-pub fn policy_loc(model: &Model, view: &ServiceView) -> Loc {
-    let obj = &model.objects[view.obj];
-    if view.policy_written {
-        return obj.loc_at(&view.policy_path);
-    }
-    let ty = [PathSeg::Key("spec"), PathSeg::Key("type")];
-    if matches!(view.svc_type.as_str(), "LoadBalancer" | "NodePort") {
-        return obj.loc_at(&ty);
-    }
-    obj.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("externalIPs")])
+/// written, else what makes the Service external (the `type` value, or the `externalIPs` key);
+/// for a Gateway's Service, where a user would write it.
+pub fn policy_loc(_model: &Model, view: &ServiceView) -> Loc {
+    view.policy_at.loc
 }
 
 pub fn policy_name(p: Policy) -> &'static str {
@@ -138,9 +136,10 @@ pub fn policy_name(p: Policy) -> &'static str {
 /// `externalTrafficPolicy: Cluster` (as written) or `externalTrafficPolicy` unset (→ Cluster).
 pub fn describe_cluster(view: &ServiceView) -> String {
     if view.policy_written {
-        format!("a {} Service with `externalTrafficPolicy: Cluster`", view.svc_type)
+        format!("{} with `externalTrafficPolicy: Cluster`", view.what)
     } else {
-        format!("a {} Service without `externalTrafficPolicy` (so `Cluster`)", view.svc_type)
+        let whose = view.policy_default_of.as_deref().map(|d| format!("{d}, ")).unwrap_or_default();
+        format!("{} without `externalTrafficPolicy` ({whose}so `Cluster`)", view.what)
     }
 }
 
@@ -195,4 +194,67 @@ pub fn size_range(model: &Model, wi: crate::k8s::object::ObjId) -> (u32, u32) {
     }
     let n = model.objects[wi].workload().map_or(0, |w| w.replica_count().max(0).unsigned_abs());
     (n, n)
+}
+
+/// A set of pods behind a view: a workload of the input, or the proxy pods a Gateway
+/// implementation renders from config. Rules about spreading and endpoints read these, whichever
+/// they are.
+pub struct PodSet {
+    /// Identity, to report each set once: the workload, or `usize::MAX - i` for rendered set i.
+    pub key: usize,
+    /// `Deployment ns/name`, `the proxy Deployment Istio creates for Gateway ns/name`.
+    pub name: String,
+    pub kind: WorkloadKind,
+    pub count: PodCount,
+    pub spread: Spread,
+    /// How to spread them (the YAML to write, and where).
+    pub spread_hint: String,
+}
+
+/// The pod sets behind a view: its backing workloads, then its rendered proxy pods.
+pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
+    let mut out: Vec<PodSet> = view
+        .backends
+        .iter()
+        .filter_map(|&wi| {
+            let obj = &model.objects[wi];
+            let w = obj.workload()?;
+            let labels = w.pod_labels.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+            Some(PodSet {
+                key: wi,
+                name: obj.display(),
+                kind: w.kind,
+                count: pod_count(model, wi),
+                spread: spread::analyse(obj, w),
+                spread_hint: format!(
+                    "add to the pod template: `topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{labels}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or use required pod anti-affinity on kubernetes.io/hostname, or a DaemonSet"
+                ),
+            })
+        })
+        .collect();
+    if let Some(ri) = view.rendered {
+        let r = model.rendered(ri);
+        let n = r.pods.count.value;
+        let what = if r.pods.autoscaled {
+            format!("at least {n} pod{} (`{}`)", if n == 1 { "" } else { "s" }, r.pods.count_field)
+        } else {
+            let whose = r.pods.count.default_of.as_deref().map(|d| format!(", {d}")).unwrap_or_default();
+            format!("{n} replica{} (`{}`{whose})", if n == 1 { "" } else { "s" }, r.pods.count_field)
+        };
+        out.push(PodSet {
+            key: usize::MAX - ri,
+            name: r.name.clone(),
+            kind: r.pods.kind,
+            count: PodCount {
+                count: n,
+                loc: r.pods.count.at.loc,
+                object: r.pods.count.at.obj,
+                also_object: None,
+                what,
+            },
+            spread: r.pods.spread.clone(),
+            spread_hint: r.pods.spread_hint.clone(),
+        });
+    }
+    out
 }

@@ -1,7 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::{Model, Setting};
-use crate::yaml::PathSeg;
 
 declare_rule! {
     /// ## What it does
@@ -61,19 +60,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let ctrl = &model.controllers[ci];
         let Some(proxy) = ctrl.proxy else { continue };
-        let svc = &model.objects[view.obj];
-        let workload = &model.objects[ctrl.workload];
         let name = proxy.name;
         match (view.lb.sends_proxy, &ctrl.proxy_protocol) {
             (Some(annotation), setting) => {
-                let ann_loc =
-                    svc.key_loc(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(annotation)]);
+                let Some(ann) = view.annotation_at(annotation) else { continue };
                 let f = Finding::new(
-                    ann_loc,
+                    ann.loc,
                     String::new(),
                     format!("turn PROXY protocol on in {name} too, or remove the annotation"),
                 )
-                .on(view.obj);
+                .on(ann.obj);
                 let f = match setting {
                     Setting::Set(false, loc, _) => Finding {
                         message: format!(
@@ -85,14 +81,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         message: format!(
                             "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} runs without PROXY protocol (its default): every request fails"
                         ),
-                        ..f.related(workload.name_loc(), "no PROXY protocol setting: off by default")
+                        ..f.related(ctrl.settings_at, "no PROXY protocol setting: off by default")
                     },
                     Setting::Unknown(why) => Finding {
                         message: format!(
                             "the load balancer sends PROXY protocol headers (`{annotation}`); whether {name} expects them is not known: {why}"
                         ),
-                        ..f.related(workload.name_loc(), "the controller behind the Service")
-                            .severity(Severity::Warning)
+                        ..f.related(ctrl.settings_at, "the controller behind the Service").severity(Severity::Warning)
                     },
                     Setting::Set(true, ..) | Setting::Default(true, _) => continue,
                 };
@@ -101,8 +96,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     Setting::Set(_, _, o) | Setting::Default(_, Some(o)) => Some(*o),
                     _ => None,
                 };
-                let twice =
-                    [Some(view.obj), Some(ctrl.workload), from].into_iter().flatten().find(|o| model.duplicated(*o));
+                let twice = [Some(view.obj), Some(ctrl.obj), from].into_iter().flatten().find(|o| model.duplicated(*o));
                 let f = match twice {
                     Some(o) if f.severity.is_none() => Finding {
                         message: format!(
@@ -116,17 +110,17 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 };
                 out.push(f);
             }
-            (None, Setting::Set(true, loc, _)) if !proxy.proxy_protocol_optional && view.svc_type == "LoadBalancer" => {
+            (None, Setting::Set(true, loc, _)) if !ctrl.proxy_protocol_optional && view.svc_type == "LoadBalancer" => {
                 if view.lb.adds_xff.is_some() || view.lb.direct_to_pod.is_some() {
                     continue;
                 }
                 out.push(
                     Finding::new(
-                        svc.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("type")]),
-                        format!("{name} expects PROXY protocol headers, but no annotation on {} makes its load balancer send them: connections without the header fail", svc.display()),
+                        view.type_at.loc,
+                        format!("{name} expects PROXY protocol headers, but no annotation on {} makes its load balancer send them: connections without the header fail", view.name),
                         "add the provider's PROXY protocol annotation to the Service (for example `service.beta.kubernetes.io/aws-load-balancer-proxy-protocol: \"*\"`), or turn PROXY protocol off in the controller",
                     )
-                    .on(view.obj)
+                    .on(view.type_at.obj)
                     .related(*loc, "PROXY protocol is required here")
                     .severity(Severity::Warning),
                 );

@@ -75,7 +75,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 "{} runs {} behind {} with `externalTrafficPolicy: Local`, spread across nodes only by {how}: the scheduler may still put several pods on one node and leave another without a local endpoint",
                 obj.display(),
                 count.what,
-                model.objects[view.obj].display()
+                view.name
             ),
             "make the spread required: a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1` and `whenUnsatisfiable: DoNotSchedule` (never blocks on the count), or `requiredDuringSchedulingIgnoredDuringExecution` anti-affinity (caps the replicas at the node count), or a DaemonSet",
         )

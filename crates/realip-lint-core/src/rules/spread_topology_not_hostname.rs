@@ -65,7 +65,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 "{} runs {} behind {} with `externalTrafficPolicy: Local`, spread only by `{key}`: several pods may still share a node, and the nodes left without one drop out of the load balancer",
                 obj.display(),
                 count.what,
-                model.objects[view.obj].display()
+                view.name
             ),
             format!(
                 "spread across nodes too: add `{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{labels}}}}}, matchLabelKeys: [pod-template-hash]}}` to `topologySpreadConstraints`"

@@ -15,6 +15,7 @@ pub static PROXY: Proxy = Proxy {
     proxy_protocol_optional: false,
     trust,
     retired: None,
+    gateway: None,
 };
 
 const CONFIGMAP_FLAG: &[&str] = &["-nginx-configmaps", "--nginx-configmaps"];

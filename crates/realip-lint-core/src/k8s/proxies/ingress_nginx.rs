@@ -17,6 +17,7 @@ pub static PROXY: Proxy = Proxy {
     proxy_protocol_optional: false,
     trust,
     retired: Some("March 2026"),
+    gateway: None,
 };
 
 const CONFIGMAP_FLAG: &[&str] = &["--configmap"];

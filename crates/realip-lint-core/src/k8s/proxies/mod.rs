@@ -36,6 +36,8 @@ pub struct Proxy {
     pub trust: fn(&Lookup<'_>, ObjId) -> Trust,
     /// When the project stopped maintaining it, if it did.
     pub retired: Option<&'static str>,
+    /// Gateway API: how its Gateways become data planes (`domain.md` §3.10).
+    pub gateway: Option<&'static super::gateway::GatewaySupport>,
 }
 
 /// The controller believes a client-IP header (X-Forwarded-For, X-Real-IP, a custom one).

@@ -15,6 +15,7 @@ pub static PROXY: Proxy = Proxy {
     proxy_protocol_optional: true,
     trust,
     retired: None,
+    gateway: None,
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {

@@ -1,0 +1,480 @@
+//! Gateway API (`domain.md` §3.10): what a Gateway turns into. The generic part lives here:
+//! which class and implementation a Gateway has, its `parametersRef`s, the policies that target
+//! it, config objects layered over each other, and the shapes an implementation returns. Each
+//! implementation's defaults and precedence live in its own file under `proxies/`.
+
+use std::collections::BTreeMap;
+
+use super::model::Setting;
+use super::object::{ObjId, Object, Place, WorkloadKind, scalar_string};
+use super::proxies::{self, Lookup, Proxy, Trust};
+use super::spread::Spread;
+use crate::yaml::{Node, PathSeg};
+
+/// The Gateway API group.
+pub const GROUP: &str = "gateway.networking.k8s.io";
+
+/// Is this kind read from its YAML tree: a Gateway API object the model links, or a config
+/// object of a Gateway implementation?
+pub fn reads_tree(group: &str, kind: &str) -> bool {
+    (group == GROUP && matches!(kind, "Gateway" | "GatewayClass"))
+        || proxies::PROXIES
+            .iter()
+            .filter_map(|p| p.gateway)
+            .any(|g| g.config_kinds.iter().any(|(gr, k)| *gr == group && *k == kind))
+}
+
+/// What an implementation brings to the Gateway API side of the model.
+pub struct GatewaySupport {
+    /// GatewayClass names the implementation creates by itself at install (a Gateway naming
+    /// one needs no GatewayClass in the input).
+    pub builtin_classes: &'static [&'static str],
+    /// Config kinds read from their trees: (group, kind).
+    pub config_kinds: &'static [(&'static str, &'static str)],
+    /// Which of a Gateway's annotations reach the Service it gets.
+    pub annotations: AnnotationReach,
+    /// Where load-balancer annotations belong instead, in the implementation's terms.
+    pub annotation_hint: &'static str,
+    /// How a Gateway becomes a data plane. `None`: Gateways are served by the implementation's
+    /// own workload and Service, which the input holds like any other (Traefik's chart).
+    pub data_plane: Option<fn(&GatewayCtx<'_>) -> Option<DataPlane>>,
+}
+
+/// Which Gateway annotations reach the data-plane Service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnotationReach {
+    /// Only `spec.infrastructure.annotations` (and the config object's own Service annotations).
+    InfrastructureOnly,
+    /// `spec.infrastructure.annotations` when set, else every `metadata.annotations` entry.
+    MetadataUnlessInfrastructure,
+    /// None: the Gateway gets no Service of its own.
+    Never,
+}
+
+/// A value of the effective data plane and where it comes from.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    pub value: T,
+    /// Where it is written; for a default, where a user would write it (the config object's
+    /// field, or the Gateway's `gatewayClassName` when no config object is in the input).
+    pub at: Place,
+    /// `None`: written at `at`. `Some(whose)`: written nowhere; the default of `whose`
+    /// (`Envoy Gateway's default`).
+    pub default_of: Option<String>,
+}
+
+impl<T> Sourced<T> {
+    pub fn written(value: T, at: Place) -> Self {
+        Sourced { value, at, default_of: None }
+    }
+
+    pub fn default(value: T, at: Place, whose: impl Into<String>) -> Self {
+        Sourced { value, at, default_of: Some(whose.into()) }
+    }
+}
+
+/// The effective Service of a Gateway.
+#[derive(Debug)]
+pub struct ServiceSide {
+    /// The Service's name and namespace as the implementation creates it.
+    pub name: String,
+    pub namespace: String,
+    pub svc_type: Sourced<String>,
+    /// `externalTrafficPolicy` as it reaches the Service (any string: an invalid value stays
+    /// invalid).
+    pub policy: Sourced<String>,
+    /// The annotations that reach the Service, each with where it is written.
+    pub annotations: Vec<(String, String, Place)>,
+    /// The data plane keeps the client's address whatever the policy (and why).
+    pub keeps_client_ip: Option<String>,
+}
+
+/// The proxy pods an implementation runs for a Gateway, as its config renders them.
+#[derive(Debug)]
+pub struct RenderedPods {
+    pub kind: WorkloadKind,
+    /// Replicas, or an autoscaler's minimum.
+    pub count: Sourced<i32>,
+    /// The count is an autoscaler's minimum (the field is named in `count_field`).
+    pub autoscaled: bool,
+    /// The field the count is (or would be) written in, for messages: `envoyDeployment.replicas`.
+    pub count_field: &'static str,
+    pub spread: Spread,
+    /// How to spread them, in the implementation's terms.
+    pub spread_hint: String,
+}
+
+/// What a bad `parametersRef` does.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// The controller rejects the Gateway (or class) or renders nothing: no traffic (why).
+    StopsTraffic(String),
+    /// The controller ignores the reference: traffic flows without the settings (why).
+    Ignored(String),
+    /// The referenced object is not in the input (it may live elsewhere).
+    NotInInput,
+}
+
+/// A `parametersRef` the implementation does not accept, or whose object is not in the input.
+#[derive(Debug, Clone)]
+pub struct ParamIssue {
+    pub at: Place,
+    /// What is wrong, as a phrase: "`kind: ConfigMap` is not an EnvoyProxy".
+    pub problem: String,
+    pub effect: Effect,
+    pub fix: String,
+}
+
+/// A Gateway's data plane as its implementation derives it.
+#[derive(Debug)]
+pub struct DataPlane {
+    /// `None` when the Service cannot be known from the input (a config object is missing; the
+    /// issue says which) or is not created.
+    pub service: Option<ServiceSide>,
+    /// `None`: no per-Gateway pods, or unknown.
+    pub pods: Option<RenderedPods>,
+    pub proxy_protocol: Setting<bool>,
+    /// Connections without a PROXY header are accepted too.
+    pub proxy_protocol_optional: bool,
+    pub trust: Trust,
+    /// Where the proxy's client-IP settings are written, or would be.
+    pub settings_at: Place,
+    /// How to set `Local` in the implementation's terms.
+    pub local_hint: String,
+    pub issues: Vec<ParamIssue>,
+    /// Gateways with the same key share one data plane (Envoy Gateway's `mergeGateways`).
+    pub shared: Option<String>,
+}
+
+/// A `parametersRef` as written.
+#[derive(Debug, Clone)]
+pub struct ParamRef {
+    pub group: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// The object that holds it (GatewayClass or Gateway) and its path.
+    pub holder: ObjId,
+    pub path: Vec<&'static str>,
+}
+
+impl ParamRef {
+    fn read(obj: &Object, holder: ObjId, path: &[&'static str]) -> Option<Self> {
+        let node = obj.root.at(&keys(path))?;
+        node.as_map()?;
+        let field = |k: &str| node.get(k).and_then(scalar_string);
+        Some(ParamRef {
+            group: field("group").unwrap_or_default(),
+            kind: field("kind").unwrap_or_default(),
+            name: field("name").unwrap_or_default(),
+            namespace: field("namespace").filter(|n| !n.is_empty()),
+            holder,
+            path: path.to_vec(),
+        })
+    }
+
+    /// `group/kind` as written (`ConfigMap` for the core group).
+    pub fn gk(&self) -> String {
+        if self.group.is_empty() { self.kind.clone() } else { format!("{}/{}", self.group, self.kind) }
+    }
+
+    pub fn is(&self, group: &str, kind: &str) -> bool {
+        self.group == group && self.kind == kind
+    }
+}
+
+/// The path segments for a path of keys.
+pub fn keys<'a>(path: &[&'a str]) -> Vec<PathSeg<'a>> {
+    path.iter().map(|k| PathSeg::Key(k)).collect()
+}
+
+/// Everything an implementation needs to derive one Gateway's data plane.
+pub struct GatewayCtx<'a> {
+    pub lookup: &'a Lookup<'a>,
+    pub gateway: ObjId,
+    /// The GatewayClass in the input (`None` for one the implementation creates itself).
+    pub class: Option<ObjId>,
+    pub proxy: &'static Proxy,
+}
+
+impl GatewayCtx<'_> {
+    pub fn gw(&self) -> &Object {
+        &self.lookup.objects[self.gateway]
+    }
+
+    pub fn obj(&self, id: ObjId) -> &Object {
+        &self.lookup.objects[id]
+    }
+
+    pub fn ns(&self) -> &str {
+        self.gw().namespace.as_deref().unwrap_or("default")
+    }
+
+    pub fn name(&self) -> &str {
+        self.gw().name.as_deref().unwrap_or_default()
+    }
+
+    pub fn class_name(&self) -> String {
+        self.gw().str_at(&keys(&["spec", "gatewayClassName"])).unwrap_or_default()
+    }
+
+    /// `Gateway ns/name`.
+    pub fn display(&self) -> String {
+        self.gw().display()
+    }
+
+    /// The place of `path` in an object: its value, or the key of its nearest existing parent.
+    pub fn place(&self, obj: ObjId, path: &[&str]) -> Place {
+        Place { loc: self.obj(obj).loc_at(&keys(path)), obj }
+    }
+
+    /// The key token at `path` (or of its nearest existing parent).
+    pub fn key_place(&self, obj: ObjId, path: &[&str]) -> Place {
+        Place { loc: self.obj(obj).key_loc(&keys(path)), obj }
+    }
+
+    /// The Gateway's `gatewayClassName` value: where a default is labelled when no config
+    /// object is in the input.
+    pub fn class_at(&self) -> Place {
+        self.place(self.gateway, &["spec", "gatewayClassName"])
+    }
+
+    pub fn class_ref(&self) -> Option<ParamRef> {
+        let c = self.class?;
+        ParamRef::read(self.obj(c), c, &["spec", "parametersRef"])
+    }
+
+    pub fn gateway_ref(&self) -> Option<ParamRef> {
+        ParamRef::read(self.gw(), self.gateway, &["spec", "infrastructure", "parametersRef"])
+    }
+
+    /// Where a reference's kind is written (what a wrong-kind finding labels).
+    pub fn ref_kind_at(&self, r: &ParamRef) -> Place {
+        let mut p = r.path.clone();
+        p.push("kind");
+        self.place(r.holder, &p)
+    }
+
+    /// Where a reference's name is written (what a missing-object finding labels).
+    pub fn ref_name_at(&self, r: &ParamRef) -> Place {
+        let mut p = r.path.clone();
+        p.push("name");
+        self.place(r.holder, &p)
+    }
+
+    /// The referenced object, if it is in the input: a Gateway-level reference lives in the
+    /// Gateway's namespace; a class-level one in its `namespace` (`default_ns` when absent and
+    /// the implementation assumes one).
+    pub fn referent(&self, r: &ParamRef, default_ns: Option<&str>) -> Option<ObjId> {
+        let ns = if r.holder == self.gateway {
+            Some(self.ns().to_owned())
+        } else {
+            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
+        };
+        self.lookup.objects.iter().position(|o| {
+            !o.shadowed
+                && o.kind == r.kind
+                && o.group() == r.group
+                && o.name.as_deref() == Some(r.name.as_str())
+                && o.namespace == ns
+        })
+    }
+
+    /// `spec.infrastructure.annotations`, each with the place of its key.
+    pub fn infra_annotations(&self) -> Vec<(String, String, Place)> {
+        self.map_entries(self.gateway, &["spec", "infrastructure", "annotations"])
+    }
+
+    /// The string entries of a mapping, each with the place of its key.
+    pub fn map_entries(&self, obj: ObjId, path: &[&str]) -> Vec<(String, String, Place)> {
+        let o = self.obj(obj);
+        let Some(m) = o.root.at(&keys(path)).and_then(Node::as_map) else { return Vec::new() };
+        m.iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), scalar_string(v).unwrap_or_default(), k)))
+            .map(|(k, v, key)| (k, v, Place { loc: o.loc(key.span), obj }))
+            .collect()
+    }
+
+    /// The Gateway's labels (what `targetSelectors` match).
+    fn gateway_labels(&self) -> &BTreeMap<String, String> {
+        &self.gw().labels
+    }
+
+    /// Objects of `group`/`kinds` in the Gateway's namespace that attach to it: a `targetRefs`
+    /// entry (or the older single `targetRef`) naming it, or a `targetSelectors` entry whose
+    /// labels it has.
+    pub fn targeting(&self, group: &str, kinds: &[&str]) -> Vec<ObjId> {
+        let ns = self.ns();
+        let name = self.name();
+        self.lookup
+            .objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| {
+                !o.shadowed
+                    && o.group() == group
+                    && kinds.contains(&o.kind.as_str())
+                    && o.namespace.as_deref() == Some(ns)
+            })
+            .filter(|(_, o)| {
+                let names_it = |n: &Node| {
+                    let kind = n.get("kind").and_then(scalar_string);
+                    let grp = n.get("group").and_then(scalar_string);
+                    kind.as_deref() == Some("Gateway")
+                        && grp.as_deref().is_none_or(|g| g == GROUP)
+                        && n.get("name").and_then(scalar_string).as_deref() == Some(name)
+                };
+                let refs = o.root.at(&keys(&["spec", "targetRefs"])).and_then(Node::as_seq).unwrap_or_default();
+                let single = o.root.at(&keys(&["spec", "targetRef"]));
+                let selectors =
+                    o.root.at(&keys(&["spec", "targetSelectors"])).and_then(Node::as_seq).unwrap_or_default();
+                refs.iter().any(names_it)
+                    || single.is_some_and(names_it)
+                    || selectors.iter().any(|s| {
+                        s.get("kind").and_then(scalar_string).as_deref() == Some("Gateway")
+                            && s.get("matchLabels").and_then(Node::as_map).is_some_and(|m| {
+                                !m.is_empty()
+                                    && m.iter().all(|(k, v)| {
+                                        k.as_str().is_some_and(|k| {
+                                            self.gateway_labels().get(k).map(String::as_str)
+                                                == scalar_string(v).as_deref()
+                                        })
+                                    })
+                            })
+                    })
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// Config objects layered over each other, lowest first: a value is the topmost one written.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    pub objs: Vec<ObjId>,
+}
+
+impl Layers {
+    pub fn top(&self) -> Option<ObjId> {
+        self.objs.last().copied()
+    }
+
+    /// The topmost layer that has `path`, and the node there.
+    pub fn get<'o>(&self, objects: &'o [Object], path: &[&str]) -> Option<(ObjId, &'o Node)> {
+        let segs = keys(path);
+        self.objs.iter().rev().find_map(|&o| objects[o].root.at(&segs).map(|n| (o, n)))
+    }
+
+    /// A string setting: written in a layer, or `default` labelled where it would be written
+    /// (the top layer's nearest parent, else `fallback`).
+    pub fn string(
+        &self,
+        ctx: &GatewayCtx<'_>,
+        path: &[&str],
+        default: &str,
+        whose: &str,
+        fallback: Place,
+    ) -> Sourced<String> {
+        match self.get(ctx.lookup.objects, path) {
+            Some((o, n)) if scalar_string(n).is_some() => {
+                Sourced::written(scalar_string(n).unwrap_or_default(), ctx.place(o, path))
+            }
+            _ => Sourced::default(default.to_owned(), self.default_at(ctx, path, fallback), whose),
+        }
+    }
+
+    /// Where a value absent from every layer would be written.
+    pub fn default_at(&self, ctx: &GatewayCtx<'_>, path: &[&str], fallback: Place) -> Place {
+        self.top().map_or(fallback, |o| ctx.key_place(o, path))
+    }
+
+    /// An integer setting, as `string` does it.
+    pub fn int(&self, ctx: &GatewayCtx<'_>, path: &[&str], default: i32, whose: &str, fallback: Place) -> Sourced<i32> {
+        match self.get(ctx.lookup.objects, path) {
+            Some((o, n)) => match super::object::scalar_value(n).and_then(|v| v.as_i64()) {
+                Some(v) => Sourced::written(i32::try_from(v).unwrap_or(i32::MAX), ctx.place(o, path)),
+                None => Sourced::default(default, self.default_at(ctx, path, fallback), whose),
+            },
+            None => Sourced::default(default, self.default_at(ctx, path, fallback), whose),
+        }
+    }
+
+    /// Does any layer have `path`?
+    pub fn has(&self, objects: &[Object], path: &[&str]) -> bool {
+        self.get(objects, path).is_some()
+    }
+
+    /// The string entries of the mapping at `path`, merged over the layers (upper keys win).
+    pub fn map_entries(&self, ctx: &GatewayCtx<'_>, path: &[&str]) -> Vec<(String, String, Place)> {
+        let mut out: Vec<(String, String, Place)> = Vec::new();
+        for &o in &self.objs {
+            for (k, v, p) in ctx.map_entries(o, path) {
+                out.retain(|(ek, _, _)| *ek != k);
+                out.push((k, v, p));
+            }
+        }
+        out
+    }
+}
+
+/// Merge annotations: later entries win over earlier ones with the same key.
+pub fn merge_annotations(layers: Vec<Vec<(String, String, Place)>>) -> Vec<(String, String, Place)> {
+    let mut out: Vec<(String, String, Place)> = Vec::new();
+    for layer in layers {
+        for (k, v, p) in layer {
+            out.retain(|(ek, _, _)| *ek != k);
+            out.push((k, v, p));
+        }
+    }
+    out
+}
+
+/// The pod spec fields that spread pods (`affinity`, `topologySpreadConstraints`) under
+/// `pod_path` in a config object, as a workload the spread analysis can read. `labels` are the
+/// pod labels the implementation is known to set; a spreading term that misses them is treated
+/// as uncertain (the implementation may set more than the sources show), never as "spreads
+/// nothing".
+pub fn rendered_spread(
+    obj: &Object,
+    kind: WorkloadKind,
+    pod_path: &'static [&'static str],
+    labels: BTreeMap<String, String>,
+) -> Spread {
+    let pod = obj.root.at(&keys(pod_path));
+    let mut spec = serde_json::Map::new();
+    let mut unreadable = false;
+    for key in ["affinity", "topologySpreadConstraints"] {
+        if let Some(n) = pod.and_then(|p| p.get(key)) {
+            match crate::yaml::scalar::to_json(n) {
+                Ok(v) => {
+                    spec.insert(key.to_owned(), v);
+                }
+                Err(_) => unreadable = true,
+            }
+        }
+    }
+    spec.insert("containers".into(), serde_json::Value::Array(Vec::new()));
+    let pod_spec: k8s_openapi::api::core::v1::PodSpec = serde_json::from_value(serde_json::Value::Object(spec))
+        .unwrap_or_else(|_| {
+            unreadable = true;
+            k8s_openapi::api::core::v1::PodSpec::default()
+        });
+    let w = super::object::Workload {
+        kind,
+        replicas: None,
+        selector: None,
+        pod_labels: labels,
+        pod_annotations: BTreeMap::new(),
+        pod: pod_spec,
+        pod_path,
+        deployment: None,
+        daemon_set: None,
+        owners: Vec::new(),
+    };
+    let mut s = super::spread::analyse(obj, &w);
+    if unreadable || !s.mismatched.is_empty() {
+        s.mismatched.clear();
+        s.uncertain = true;
+    }
+    s
+}
