@@ -189,6 +189,17 @@ fn is_proper_noun(word: &str) -> bool {
             "HorizontalPodAutoscaler",
             "Ingress",
             "IngressClass",
+            "Gateway",
+            "GatewayClass",
+            "EnvoyProxy",
+            "NginxProxy",
+            "GatewayParameters",
+            "ContourDeployment",
+            "CiliumGatewayClassConfig",
+            "ClientTrafficPolicy",
+            "ListenerPolicy",
+            "Cilium",
+            "NGINX",
         ]
         .iter()
         .any(|p| word.trim_matches(|c: char| !c.is_alphanumeric()) == *p)

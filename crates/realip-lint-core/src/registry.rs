@@ -33,6 +33,9 @@ pub static RULES: &[&RuleDef] = &[
     &rules::forwarded_trust_cidr_invalid::RULE,
     &rules::allowlist_after_snat::RULE,
     &rules::ingress_nginx_retired::RULE,
+    // Gateway API
+    &rules::gateway_parameters_invalid::RULE,
+    &rules::gateway_annotation_not_propagated::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static RuleDef> {

@@ -26,6 +26,8 @@ pub fn reads_tree(group: &str, kind: &str) -> bool {
 
 /// What an implementation brings to the Gateway API side of the model.
 pub struct GatewaySupport {
+    /// Who creates the data plane, as messages name it ("the Service {creator} creates").
+    pub creator: &'static str,
     /// GatewayClass names the implementation creates by itself at install (a Gateway naming
     /// one needs no GatewayClass in the input).
     pub builtin_classes: &'static [&'static str],
@@ -76,9 +78,6 @@ impl<T> Sourced<T> {
 /// The effective Service of a Gateway.
 #[derive(Debug)]
 pub struct ServiceSide {
-    /// The Service's name and namespace as the implementation creates it.
-    pub name: String,
-    pub namespace: String,
     pub svc_type: Sourced<String>,
     /// `externalTrafficPolicy` as it reaches the Service (any string: an invalid value stays
     /// invalid).
@@ -477,4 +476,53 @@ pub fn rendered_spread(
         s.uncertain = true;
     }
     s
+}
+
+impl ParamIssue {
+    /// The referenced object is not in the input: the settings it holds are unknown.
+    pub fn not_in_input(ctx: &GatewayCtx<'_>, r: &ParamRef, default_ns: Option<&str>) -> Self {
+        let ns = if r.holder == ctx.gateway {
+            Some(ctx.ns().to_owned())
+        } else {
+            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
+        };
+        let name = match ns {
+            Some(ns) => format!("{ns}/{}", r.name),
+            None => r.name.clone(),
+        };
+        ParamIssue {
+            at: ctx.ref_name_at(r),
+            problem: format!("{} {name} is not in the input", r.kind),
+            effect: Effect::NotInInput,
+            fix: format!(
+                "lint it together with the {} it configures (`-f` both files), so the rules that need its settings can judge them",
+                if r.holder == ctx.gateway { "Gateway" } else { "GatewayClass" }
+            ),
+        }
+    }
+
+    /// A reference to a kind the implementation does not read.
+    pub fn wrong_kind(ctx: &GatewayCtx<'_>, r: &ParamRef, expected: &str, effect: Effect) -> Self {
+        ParamIssue {
+            at: ctx.ref_kind_at(r),
+            problem: format!("`{}` is not {expected}", if r.gk().is_empty() { "(no kind)".to_owned() } else { r.gk() }),
+            effect,
+            fix: format!("reference {expected}, or remove the `parametersRef`"),
+        }
+    }
+}
+
+/// Trust in the N-th X-Forwarded-For entry from the right (Envoy's `xff_num_trusted_hops`): the
+/// client writes every entry a pass-through load balancer forwards.
+pub fn hop_trust(setting: String, at: Place, restrict_hint: &'static str) -> proxies::HeaderTrust {
+    proxies::HeaderTrust {
+        setting,
+        loc: at.loc,
+        obj: at.obj,
+        from_anyone: None,
+        anyone_loc: None,
+        restrict_hint,
+        positional: true,
+        off_hint: None,
+    }
 }

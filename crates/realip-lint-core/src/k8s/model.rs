@@ -366,7 +366,7 @@ impl Model {
                     if class.is_some() {
                         format!("GatewayClass `{class_name}` makes {} the Gateway's data plane", proxy.name)
                     } else {
-                        format!("`{class_name}` is the GatewayClass {} creates itself", proxy.name)
+                        format!("`{class_name}`: the GatewayClass {} creates itself", support.creator)
                     },
                 ),
                 settings_at: dp.settings_at.loc,
@@ -378,19 +378,21 @@ impl Model {
                 // The Service as applied is linted as a Service, with this data plane behind it.
                 as_applied.push((si, ci));
             } else if let Some(svc) = dp.service {
+                let of =
+                    if dp.shared.is_some() { format!("the Gateways of class `{class_name}`") } else { gw.display() };
                 let ri = dp.pods.map(|pods| {
                     let kind = match pods.kind {
                         super::object::WorkloadKind::DaemonSet => "DaemonSet",
                         _ => "Deployment",
                     };
                     rendered.push(Rendered {
-                        name: format!("the proxy {kind} {} creates for {}", proxy.name, gw.display()),
+                        name: format!("the proxy {kind} {} creates for {of}", support.creator),
                         pods,
                     });
                     rendered.len() - 1
                 });
                 let vi = views.len();
-                views.push(gateway_view(gi, gw, proxy.name, svc, ri, ci, dp.shared.is_some()));
+                views.push(gateway_view(gi, &of, support.creator, svc, ri, ci));
                 link.view = Some(vi);
             }
             if let Some(key) = dp.shared {
@@ -542,22 +544,13 @@ fn annotation_places(o: &Object, id: ObjId) -> BTreeMap<String, (String, Place)>
 /// The view of a Gateway's effective Service.
 fn gateway_view(
     gi: ObjId,
-    gw: &Object,
+    of: &str,
     implementation: &str,
     svc: gateway::ServiceSide,
     rendered: Option<usize>,
     controller: usize,
-    shared: bool,
 ) -> ServiceView {
     let ty = svc.svc_type.value.clone();
-    let of = if shared {
-        format!(
-            "the Gateways of class `{}`",
-            gw.str_at(&gateway::keys(&["spec", "gatewayClassName"])).unwrap_or_default()
-        )
-    } else {
-        gw.display()
-    };
     let policy = match svc.policy.value.as_str() {
         "" | "Cluster" => Policy::Cluster,
         "Local" => Policy::Local,

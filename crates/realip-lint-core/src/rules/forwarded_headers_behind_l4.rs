@@ -8,10 +8,14 @@ declare_rule! {
     /// when the only way in is a LoadBalancer Service whose load balancer is a pass-through L4 one:
     /// no annotation makes it an L7 load balancer that adds the header, and no PROXY protocol.
     ///
-    /// It fires when that trust can be abused: the trusted sources include everyone, or the
-    /// Service has `Cluster` policy, so every client arrives SNATed from a node IP, which a
-    /// trusted range such as the VPC CIDR covers. With `Local` and a narrow trusted range the
-    /// header is ignored (clients are not in the range), which is useless but harmless.
+    /// It fires when that trust can be abused: the trusted sources include everyone, the trust is
+    /// a hop count (Envoy's `xff_num_trusted_hops` as Envoy Gateway, Contour, kgateway, Istio and
+    /// Cilium expose it: the entry at that position is believed whoever wrote it), or the Service
+    /// has `Cluster` policy, so every client arrives SNATed from a node IP, which a trusted range
+    /// such as the VPC CIDR covers. With `Local` and a narrow trusted range the header is ignored
+    /// (clients are not in the range), which is useless but harmless.
+    ///
+    /// Gateway API data planes count through their effective Service (`domain.md` §3.10).
     ///
     /// NodePort Services are not judged: an L7 load balancer outside the manifests (a GKE
     /// Ingress, an appliance) may sit in front of them.
@@ -59,11 +63,22 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 .iter()
                 .all(|v| v.svc_type == "LoadBalancer" && v.lb.adds_xff.is_none() && v.lb.sends_proxy.is_none());
         let snat = fronts.iter().any(|v| v.policy == crate::k8s::model::Policy::Cluster);
-        if !all_l4 || !(snat || h.from_anyone.is_some()) {
+        if !all_l4 || !(snat || h.from_anyone.is_some() || h.positional) {
             continue;
         }
         let name = ctrl.proxy.map_or("the controller", |p| p.name);
         let front = fronts[0];
+        let help = if h.positional {
+            format!(
+                "{}, and keep the client's TCP source with `externalTrafficPolicy: Local`, or put PROXY protocol on both ends",
+                h.restrict_hint
+            )
+        } else {
+            let off = h.off_hint.unwrap_or("turn header trust off (ingress-nginx: `use-forwarded-headers: \"false\"`)");
+            format!(
+                "{off} and keep the client's TCP source with `externalTrafficPolicy: Local`, or put PROXY protocol on both ends"
+            )
+        };
         out.push(
             Finding::new(
                 h.loc,
@@ -72,7 +87,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     h.setting,
                     front.name
                 ),
-                "turn header trust off (ingress-nginx: `use-forwarded-headers: \"false\"`) and keep the client's TCP source with `externalTrafficPolicy: Local`, or put PROXY protocol on both ends",
+                help,
             )
             .on(h.obj)
             .related(front.type_at.loc, "an L4 load balancer adds no X-Forwarded-For"),

@@ -8,7 +8,10 @@ declare_rule! {
     /// `X-Real-IP` or another header sent by any source: ingress-nginx `use-forwarded-headers` or
     /// `enable-real-ip` with `proxy-real-ip-cidr` absent (its default is `0.0.0.0/0`) or
     /// `0.0.0.0/0`; Traefik `forwardedHeaders.insecure`; Kong `trusted_ips` 0.0.0.0/0 with a
-    /// header as `real_ip_header`; F5 NGINX `set-real-ip-from: 0.0.0.0/0`; HAProxy `src-ip-header`.
+    /// header as `real_ip_header`; F5 NGINX `set-real-ip-from: 0.0.0.0/0`; HAProxy `src-ip-header`;
+    /// Envoy Gateway `clientIPDetection.xForwardedFor.trustedCIDRs` with `0.0.0.0/0` or `::/0`, or
+    /// `customHeader` with nothing that keeps other clients out; NGINX Gateway Fabric
+    /// `rewriteClientIP.mode: XForwardedFor` with such a `trustedAddresses` entry.
     ///
     /// ## Why is this bad?
     /// Any client can send `X-Forwarded-For: 10.0.0.1` and become that address: allow-lists,

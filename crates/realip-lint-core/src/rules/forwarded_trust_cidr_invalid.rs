@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Flags an entry of a controller's trusted-proxy list (ingress-nginx `proxy-real-ip-cidr`,
     /// F5 NGINX `set-real-ip-from`, Traefik `forwardedHeaders.trustedIPs` and
-    /// `proxyProtocol.trustedIPs`, Kong `trusted_ips`, HAProxy `proxy-protocol`) that is neither an
+    /// `proxyProtocol.trustedIPs`, Kong `trusted_ips`, HAProxy `proxy-protocol`, Envoy Gateway
+    /// `trustedCIDRs`, NGINX Gateway Fabric `trustedAddresses`) that is neither an
     /// IP address nor a CIDR, nor another form the controller documents (`unix:`, or a host name
     /// where nginx resolves one): an unreplaced placeholder such as `XXX.XXX.XXX/XX`, a prefix over
     /// /32 (IPv4) or /128 (IPv6).

@@ -20,6 +20,14 @@ declare_rule! {
     /// the input (its ConfigMap lives elsewhere), the finding is an info that says which object
     /// would settle it.
     ///
+    /// Gateway API data planes count through their effective Service, with each
+    /// implementation's default: an unset policy is `Local` for Envoy Gateway, NGINX Gateway
+    /// Fabric and Contour (no finding) and `Cluster` for Istio and kgateway; Traefik serves
+    /// Gateways from its chart's Service; a Cilium Gateway keeps the client address in either
+    /// mode (no finding). A default is labelled where a user would write the value: the config
+    /// object's field (EnvoyProxy, NginxProxy, GatewayParameters, the Istio parameters
+    /// ConfigMap), or the Gateway's `gatewayClassName` when no config object is in the input.
+    ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1

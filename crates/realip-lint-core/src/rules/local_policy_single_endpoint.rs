@@ -15,6 +15,10 @@ declare_rule! {
     /// it on purpose, and it is a fair choice for a test cluster. It is worth knowing what it
     /// costs.
     ///
+    /// Envoy Gateway and NGINX Gateway Fabric run one proxy replica behind a `Local` Service by
+    /// default, so a Gateway on their defaults is this case; the label sits where the replica
+    /// count would be written.
+    ///
     /// ## Why is this bad?
     /// With `Local`, only the node that runs the pod forwards traffic, so every load-balancer
     /// health check but one fails by design. When the pod moves (a rollout, a drain, a node
@@ -83,7 +87,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let mut f = Finding::new(
             count.loc,
             format!("{} {runs} behind {} with `externalTrafficPolicy: Local`{when}: {cost}", set.name, view.name),
-            "if the downtime on every reschedule matters, run two or more replicas spread one per node (`replicas: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`), or a DaemonSet",
+            format!(
+                "if the downtime on every reschedule matters, run two or more replicas spread one per node (`{}: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`), or a DaemonSet",
+                set.count_field.unwrap_or("replicas")
+            ),
         )
         .on(count.object)
         .related(policy_loc(model, view), "only the node with the pod receives traffic");

@@ -13,6 +13,11 @@ declare_rule! {
     /// A spreading term whose selector misses the pod's own labels spreads nothing; the message
     /// says so. A spread over zones only is `spread-topology-not-hostname`'s case.
     ///
+    /// The proxy pods a Gateway API implementation renders count too, from its config object
+    /// (EnvoyProxy `envoyDeployment`, NginxProxy `deployment`, GatewayParameters `podTemplate`, the
+    /// Istio `deployment` overlay); Contour's Envoy Deployment always gets a preferred hostname
+    /// anti-affinity, and a DaemonSet is spread by definition.
+    ///
     /// ## Why is this bad?
     /// With `Local`, a node forwards only to pods on itself and the load balancer balances per
     /// node, not per pod. Pods that stack on one node leave the other nodes without a local

@@ -10,6 +10,8 @@ pub mod external_traffic_policy_on_internal_service;
 pub mod forwarded_headers_behind_l4;
 pub mod forwarded_headers_trust_all;
 pub mod forwarded_trust_cidr_invalid;
+pub mod gateway_annotation_not_propagated;
+pub mod gateway_parameters_invalid;
 pub mod hard_anti_affinity_replicas_exceed_nodes;
 pub mod health_check_node_port_misuse;
 pub mod host_port_rollout_conflict;
@@ -209,6 +211,8 @@ pub struct PodSet {
     pub spread: Spread,
     /// How to spread them (the YAML to write, and where).
     pub spread_hint: String,
+    /// The config field that sets the count, for pods a Gateway implementation renders.
+    pub count_field: Option<&'static str>,
 }
 
 /// The pod sets behind a view: its backing workloads, then its rendered proxy pods.
@@ -229,6 +233,7 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
                 spread_hint: format!(
                     "add to the pod template: `topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{labels}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or use required pod anti-affinity on kubernetes.io/hostname, or a DaemonSet"
                 ),
+                count_field: None,
             })
         })
         .collect();
@@ -254,6 +259,7 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
             },
             spread: r.pods.spread.clone(),
             spread_hint: r.pods.spread_hint.clone(),
+            count_field: Some(r.pods.count_field),
         });
     }
     out

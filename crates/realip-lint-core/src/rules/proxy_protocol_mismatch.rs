@@ -19,6 +19,14 @@ declare_rule! {
     /// configured elsewhere, or a provider default, may still send them); Traefik accepts
     /// connections with or without the header, so only the first direction applies to it.
     ///
+    /// For a Gateway, the annotations are those that reach the Service its implementation creates
+    /// (`spec.infrastructure.annotations`, the config object's), and the proxy's side is Envoy
+    /// Gateway's ClientTrafficPolicy `proxyProtocol`, NGINX Gateway Fabric's `rewriteClientIP.mode:
+    /// ProxyProtocol`, kgateway's ListenerPolicy, Contour's `useProxyProtocol`, Istio's
+    /// `gatewayTopology.proxyProtocol`, or Cilium's `enable-gateway-api-proxy-protocol`. A policy
+    /// object that may live outside the input (no ClientTrafficPolicy targets the Gateway) makes
+    /// it a warning.
+    ///
     /// ## Why is this bad?
     /// A proxy that does not expect the header reads `PROXY TCP4 203.0.113.7 …` as the start of an
     /// HTTP request and answers 400 (or drops TLS): every request fails. A proxy that requires the

@@ -1,8 +1,16 @@
 //! Envoy as an edge proxy: Contour's data plane, or a standalone Envoy (`domain.md` §3.5).
+//! Gateway API (`domain.md` §3.10, projectcontour/contour@31c4bb3 = v1.33.6): the provisioner
+//! runs a contour and an Envoy per Gateway (`envoy-<gateway>`: a DaemonSet unless the class's
+//! `ContourDeployment` says `workloadType: Deployment`) behind a Service with `Local` by default.
 
-use super::{Lookup, Proxy, flags, images, label_is};
+use super::{Lookup, Proxy, Trust, flags, images, label_is};
+use crate::k8s::gateway::{
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
+    Sourced, hop_trust, merge_annotations,
+};
 use crate::k8s::model::Setting;
-use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::object::{ObjId, Object, Workload, WorkloadKind};
+use crate::k8s::spread::Spread;
 
 pub static PROXY: Proxy = Proxy {
     name: "Envoy",
@@ -14,8 +22,22 @@ pub static PROXY: Proxy = Proxy {
     proxy_protocol_optional: false,
     trust: super::no_trust,
     retired: None,
-    gateway: None,
+    gateway: Some(&GATEWAY),
 };
+
+static GATEWAY: GatewaySupport = GatewaySupport {
+    creator: "Contour's provisioner",
+    builtin_classes: &[],
+    config_kinds: &[(GROUP, "ContourDeployment")],
+    // internal/provisioner/controller/gateway.go copies `spec.infrastructure` labels and
+    // annotations only.
+    annotations: AnnotationReach::InfrastructureOnly,
+    annotation_hint: "`spec.infrastructure.annotations` (Contour v1.28.0+), or the ContourDeployment's `spec.envoy.networkPublishing.serviceAnnotations`",
+    data_plane: Some(data_plane),
+};
+
+const GROUP: &str = "projectcontour.io";
+const WHOSE: &str = "Contour's default";
 
 fn recognise(obj: &Object, w: &Workload) -> bool {
     images(w).any(|i| i.ends_with("envoyproxy/envoy") || i.ends_with("envoyproxy/envoy-distroless"))
@@ -40,4 +62,142 @@ fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
             "Contour's PROXY setting (`--use-proxy-protocol` or ContourConfiguration) is not in the input".into(),
         )
     }
+}
+
+fn envoy(rest: &[&'static str]) -> Vec<&'static str> {
+    ["spec", "envoy"].iter().chain(rest).copied().collect()
+}
+
+#[allow(clippy::unnecessary_wraps)] // `GatewaySupport::data_plane`'s signature: other implementations return `None`
+fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
+    let objects = ctx.lookup.objects;
+    let mut issues = Vec::new();
+    let mut known = true;
+    if let Some(r) = ctx.gateway_ref() {
+        issues.push(ParamIssue {
+            at: ctx.key_place(ctx.gateway, &["spec", "infrastructure", "parametersRef"]),
+            problem: format!(
+                "a Gateway-level `parametersRef` (`{}` here) is never read by Contour's provisioner",
+                r.gk()
+            ),
+            effect: Effect::Ignored("the Gateway is provisioned without these settings".into()),
+            fix: "put the settings in a ContourDeployment that the GatewayClass's `spec.parametersRef` names".into(),
+        });
+    }
+    let mut layers = Layers::default();
+    if let Some(r) = ctx.class_ref() {
+        if !r.is(GROUP, "ContourDeployment") || r.namespace.is_none() {
+            let stops = Effect::StopsTraffic(
+                "Contour's provisioner marks the GatewayClass not Accepted (`InvalidParameters`) and provisions no Envoy for its Gateways".into(),
+            );
+            let mut issue = ParamIssue::wrong_kind(
+                ctx,
+                &r,
+                "a ContourDeployment (`group: projectcontour.io`, `kind: ContourDeployment`)",
+                stops,
+            );
+            if r.is(GROUP, "ContourDeployment") {
+                issue.problem = "the reference names no `namespace` (a ContourDeployment is namespaced)".into();
+                issue.at = ctx.key_place(r.holder, &["spec", "parametersRef"]);
+                issue.fix = "add the ContourDeployment's `namespace` to `spec.parametersRef`".into();
+            }
+            issues.push(issue);
+            return Some(DataPlane {
+                service: None,
+                pods: None,
+                proxy_protocol: Setting::Unknown("the GatewayClass is not accepted".into()),
+                proxy_protocol_optional: false,
+                trust: Trust::default(),
+                settings_at: ctx.class_at(),
+                local_hint: String::new(),
+                issues,
+                shared: None,
+            });
+        } else if let Some(o) = ctx.referent(&r, None) {
+            layers.objs.push(o);
+        } else {
+            issues.push(ParamIssue::not_in_input(ctx, &r, None));
+            known = false;
+        }
+    }
+    let fallback = ctx.class_at();
+    let runtime = ["spec", "runtimeSettings", "envoy"];
+    let pp_path = [&runtime[..], &["listener", "useProxyProtocol"]].concat();
+    let hops_path = [&runtime[..], &["network", "numTrustedHops"]].concat();
+    let proxy_protocol = if known {
+        match layers.get(objects, &pp_path) {
+            Some((o, n)) => match crate::k8s::object::scalar_value(n).and_then(|v| v.as_bool()) {
+                Some(b) => Setting::Set(b, ctx.place(o, &pp_path).loc, o),
+                None => Setting::Unknown("`useProxyProtocol` is not a boolean".into()),
+            },
+            None => Setting::Default(false, layers.top()),
+        }
+    } else {
+        Setting::Unknown("the ContourDeployment that holds `runtimeSettings` is not in the input".into())
+    };
+    let mut trust = Trust::default();
+    if let Some((o, n)) = layers.get(objects, &hops_path)
+        && let Some(h) = crate::k8s::object::scalar_value(n).and_then(|v| v.as_i64()).filter(|h| *h > 0)
+    {
+        trust.header = Some(hop_trust(
+            format!("runtimeSettings.envoy.network.numTrustedHops: {h}"),
+            ctx.place(o, &hops_path),
+            "set `numTrustedHops` to the number of L7 proxies in front, 0 behind an L4 load balancer",
+        ));
+    }
+    let mut dp = DataPlane {
+        service: None,
+        pods: None,
+        proxy_protocol,
+        proxy_protocol_optional: false,
+        trust,
+        settings_at: layers.default_at(ctx, &runtime, fallback),
+        local_hint: "in the ContourDeployment: `spec.envoy.networkPublishing.externalTrafficPolicy: Local` (or leave it out: `Local` is Contour's default)".into(),
+        issues,
+        shared: None,
+    };
+    if !known {
+        return Some(dp);
+    }
+    let publishing = layers.string(ctx, &envoy(&["networkPublishing", "type"]), "LoadBalancerService", WHOSE, fallback);
+    let ty = match publishing.value.as_str() {
+        "NodePortService" => "NodePort",
+        "ClusterIPService" => "ClusterIP",
+        _ => "LoadBalancer",
+    };
+    let svc_type = Sourced { value: ty.to_owned(), at: publishing.at, default_of: publishing.default_of };
+    let policy = layers.string(ctx, &envoy(&["networkPublishing", "externalTrafficPolicy"]), "Local", WHOSE, fallback);
+    let annotations = merge_annotations(vec![
+        ctx.infra_annotations(),
+        layers.map_entries(ctx, &envoy(&["networkPublishing", "serviceAnnotations"])),
+    ]);
+    dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None });
+    let workload = layers.string(ctx, &envoy(&["workloadType"]), "DaemonSet", WHOSE, fallback);
+    dp.pods = Some(if workload.value == "Deployment" {
+        // `deployment.replicas` wins over the deprecated `envoy.replicas`; both default to 2.
+        let count = if layers.has(objects, &envoy(&["deployment", "replicas"])) {
+            layers.int(ctx, &envoy(&["deployment", "replicas"]), 2, WHOSE, fallback)
+        } else {
+            layers.int(ctx, &envoy(&["replicas"]), 2, WHOSE, fallback)
+        };
+        // The provisioner always adds a preferred hostname anti-affinity to the Envoy pods.
+        RenderedPods {
+            kind: WorkloadKind::Deployment,
+            count,
+            autoscaled: false,
+            count_field: "spec.envoy.deployment.replicas",
+            spread: Spread { soft_anti_affinity: Some(workload.at.loc), ..Spread::default() },
+            spread_hint: "use `spec.envoy.workloadType: DaemonSet` (Contour's default)".into(),
+        }
+    } else {
+        RenderedPods {
+            kind: WorkloadKind::DaemonSet,
+            count: Sourced { value: 0, at: workload.at, default_of: workload.default_of },
+            autoscaled: false,
+            count_field: "spec.envoy.workloadType",
+            spread: Spread { daemon_set: true, ..Spread::default() },
+            spread_hint: String::new(),
+        }
+    });
+    Some(dp)
 }

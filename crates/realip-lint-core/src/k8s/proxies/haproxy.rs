@@ -51,6 +51,8 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
             from_anyone: Some("`src-ip-header` believes the header from any source".into()),
             anyone_loc: Some(loc),
             restrict_hint: "remove `src-ip-header` unless only a load balancer can reach the controller",
+            positional: false,
+            off_hint: None,
         });
     Trust { header, entries }
 }

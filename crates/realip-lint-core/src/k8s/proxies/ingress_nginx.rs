@@ -72,6 +72,8 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
         from_anyone,
         anyone_loc: anywhere.map(|e| e.loc),
         restrict_hint: "set `proxy-real-ip-cidr` to the load balancer's addresses only (on AWS, the VPC CIDR)",
+        positional: false,
+        off_hint: None,
     });
     trust
 }

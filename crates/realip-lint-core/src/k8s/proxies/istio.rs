@@ -1,8 +1,20 @@
 //! Istio ingress gateways (`domain.md` §3.6); the mesh config usually lives outside the manifests.
+//! Gateway API (`domain.md` §3.10, istio/istio@86c9f01): istiod renders a Deployment and a
+//! Service `<gateway>-<class>` per Gateway from its template (no `externalTrafficPolicy`, so
+//! `Cluster`), patched by the class-wide defaults ConfigMap and the Gateway's own parameters
+//! ConfigMap (`deployment`, `service`, … keys holding strategic-merge patches).
 
-use super::{Lookup, Proxy, images, label_is};
+use std::collections::BTreeMap;
+
+use super::{Lookup, Proxy, Trust, images, label_is};
+use crate::k8s::gateway::{
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
+    hop_trust, keys,
+};
 use crate::k8s::model::Setting;
-use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+use crate::source::Span;
+use crate::yaml::{Node, NodeKind};
 
 pub static PROXY: Proxy = Proxy {
     name: "Istio ingress gateway",
@@ -14,7 +26,17 @@ pub static PROXY: Proxy = Proxy {
     proxy_protocol_optional: false,
     trust: super::no_trust,
     retired: None,
-    gateway: None,
+    gateway: Some(&GATEWAY),
+};
+
+static GATEWAY: GatewaySupport = GatewaySupport {
+    creator: "istiod",
+    // istiod creates GatewayClass `istio` itself (`PILOT_GATEWAY_API_DEFAULT_GATEWAYCLASS_NAME`).
+    builtin_classes: &["istio"],
+    config_kinds: &[],
+    annotations: AnnotationReach::MetadataUnlessInfrastructure,
+    annotation_hint: "`spec.infrastructure.annotations` (once that is set, istiod copies no `metadata.annotations`)",
+    data_plane: Some(data_plane),
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {
@@ -33,4 +55,318 @@ fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
         )),
         None => Setting::Unknown("Istio's mesh config (`gatewayTopology.proxyProtocol`) is not in the input".into()),
     }
+}
+
+const WHOSE: &str = "Istio's default";
+const OVERLAYS: &[&str] =
+    &["deployment", "service", "serviceAccount", "horizontalPodAutoscaler", "podDisruptionBudget"];
+/// Annotations istiod's template leaves off what it renders.
+const OMITTED: &[&str] = &[
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "gateway.istio.io/name-override",
+    "gateway.istio.io/service-account",
+    "gateway.istio.io/controller-version",
+];
+
+/// One parameters ConfigMap: its overlays, parsed, each with the place of its value.
+struct Overlays {
+    cm: ObjId,
+    parsed: BTreeMap<String, (Node, Place)>,
+}
+
+impl Overlays {
+    fn read(ctx: &GatewayCtx<'_>, cm: ObjId, issues: &mut Vec<ParamIssue>) -> Self {
+        let obj = ctx.obj(cm);
+        let mut parsed = BTreeMap::new();
+        if let ObjData::ConfigMap(data) = &obj.data {
+            for (key, text) in data {
+                let at = ctx.place(cm, &["data", key]);
+                if !OVERLAYS.contains(&key.as_str()) {
+                    issues.push(ParamIssue {
+                        at: ctx.key_place(cm, &["data", key]),
+                        problem: format!("`{key}` is not an overlay istiod knows ({})", OVERLAYS.join(", ")),
+                        effect: Effect::StopsTraffic(
+                            "istiod fails to render the Gateway (`unsupported overlay`): its Deployment and Service are neither created nor updated".into(),
+                        ),
+                        fix: format!("use one of the keys {}", OVERLAYS.join(", ")),
+                    });
+                    continue;
+                }
+                let root = crate::yaml::parse_stream(text).into_iter().next().and_then(|d| d.root);
+                if let Some(root) = root {
+                    parsed.insert(key.clone(), (root, at));
+                }
+            }
+        }
+        Overlays { cm, parsed }
+    }
+
+    fn get(&self, overlay: &str, path: &[&str]) -> Option<(&Node, Place)> {
+        let (root, at) = self.parsed.get(overlay)?;
+        Some((root.at(&keys(path))?, *at))
+    }
+}
+
+/// The place of `needle` inside an overlay's text when the source holds it verbatim, else the
+/// whole value (a block scalar's lines are not the string's).
+fn inside(ctx: &GatewayCtx<'_>, at: Place, needle: &str) -> Place {
+    let obj = ctx.obj(at.obj);
+    let text = ctx.lookup.texts.get(obj.file).copied().unwrap_or_default();
+    let raw = text.get(at.loc.span.range()).unwrap_or_default();
+    match raw.find(needle) {
+        Some(i) => {
+            let start = at.loc.span.start + crate::source::to_u32(i);
+            Place {
+                loc: crate::diagnostic::Loc {
+                    file: at.loc.file,
+                    span: Span::new(start, start + crate::source::to_u32(needle.len())),
+                },
+                obj: at.obj,
+            }
+        }
+        None => at,
+    }
+}
+
+fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
+    let gw = ctx.gw();
+    // A Hostname address makes the Gateway unmanaged: istiod renders nothing.
+    let addresses = gw.root.at(&keys(&["spec", "addresses"])).and_then(Node::as_seq).unwrap_or_default();
+    if addresses.iter().any(|a| a.get("type").and_then(scalar_string).as_deref() == Some("Hostname")) {
+        return None;
+    }
+    let mut issues = Vec::new();
+    let mut known = true;
+    let mut layers: Vec<Overlays> = Vec::new();
+    // The class-wide defaults: a ConfigMap labelled `gateway.istio.io/defaults-for-class`.
+    let class = ctx.class_name();
+    if let Some(cm) = ctx.lookup.objects.iter().position(|o| {
+        !o.shadowed
+            && matches!(o.data, ObjData::ConfigMap(_))
+            && o.labels.get("gateway.istio.io/defaults-for-class") == Some(&class)
+    }) {
+        layers.push(Overlays::read(ctx, cm, &mut issues));
+    }
+    if let Some(r) = ctx.gateway_ref() {
+        if !r.is("", "ConfigMap") {
+            issues.push(ParamIssue::wrong_kind(
+                ctx,
+                &r,
+                "a ConfigMap (`group: \"\"`, `kind: ConfigMap`)",
+                Effect::StopsTraffic(
+                    "istiod fails to render the Gateway (`unknown infrastructure parameters type`): its Deployment and Service are neither created nor updated".into(),
+                ),
+            ));
+            return Some(empty(ctx, issues, Setting::Unknown("the Gateway is not rendered".into())));
+        } else if let Some(cm) = ctx.referent(&r, None) {
+            layers.push(Overlays::read(ctx, cm, &mut issues));
+        } else {
+            issues.push(ParamIssue::not_in_input(ctx, &r, None));
+            known = false;
+        }
+    }
+    if issues.iter().any(|i| matches!(i.effect, Effect::StopsTraffic(_))) {
+        return Some(empty(ctx, issues, Setting::Unknown("the Gateway is not rendered".into())));
+    }
+    let fallback = ctx.class_at();
+    let top = |overlay: &str, path: &[&str]| layers.iter().rev().find_map(|l| l.get(overlay, path));
+    // Annotations istiod copies to the Service, the Deployment and its pods.
+    let infra = gw.root.at(&keys(&["spec", "infrastructure", "annotations"])).is_some();
+    let copied: Vec<(String, String, Place)> =
+        if infra { ctx.infra_annotations() } else { ctx.map_entries(ctx.gateway, &["metadata", "annotations"]) }
+            .into_iter()
+            .filter(|(k, _, _)| !OMITTED.contains(&k.as_str()))
+            .collect();
+    let (proxy_protocol, trust, settings_at) = client_ip(ctx, &copied, &layers);
+    let mut dp = DataPlane {
+        service: None,
+        pods: None,
+        proxy_protocol,
+        proxy_protocol_optional: false,
+        trust,
+        settings_at,
+        local_hint: "in the Gateway's parameters ConfigMap (`spec.infrastructure.parametersRef`): `service: |` with `spec: {externalTrafficPolicy: Local}`".into(),
+        issues,
+        shared: None,
+    };
+    if !known {
+        return Some(dp);
+    }
+    let mut svc_type = Sourced::default("LoadBalancer".to_owned(), fallback, WHOSE);
+    if let Some(v) = gw.annotation("networking.istio.io/service-type") {
+        svc_type = Sourced::written(
+            v.to_owned(),
+            ctx.place(ctx.gateway, &["metadata", "annotations", "networking.istio.io/service-type"]),
+        );
+    }
+    if let Some((n, at)) = top("service", &["spec", "type"])
+        && let Some(v) = scalar_string(n)
+    {
+        svc_type = Sourced::written(v.clone(), inside(ctx, at, &format!("type: {v}")));
+    }
+    let policy =
+        match top("service", &["spec", "externalTrafficPolicy"]).and_then(|(n, at)| Some((scalar_string(n)?, at))) {
+            Some((v, at)) => Sourced::written(v.clone(), inside(ctx, at, &format!("externalTrafficPolicy: {v}"))),
+            None => Sourced::default(
+                String::new(),
+                layers.last().map_or(fallback, |l| ctx.key_place(l.cm, &["data", "service"])),
+                "istiod's Service template sets none",
+            ),
+        };
+    let mut annotations = copied;
+    for l in &layers {
+        if let Some((root, at)) = l.parsed.get("service")
+            && let Some(m) = root.at(&keys(&["metadata", "annotations"])).and_then(Node::as_map)
+        {
+            for (k, v) in m {
+                let (Some(k), Some(v)) = (k.as_str(), scalar_string(v)) else { continue };
+                annotations.retain(|(ek, _, _)| ek != k);
+                annotations.push((k.to_owned(), v, inside(ctx, *at, k)));
+            }
+        }
+    }
+    dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None });
+    dp.pods = Some(pods(ctx, &layers, fallback));
+    Some(dp)
+}
+
+fn empty(ctx: &GatewayCtx<'_>, issues: Vec<ParamIssue>, pp: Setting<bool>) -> DataPlane {
+    DataPlane {
+        service: None,
+        pods: None,
+        proxy_protocol: pp,
+        proxy_protocol_optional: false,
+        trust: Trust::default(),
+        settings_at: ctx.place(ctx.gateway, &["metadata", "name"]),
+        local_hint: String::new(),
+        issues,
+        shared: None,
+    }
+}
+
+fn pods(ctx: &GatewayCtx<'_>, layers: &[Overlays], fallback: Place) -> RenderedPods {
+    let top = |overlay: &str, path: &[&str]| layers.iter().rev().find_map(|l| l.get(overlay, path));
+    let int =
+        |n: &Node| crate::k8s::object::scalar_value(n).and_then(|v| v.as_i64()).and_then(|v| i32::try_from(v).ok());
+    let (count, autoscaled, field) = if let Some((n, at)) = top("horizontalPodAutoscaler", &["spec", "minReplicas"]) {
+        let v = int(n).unwrap_or(1);
+        (
+            Sourced::written(v, inside(ctx, at, &format!("minReplicas: {v}"))),
+            true,
+            "horizontalPodAutoscaler: spec.minReplicas",
+        )
+    } else if let Some((n, at)) = top("deployment", &["spec", "replicas"]) {
+        let v = int(n).unwrap_or(1);
+        (Sourced::written(v, inside(ctx, at, &format!("replicas: {v}"))), false, "deployment: spec.replicas")
+    } else {
+        let at = layers.last().map_or(fallback, |l| ctx.key_place(l.cm, &["data", "deployment"]));
+        (Sourced::default(1, at, WHOSE), false, "deployment: spec.replicas")
+    };
+    // The spreading terms of the `deployment` overlay, labelled on the overlay's value.
+    let spread = layers
+        .iter()
+        .rev()
+        .find_map(|l| {
+            let (root, at) = l.parsed.get("deployment")?;
+            let spec = root.at(&keys(&["spec", "template", "spec"]))?;
+            (spec.get("affinity").is_some() || spec.get("topologySpreadConstraints").is_some()).then_some((root, at))
+        })
+        .map(|(root, at)| {
+            let mut tree = root.clone();
+            flatten(&mut tree, at.loc.span);
+            let cm = ctx.obj(at.obj);
+            let synthetic = Object {
+                file: cm.file,
+                root: tree,
+                api_version: "apps/v1".into(),
+                read_as: "apps/v1".into(),
+                kind: "Deployment".into(),
+                name: Some(format!("{}-{}", ctx.name(), ctx.class_name())),
+                namespace: Some(ctx.ns().to_owned()),
+                labels: BTreeMap::new(),
+                annotations: BTreeMap::new(),
+                data: ObjData::Other,
+                shadowed: false,
+            };
+            let labels =
+                [("gateway.networking.k8s.io/gateway-name".to_owned(), ctx.name().to_owned())].into_iter().collect();
+            crate::k8s::gateway::rendered_spread(
+                &synthetic,
+                WorkloadKind::Deployment,
+                &["spec", "template", "spec"],
+                labels,
+            )
+        })
+        .unwrap_or_default();
+    RenderedPods {
+        kind: WorkloadKind::Deployment,
+        count,
+        autoscaled,
+        count_field: field,
+        spread,
+        spread_hint: format!(
+            "add to the `deployment` overlay of the Gateway's parameters ConfigMap: `spec: {{template: {{spec: {{topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{gateway.networking.k8s.io/gateway-name: {}}}}}, matchLabelKeys: [pod-template-hash]}}]}}}}}}`",
+            ctx.name()
+        ),
+    }
+}
+
+/// Every span of a tree set to `span` (an overlay's nodes sit inside one string value).
+fn flatten(node: &mut Node, span: Span) {
+    node.span = span;
+    match &mut node.kind {
+        NodeKind::Scalar(_) => {}
+        NodeKind::Seq(items) => items.iter_mut().for_each(|n| flatten(n, span)),
+        NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            flatten(k, span);
+            flatten(v, span);
+        }),
+    }
+}
+
+/// `proxy.istio.io/config` on the gateway pods: from the Gateway's annotations that istiod
+/// copies to the pod template, or the `deployment` overlay's pod annotations. Its
+/// `gatewayTopology.proxyProtocol` turns PROXY on; `numTrustedProxies` trusts X-Forwarded-For
+/// by hop count. Without it the mesh config decides, which the input rarely holds.
+fn client_ip(
+    ctx: &GatewayCtx<'_>,
+    copied: &[(String, String, Place)],
+    layers: &[Overlays],
+) -> (Setting<bool>, Trust, Place) {
+    const KEY: &str = "proxy.istio.io/config";
+    let top = |overlay: &str, path: &[&str]| layers.iter().rev().find_map(|l| l.get(overlay, path));
+    let from_overlay = top("deployment", &["spec", "template", "metadata", "annotations", KEY])
+        .and_then(|(n, at)| Some((scalar_string(n)?, inside(ctx, at, KEY))));
+    let from_gateway = copied.iter().find(|(k, _, _)| k == KEY).map(|(_, v, at)| (v.clone(), *at));
+    let Some((config, at)) = from_overlay.or(from_gateway) else {
+        return (
+            Setting::Unknown(
+                "Istio's mesh config (`meshConfig.defaultConfig.gatewayTopology`) is not in the input".into(),
+            ),
+            Trust::default(),
+            ctx.place(ctx.gateway, &["metadata", "name"]),
+        );
+    };
+    let parsed = crate::yaml::parse_stream(&config).into_iter().next().and_then(|d| d.root);
+    let topology = parsed.as_ref().and_then(|r| r.get("gatewayTopology"));
+    let mut trust = Trust::default();
+    if let Some(n) = topology
+        .and_then(|t| t.get("numTrustedProxies"))
+        .and_then(crate::k8s::object::scalar_value)
+        .and_then(|v| v.as_i64())
+        && n > 0
+    {
+        trust.header = Some(hop_trust(
+            format!("gatewayTopology.numTrustedProxies: {n}"),
+            inside(ctx, at, "numTrustedProxies"),
+            "set `numTrustedProxies` to the number of L7 proxies in front, or drop it behind an L4 load balancer",
+        ));
+    }
+    let pp = match topology.and_then(|t| t.get("proxyProtocol")) {
+        Some(_) => Setting::Set(true, inside(ctx, at, "proxyProtocol").loc, at.obj),
+        None => Setting::Unknown(format!(
+            "the gateway's `{KEY}` sets no `gatewayTopology.proxyProtocol`, and the mesh-wide default is not in the input"
+        )),
+    };
+    (pp, trust, at)
 }

@@ -2,12 +2,16 @@
 //! and how its Helm chart sets what the rules ask for. Rules never name an implementation; adding
 //! one is one file here (and its fixtures).
 
+mod cilium;
 mod contour;
+mod envoy_gateway;
 mod f5_nginx;
 mod haproxy;
 mod ingress_nginx;
 mod istio;
+mod kgateway;
 mod kong;
+mod nginx_gateway_fabric;
 mod traefik;
 
 use super::model::Setting;
@@ -54,6 +58,12 @@ pub struct HeaderTrust {
     pub anyone_loc: Option<Loc>,
     /// How to restrict it, in the controller's own terms.
     pub restrict_hint: &'static str,
+    /// It trusts an entry by its position in the header (a hop count), whoever sent it: right
+    /// only when that many proxies that append the header sit in front.
+    pub positional: bool,
+    /// How to turn the header trust off, in the controller's terms (`None`: ingress-nginx's
+    /// `use-forwarded-headers: "false"` stands as the example).
+    pub off_hint: Option<&'static str>,
 }
 
 /// One entry of a trusted-proxy list (`proxy-real-ip-cidr`, `trustedIPs`, `trusted_ips`, …).
@@ -100,6 +110,10 @@ pub static PROXIES: &[&Proxy] = &[
     &kong::PROXY,
     &contour::PROXY,
     &istio::PROXY,
+    &envoy_gateway::PROXY,
+    &nginx_gateway_fabric::PROXY,
+    &cilium::PROXY,
+    &kgateway::PROXY,
 ];
 
 /// The implementation that names this controller string (IngressClass or GatewayClass).
@@ -259,6 +273,8 @@ impl HeaderTrust {
             from_anyone: anywhere.map(|e| format!("`{list}` includes {}", e.value)),
             anyone_loc: anywhere.map(|e| e.loc),
             restrict_hint,
+            positional: false,
+            off_hint: None,
         }
     }
 }

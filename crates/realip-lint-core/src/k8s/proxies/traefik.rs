@@ -15,7 +15,18 @@ pub static PROXY: Proxy = Proxy {
     proxy_protocol_optional: true,
     trust,
     retired: None,
-    gateway: None,
+    gateway: Some(&GATEWAY),
+};
+
+/// Traefik provisions nothing per Gateway: the chart's one Service (its `service.spec`, so
+/// `Cluster` unless set) serves every Gateway, and a listener's `port` must be an entryPoint's.
+static GATEWAY: crate::k8s::gateway::GatewaySupport = crate::k8s::gateway::GatewaySupport {
+    creator: "Traefik",
+    builtin_classes: &[],
+    config_kinds: &[],
+    annotations: crate::k8s::gateway::AnnotationReach::Never,
+    annotation_hint: "the Traefik chart's `service.annotations`",
+    data_plane: None,
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {
@@ -59,6 +70,8 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
                 from_anyone: Some("`forwardedHeaders.insecure` trusts X-Forwarded-* from every client".into()),
                 anyone_loc: Some(loc),
                 restrict_hint: "drop `forwardedHeaders.insecure` and list the load balancer's addresses in `forwardedHeaders.trustedIPs`",
+                positional: false,
+                off_hint: None,
             });
         } else if lower.ends_with(".trustedips") {
             let setting = if lower.contains(".proxyprotocol.") {

@@ -1,0 +1,311 @@
+//! Envoy Gateway (`domain.md` §3.10, envoyproxy/gateway@d32f282): one Envoy Service and
+//! Deployment per Gateway, shaped by `EnvoyProxy` objects (class-level, Gateway-level; the
+//! Gateway's replaces the class's unless `mergeType` says merge) and the client-IP settings of
+//! the `ClientTrafficPolicy` objects that target the Gateway.
+
+use std::collections::BTreeMap;
+
+use super::{HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
+use crate::k8s::gateway::{
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
+    Sourced, hop_trust, merge_annotations,
+};
+use crate::k8s::model::Setting;
+use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+
+pub static PROXY: Proxy = Proxy {
+    name: "Envoy Gateway",
+    ingress_class_controllers: &[],
+    gateway_controllers: &["gateway.envoyproxy.io/gatewayclass-controller"],
+    recognise,
+    local_hint: "Envoy Gateway's EnvoyProxy `spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (its default)",
+    proxy_protocol,
+    proxy_protocol_optional: false,
+    trust: super::no_trust,
+    retired: None,
+    gateway: Some(&GATEWAY),
+};
+
+static GATEWAY: GatewaySupport = GatewaySupport {
+    creator: "Envoy Gateway",
+    builtin_classes: &[],
+    config_kinds: &[(GROUP, "EnvoyProxy"), (GROUP, "ClientTrafficPolicy")],
+    annotations: AnnotationReach::InfrastructureOnly,
+    annotation_hint: "`spec.infrastructure.annotations`, or the EnvoyProxy's `spec.provider.kubernetes.envoyService.annotations`",
+    data_plane: Some(data_plane),
+};
+
+const GROUP: &str = "gateway.envoyproxy.io";
+const WHOSE: &str = "Envoy Gateway's default";
+const OFF_HINT: &str = "remove `clientIPDetection` from the ClientTrafficPolicy (Envoy then takes the TCP peer)";
+const K8S: [&str; 3] = ["spec", "provider", "kubernetes"];
+const POD_PATH: &[&str] = &["spec", "provider", "kubernetes", "envoyDeployment", "pod"];
+
+/// The Envoy pods Envoy Gateway renders (a cluster dump holds them): `EnvoyAppLabel()`.
+fn recognise(_: &Object, w: &Workload) -> bool {
+    label_is(w, "app.kubernetes.io/managed-by", "envoy-gateway") && label_is(w, "app.kubernetes.io/component", "proxy")
+}
+
+fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
+    Setting::Unknown("Envoy Gateway sets PROXY protocol in a ClientTrafficPolicy that targets the Gateway".into())
+}
+
+fn path(rest: &[&'static str]) -> Vec<&'static str> {
+    K8S.iter().chain(rest).copied().collect()
+}
+
+#[allow(clippy::unnecessary_wraps)] // `GatewaySupport::data_plane`'s signature: other implementations return `None`
+fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
+    let objects = ctx.lookup.objects;
+    let mut issues = Vec::new();
+    // Whether the settings behind the Service are known from the input.
+    let mut known = true;
+    let mut class_ep = None;
+    if let Some(r) = ctx.class_ref() {
+        if !r.is(GROUP, "EnvoyProxy") {
+            issues.push(ParamIssue::wrong_kind(
+                ctx,
+                &r,
+                "an EnvoyProxy (`group: gateway.envoyproxy.io`, `kind: EnvoyProxy`)",
+                Effect::Ignored(
+                    "Envoy Gateway marks the GatewayClass not Accepted (`InvalidParameters`) and applies none of it"
+                        .into(),
+                ),
+            ));
+            known = false;
+        } else if let Some(o) = ctx.referent(&r, Some("default")) {
+            class_ep = Some(o);
+        } else {
+            issues.push(ParamIssue::not_in_input(ctx, &r, Some("default")));
+            known = false;
+        }
+    }
+    let merged = class_ep
+        .is_some_and(|o| objects[o].bool_at(&crate::k8s::gateway::keys(&["spec", "mergeGateways"])) == Some(true));
+    let mut gw_ep = None;
+    if let Some(r) = ctx.gateway_ref() {
+        let stops = |why: &str| {
+            Effect::StopsTraffic(format!(
+                "Envoy Gateway marks the Gateway not Accepted (`InvalidParameters`: {why}) and programs none of its listeners"
+            ))
+        };
+        if merged {
+            issues.push(ParamIssue {
+                at: ctx.key_place(ctx.gateway, &["spec", "infrastructure", "parametersRef"]),
+                problem:
+                    "a Gateway-level `parametersRef` under a GatewayClass whose EnvoyProxy sets `mergeGateways: true`"
+                        .into(),
+                effect: stops(
+                    "infrastructure.parametersref must be nil when MergeGateways feature is enabled by gatewayclass",
+                ),
+                fix: "remove `spec.infrastructure.parametersRef`: merged Gateways share the class's EnvoyProxy".into(),
+            });
+            return Some(rejected(ctx, issues));
+        } else if !r.is(GROUP, "EnvoyProxy") || r.name.is_empty() {
+            issues.push(ParamIssue::wrong_kind(
+                ctx,
+                &r,
+                "an EnvoyProxy (`group: gateway.envoyproxy.io`, `kind: EnvoyProxy`)",
+                stops("unsupported parametersRef for gateway"),
+            ));
+            return Some(rejected(ctx, issues));
+        } else if let Some(o) = ctx.referent(&r, None) {
+            gw_ep = Some(o);
+        } else {
+            issues.push(ParamIssue::not_in_input(ctx, &r, None));
+            known = false;
+        }
+    }
+    // The Gateway's EnvoyProxy replaces the class's unless its `mergeType` merges them.
+    let mut layers = Layers::default();
+    match gw_ep {
+        Some(g) => {
+            let merge = objects[g].str_at(&crate::k8s::gateway::keys(&["spec", "mergeType"]));
+            if let (Some(c), Some("StrategicMerge" | "JSONMerge")) = (class_ep, merge.as_deref()) {
+                layers.objs.push(c);
+            }
+            layers.objs.push(g);
+        }
+        None => layers.objs.extend(class_ep),
+    }
+    let fallback = ctx.class_at();
+    let (proxy_protocol, optional, trust, settings_at) = client_ip(ctx, &layers);
+    let mut dp = DataPlane {
+        service: None,
+        pods: None,
+        proxy_protocol,
+        proxy_protocol_optional: optional,
+        trust,
+        settings_at,
+        local_hint: "in the EnvoyProxy: `spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (or leave it out: `Local` is Envoy Gateway's default)".into(),
+        issues,
+        shared: merged.then(|| format!("envoy-gateway/{}", ctx.class_name())),
+    };
+    if !known {
+        return Some(dp);
+    }
+    let svc_type = layers.string(ctx, &path(&["envoyService", "type"]), "LoadBalancer", WHOSE, fallback);
+    let mut policy = layers.string(ctx, &path(&["envoyService", "externalTrafficPolicy"]), "Local", WHOSE, fallback);
+    // `envoyService.patch` is applied last.
+    let patched = path(&["envoyService", "patch", "value", "spec", "externalTrafficPolicy"]);
+    if let Some((o, n)) = layers.get(objects, &patched)
+        && let Some(v) = scalar_string(n)
+    {
+        policy = Sourced::written(v, ctx.place(o, &patched));
+    }
+    let annotations = merge_annotations(vec![
+        ctx.infra_annotations(),
+        layers.map_entries(ctx, &path(&["envoyService", "annotations"])),
+    ]);
+    dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None });
+    dp.pods = Some(pods(ctx, &layers, fallback));
+    Some(dp)
+}
+
+/// A Gateway Envoy Gateway will not accept: no data plane to judge, only the issue.
+fn rejected(ctx: &GatewayCtx<'_>, issues: Vec<ParamIssue>) -> DataPlane {
+    DataPlane {
+        service: None,
+        pods: None,
+        proxy_protocol: Setting::Unknown("the Gateway is not accepted".into()),
+        proxy_protocol_optional: false,
+        trust: Trust::default(),
+        settings_at: ctx.place(ctx.gateway, &["metadata", "name"]),
+        local_hint: String::new(),
+        issues,
+        shared: None,
+    }
+}
+
+fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods {
+    let objects = ctx.lookup.objects;
+    let labels: BTreeMap<String, String> = [
+        ("app.kubernetes.io/name", "envoy"),
+        ("app.kubernetes.io/component", "proxy"),
+        ("app.kubernetes.io/managed-by", "envoy-gateway"),
+        ("gateway.envoyproxy.io/owning-gateway-name", ctx.name()),
+        ("gateway.envoyproxy.io/owning-gateway-namespace", ctx.ns()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    if let Some((o, _)) = layers.get(objects, &path(&["envoyDaemonSet"])) {
+        return RenderedPods {
+            kind: WorkloadKind::DaemonSet,
+            count: Sourced::written(0, ctx.key_place(o, &path(&["envoyDaemonSet"]))),
+            autoscaled: false,
+            count_field: "spec.provider.kubernetes.envoyDaemonSet",
+            spread: crate::k8s::spread::Spread { daemon_set: true, ..Default::default() },
+            spread_hint: String::new(),
+        };
+    }
+    let hpa = path(&["envoyHpa"]);
+    let (count, autoscaled, field) = if layers.has(objects, &hpa) {
+        (
+            layers.int(ctx, &path(&["envoyHpa", "minReplicas"]), 1, "the HPA's default", fallback),
+            true,
+            "spec.provider.kubernetes.envoyHpa.minReplicas",
+        )
+    } else {
+        (
+            layers.int(ctx, &path(&["envoyDeployment", "replicas"]), 1, WHOSE, fallback),
+            false,
+            "spec.provider.kubernetes.envoyDeployment.replicas",
+        )
+    };
+    let spread_obj = layers
+        .get(objects, &path(&["envoyDeployment", "pod", "affinity"]))
+        .or_else(|| layers.get(objects, &path(&["envoyDeployment", "pod", "topologySpreadConstraints"])))
+        .map(|(o, _)| o);
+    let spread = spread_obj
+        .map(|o| crate::k8s::gateway::rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, labels))
+        .unwrap_or_default();
+    RenderedPods {
+        kind: WorkloadKind::Deployment,
+        count,
+        autoscaled,
+        count_field: field,
+        spread,
+        spread_hint: format!(
+            "add to the EnvoyProxy: `spec.provider.kubernetes.envoyDeployment.pod.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{gateway.envoyproxy.io/owning-gateway-name: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or run Envoy as `envoyDaemonSet`",
+            ctx.name()
+        ),
+    }
+}
+
+/// PROXY protocol and client-IP detection from the ClientTrafficPolicies that target the
+/// Gateway: `spec.proxyProtocol` (v1.5.0+, `optional: true` also takes connections without
+/// the header), the deprecated `spec.enableProxyProtocol`, and `spec.clientIPDetection`.
+fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Trust, Place) {
+    let objects = ctx.lookup.objects;
+    let policies = ctx.targeting(GROUP, &["ClientTrafficPolicy"]);
+    let keys = crate::k8s::gateway::keys;
+    let mut trust = Trust::default();
+    let mut pp: Option<(Place, bool)> = None;
+    for &p in &policies {
+        let o = &objects[p];
+        if o.root.at(&keys(&["spec", "proxyProtocol"])).is_some() {
+            let optional = o.bool_at(&keys(&["spec", "proxyProtocol", "optional"])) == Some(true);
+            pp = Some((ctx.key_place(p, &["spec", "proxyProtocol"]), optional));
+        } else if o.bool_at(&keys(&["spec", "enableProxyProtocol"])) == Some(true) {
+            pp = Some((ctx.place(p, &["spec", "enableProxyProtocol"]), false));
+        }
+        let xff = ["spec", "clientIPDetection", "xForwardedFor"];
+        let hops = [&xff[..], &["numTrustedHops"]].concat();
+        let cidrs = [&xff[..], &["trustedCIDRs"]].concat();
+        if let Some(n) = o.int_at(&keys(&hops)) {
+            // Translated to `xff_num_trusted_hops: N-1` with the XFF extension (internal/xds/
+            // translator/listener.go `xffNumTrustedHops`): any N trusts a client-written entry.
+            trust.header = Some(hop_trust(
+                format!("clientIPDetection.xForwardedFor.numTrustedHops: {n}"),
+                ctx.place(p, &hops),
+                "remove `clientIPDetection` from the ClientTrafficPolicy (Envoy then takes the TCP peer), or use `trustedCIDRs` with the load balancer's addresses",
+            ));
+        } else if let Some(seq) = o.root.at(&keys(&cidrs)).and_then(crate::yaml::Node::as_seq) {
+            let text = ctx.lookup.texts.get(o.file).copied();
+            let mut entries = Vec::new();
+            for item in seq {
+                if let Some(v) = scalar_string(item) {
+                    entries.extend(list_entries(p, text, "trustedCIDRs", &v, o.loc(item.span), false));
+                }
+            }
+            let mut header = HeaderTrust::listed(
+                "clientIPDetection.xForwardedFor.trustedCIDRs".into(),
+                ctx.key_place(p, &cidrs).loc,
+                p,
+                "trustedCIDRs",
+                &entries,
+                "list only the load balancer's addresses in `clientIPDetection.xForwardedFor.trustedCIDRs`",
+            );
+            header.off_hint = Some(OFF_HINT);
+            trust.header = Some(header);
+            trust.entries.extend(entries);
+        } else if let Some(name) = o.str_at(&keys(&["spec", "clientIPDetection", "customHeader", "name"])) {
+            // Any client can send the header unless only the load balancer can reach the proxy.
+            let ranges = layers.has(objects, &path(&["envoyService", "loadBalancerSourceRanges"]));
+            let at = ctx.place(p, &["spec", "clientIPDetection", "customHeader", "name"]);
+            trust.header = Some(HeaderTrust {
+                setting: format!("clientIPDetection.customHeader.name: {name}"),
+                loc: at.loc,
+                obj: p,
+                from_anyone: (!ranges).then(|| format!("`{name}` is taken from any client that sends it (no `loadBalancerSourceRanges` keeps others out)")),
+                anyone_loc: (!ranges).then_some(at.loc),
+                restrict_hint: "remove `customHeader` unless a load balancer that overwrites the header is the only way in (`envoyService.loadBalancerSourceRanges`)",
+                positional: false,
+                off_hint: Some(OFF_HINT),
+            });
+        }
+    }
+    let settings_at = policies
+        .first()
+        .map_or_else(|| ctx.place(ctx.gateway, &["metadata", "name"]), |&p| ctx.key_place(p, &["spec"]));
+    let setting = match (pp, policies.first()) {
+        (Some((at, _)), _) => Setting::Set(true, at.loc, at.obj),
+        (None, Some(&p)) => Setting::Default(false, Some(p)),
+        (None, None) => Setting::Unknown(format!(
+            "no ClientTrafficPolicy in the input targets {} (without one, Envoy Gateway expects no PROXY header)",
+            ctx.display()
+        )),
+    };
+    (setting, pp.is_some_and(|(_, o)| o), trust, settings_at)
+}

@@ -1,0 +1,274 @@
+//! NGINX Gateway Fabric 2.x (`domain.md` §3.10, nginx/nginx-gateway-fabric@e55bfe3): one nginx
+//! Service and Deployment per Gateway, named `<gateway>-<class>` in the Gateway's namespace,
+//! shaped by `NginxProxy` objects (class-level, then Gateway-level, merged field by field) whose
+//! `rewriteClientIP` also sets PROXY protocol and X-Forwarded-For trust.
+
+use std::collections::BTreeMap;
+
+use super::{HeaderTrust, Lookup, Proxy, Trust, list_entries};
+use crate::k8s::gateway::{
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
+    Sourced, keys,
+};
+use crate::k8s::model::Setting;
+use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+use crate::k8s::spread::Spread;
+use crate::yaml::Node;
+
+pub static PROXY: Proxy = Proxy {
+    name: "NGINX Gateway Fabric",
+    ingress_class_controllers: &[],
+    gateway_controllers: &["gateway.nginx.org/nginx-gateway-controller"],
+    recognise,
+    local_hint: "NGINX Gateway Fabric's NginxProxy `spec.kubernetes.service.externalTrafficPolicy: Local` (its default)",
+    proxy_protocol,
+    proxy_protocol_optional: false,
+    trust: super::no_trust,
+    retired: None,
+    gateway: Some(&GATEWAY),
+};
+
+static GATEWAY: GatewaySupport = GatewaySupport {
+    creator: "NGINX Gateway Fabric",
+    builtin_classes: &[],
+    config_kinds: &[(GROUP, "NginxProxy")],
+    annotations: AnnotationReach::InfrastructureOnly,
+    annotation_hint: "`spec.infrastructure.annotations` (NginxProxy has no Service annotations field)",
+    data_plane: Some(data_plane),
+};
+
+const GROUP: &str = "gateway.nginx.org";
+const WHOSE: &str = "NGINX Gateway Fabric's default";
+const POD_PATH: &[&str] = &["spec", "kubernetes", "deployment", "pod"];
+const EXPECTED: &str = "an NginxProxy (`group: gateway.nginx.org`, `kind: NginxProxy`)";
+
+fn recognise(_: &Object, _: &Workload) -> bool {
+    false
+}
+
+fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
+    Setting::Unknown("NGINX Gateway Fabric sets PROXY protocol in the NginxProxy's `rewriteClientIP`".into())
+}
+
+fn svc(rest: &[&'static str]) -> Vec<&'static str> {
+    ["spec", "kubernetes", "service"].iter().chain(rest).copied().collect()
+}
+
+#[allow(clippy::unnecessary_wraps)] // `GatewaySupport::data_plane`'s signature: other implementations return `None`
+fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
+    let mut issues = Vec::new();
+    let mut known = true;
+    let mut layers = Layers::default();
+    if let Some(r) = ctx.class_ref() {
+        if !r.is(GROUP, "NginxProxy") || r.namespace.is_none() {
+            let mut issue = ParamIssue::wrong_kind(
+                ctx,
+                &r,
+                EXPECTED,
+                Effect::Ignored(
+                    "NGINX Gateway Fabric keeps the GatewayClass Accepted with reason `InvalidParameters` and ignores the reference"
+                        .into(),
+                ),
+            );
+            if r.is(GROUP, "NginxProxy") {
+                issue.problem = "the reference names no `namespace` (an NginxProxy is namespaced)".into();
+                issue.at = ctx.key_place(r.holder, &["spec", "parametersRef"]);
+                issue.fix = "add the NginxProxy's `namespace` to `spec.parametersRef`".into();
+            }
+            issues.push(issue);
+        } else if let Some(o) = ctx.referent(&r, None) {
+            layers.objs.push(o);
+        } else {
+            issues.push(ParamIssue::not_in_input(ctx, &r, None));
+            known = false;
+        }
+    }
+    if let Some(r) = ctx.gateway_ref() {
+        if !r.is(GROUP, "NginxProxy") {
+            issues.push(ParamIssue::wrong_kind(
+                ctx,
+                &r,
+                EXPECTED,
+                Effect::Ignored(
+                    "NGINX Gateway Fabric marks the Gateway not Accepted (`InvalidParameters`) but keeps it programmed without the settings"
+                        .into(),
+                ),
+            ));
+        } else if let Some(o) = ctx.referent(&r, None) {
+            layers.objs.push(o);
+        } else {
+            issues.push(ParamIssue::not_in_input(ctx, &r, None));
+            known = false;
+        }
+    }
+    let fallback = ctx.class_at();
+    let (proxy_protocol, trust) = if known {
+        client_ip(ctx, &layers)
+    } else {
+        (Setting::Unknown("the NginxProxy that holds `rewriteClientIP` is not in the input".into()), Trust::default())
+    };
+    let settings_at = layers.default_at(ctx, &["spec", "rewriteClientIP"], fallback);
+    let mut dp = DataPlane {
+        service: None,
+        pods: None,
+        proxy_protocol,
+        proxy_protocol_optional: false,
+        trust,
+        settings_at,
+        local_hint: "in the NginxProxy: `spec.kubernetes.service.externalTrafficPolicy: Local` (or leave it out: `Local` is NGINX Gateway Fabric's default)".into(),
+        issues,
+        shared: None,
+    };
+    if !known {
+        return Some(dp);
+    }
+    let svc_type = service_field(ctx, &layers, "type", "LoadBalancer", fallback);
+    let mut policy = service_field(ctx, &layers, "externalTrafficPolicy", "Local", fallback);
+    if let Some(p) = patched_policy(ctx, &layers) {
+        policy = p;
+    }
+    dp.service = Some(ServiceSide { svc_type, policy, annotations: ctx.infra_annotations(), keeps_client_ip: None });
+    dp.pods = Some(pods(ctx, &layers, fallback));
+    Some(dp)
+}
+
+/// A `spec.kubernetes.service` field over the layers. The CRD defaults `type` and
+/// `externalTrafficPolicy` inside any `service` object it stores, so a Gateway-level NginxProxy
+/// that writes `service` at all replaces a class-level value with the default (derived:
+/// `domain.md` §3.10).
+fn service_field(
+    ctx: &GatewayCtx<'_>,
+    layers: &Layers,
+    field: &'static str,
+    default: &str,
+    fallback: Place,
+) -> Sourced<String> {
+    let objects = ctx.lookup.objects;
+    for &o in layers.objs.iter().rev() {
+        let obj = &objects[o];
+        if let Some(v) = obj.str_at(&keys(&svc(&[field]))) {
+            return Sourced::written(v, ctx.place(o, &svc(&[field])));
+        }
+        if obj.root.at(&keys(&svc(&[]))).and_then(Node::as_map).is_some() {
+            return Sourced::default(
+                default.to_owned(),
+                ctx.key_place(o, &svc(&[field])),
+                "the NginxProxy CRD's default",
+            );
+        }
+    }
+    Sourced::default(default.to_owned(), layers.default_at(ctx, &svc(&[field]), fallback), WHOSE)
+}
+
+/// `spec.kubernetes.service.patches` are applied last: a StrategicMerge or Merge patch that sets
+/// `spec.externalTrafficPolicy`, or a JSONPatch operation on `/spec/externalTrafficPolicy`.
+fn patched_policy(ctx: &GatewayCtx<'_>, layers: &Layers) -> Option<Sourced<String>> {
+    let objects = ctx.lookup.objects;
+    let (o, patches) = layers.get(objects, &svc(&["patches"]))?;
+    let obj = &objects[o];
+    let mut found = None;
+    for p in patches.as_seq().unwrap_or_default() {
+        let value = p.get("value");
+        if let Some(n) = value.and_then(|v| v.get("spec")).and_then(|s| s.get("externalTrafficPolicy")) {
+            found = scalar_string(n).map(|v| Sourced::written(v, Place { loc: obj.loc(n.span), obj: o }));
+        }
+        for op in value.and_then(Node::as_seq).unwrap_or_default() {
+            if op.get("path").and_then(scalar_string).as_deref() == Some("/spec/externalTrafficPolicy")
+                && let Some(n) = op.get("value")
+            {
+                found = scalar_string(n).map(|v| Sourced::written(v, Place { loc: obj.loc(n.span), obj: o }));
+            }
+        }
+    }
+    found
+}
+
+fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods {
+    let objects = ctx.lookup.objects;
+    let k8s =
+        |rest: &[&'static str]| -> Vec<&'static str> { ["spec", "kubernetes"].iter().chain(rest).copied().collect() };
+    if let Some((o, _)) = layers.get(objects, &k8s(&["daemonSet"])) {
+        return RenderedPods {
+            kind: WorkloadKind::DaemonSet,
+            count: Sourced::written(0, ctx.key_place(o, &k8s(&["daemonSet"]))),
+            autoscaled: false,
+            count_field: "spec.kubernetes.daemonSet",
+            spread: Spread { daemon_set: true, ..Spread::default() },
+            spread_hint: String::new(),
+        };
+    }
+    let autoscaled = layers
+        .get(objects, &k8s(&["deployment", "autoscaling", "enable"]))
+        .is_some_and(|(o, _)| objects[o].bool_at(&keys(&k8s(&["deployment", "autoscaling", "enable"]))) == Some(true));
+    let (count, field) = if autoscaled {
+        (
+            layers.int(ctx, &k8s(&["deployment", "autoscaling", "minReplicas"]), 1, "the HPA's default", fallback),
+            "spec.kubernetes.deployment.autoscaling.minReplicas",
+        )
+    } else {
+        (layers.int(ctx, &k8s(&["deployment", "replicas"]), 1, WHOSE, fallback), "spec.kubernetes.deployment.replicas")
+    };
+    let labels: BTreeMap<String, String> = [
+        ("app.kubernetes.io/name".to_owned(), format!("{}-{}", ctx.name(), ctx.class_name())),
+        ("gateway.networking.k8s.io/gateway-name".to_owned(), ctx.name().to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    let spread = layers
+        .get(objects, &k8s(&["deployment", "pod", "affinity"]))
+        .or_else(|| layers.get(objects, &k8s(&["deployment", "pod", "topologySpreadConstraints"])))
+        .map(|(o, _)| crate::k8s::gateway::rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, labels))
+        .unwrap_or_default();
+    RenderedPods {
+        kind: WorkloadKind::Deployment,
+        count,
+        autoscaled,
+        count_field: field,
+        spread,
+        spread_hint: format!(
+            "add to the NginxProxy: `spec.kubernetes.deployment.pod.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{gateway.networking.k8s.io/gateway-name: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or run nginx as a `daemonSet`",
+            ctx.name()
+        ),
+    }
+}
+
+/// `spec.rewriteClientIP` (v1.5.0+): `mode: ProxyProtocol` puts `proxy_protocol` on every
+/// listen; `mode: XForwardedFor` trusts the header from `trustedAddresses` (a list that an upper
+/// layer replaces, not extends). Without `rewriteClientIP` the client is the TCP peer.
+fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, Trust) {
+    let objects = ctx.lookup.objects;
+    let mode_path = ["spec", "rewriteClientIP", "mode"];
+    let mode = layers.get(objects, &mode_path).and_then(|(o, n)| Some((o, scalar_string(n)?)));
+    let mut trust = Trust::default();
+    if let Some((o, n)) = layers.get(objects, &["spec", "rewriteClientIP", "trustedAddresses"]) {
+        let obj = &objects[o];
+        let text = ctx.lookup.texts.get(obj.file).copied();
+        for item in n.as_seq().unwrap_or_default() {
+            let Some(value) = item.get("value") else { continue };
+            let Some(v) = scalar_string(value) else { continue };
+            let hostname = item.get("type").and_then(scalar_string).as_deref() == Some("Hostname");
+            trust.entries.extend(list_entries(o, text, "trustedAddresses", &v, obj.loc(value.span), hostname));
+        }
+    }
+    let setting = match &mode {
+        Some((o, m)) if m == "ProxyProtocol" => Setting::Set(true, ctx.place(*o, &mode_path).loc, *o),
+        Some((o, m)) => {
+            let at = ctx.place(*o, &mode_path);
+            if m == "XForwardedFor" {
+                let mut header = HeaderTrust::listed(
+                    "rewriteClientIP.mode: XForwardedFor".into(),
+                    at.loc,
+                    *o,
+                    "trustedAddresses",
+                    &trust.entries,
+                    "list only the load balancer's addresses in `rewriteClientIP.trustedAddresses`",
+                );
+                header.off_hint = Some("remove `rewriteClientIP` from the NginxProxy (nginx then takes the TCP peer)");
+                trust.header = Some(header);
+            }
+            Setting::Set(false, at.loc, *o)
+        }
+        None => Setting::Default(false, layers.top()),
+    };
+    (setting, trust)
+}
