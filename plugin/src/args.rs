@@ -24,6 +24,8 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_enum, default_value_t = ListFormat::Human)]
         output: ListFormat,
     },
+    /// For every entry point, where the client IP survives or dies on its way to the pods
+    Trace(LintArgs),
     /// Print a rule's manual
     Explain {
         /// The rule's name, as `rules` lists it

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Rules { output }) => rules(output),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Trace(args)) => trace(&args),
         None => run(&cli.lint),
     }
 }
@@ -70,10 +71,20 @@ fn print(s: &str) {
     let _ = stdout.flush();
 }
 
-fn run(args: &args::LintArgs) -> ExitCode {
+/// What every command that reads manifests starts from.
+struct Prepared {
+    inputs: walk::Inputs,
+    options: Options,
+    threads: usize,
+    fail_on: realip_lint_core::config::FailOn,
+    /// Usage errors (bad config, missing paths), reported after the output.
+    errors: Vec<String>,
+}
+
+fn prepare(args: &args::LintArgs) -> Option<Prepared> {
     if args.filename.is_empty() {
         eprintln!("error: no input: give manifests with -f <file|dir|->, e.g. `kubectl realip-lint -f deploy/ -R`");
-        return ExitCode::from(2);
+        return None;
     }
     let loaded = config::load(args.config.as_deref());
     let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
@@ -91,30 +102,49 @@ fn run(args: &args::LintArgs) -> ExitCode {
     if args.nodes.is_some() {
         options.nodes = args.nodes;
     }
-    let fail_on: realip_lint_core::config::FailOn =
+    let fail_on =
         args.fail_on.map(Into::into).or_else(|| loaded.as_ref().and_then(|l| l.config.fail_on)).unwrap_or_default();
-    let report = realip_lint_plugin::lint_parallel(&inputs.sources, &options, threads);
+    let mut errors: Vec<String> = loaded.iter().flat_map(|l| l.errors.iter().cloned()).collect();
+    errors.extend(inputs.errors.iter().cloned());
+    Some(Prepared { inputs, options, threads, fail_on, errors })
+}
+
+/// Print usage errors; true when there were any (exit 2).
+fn report_usage_errors(errors: &[String]) -> bool {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    !errors.is_empty()
+}
+
+fn color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn run(args: &args::LintArgs) -> ExitCode {
+    let Some(p) = prepare(args) else { return ExitCode::from(2) };
+    let report = realip_lint_plugin::lint_parallel(&p.inputs.sources, &p.options, p.threads);
     match args.output {
         Format::Json => print(&report.to_json()),
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let width = terminal_width();
-            print(&render::human::render(&report, &inputs.sources, color, width));
-        }
+        Format::Human => print(&render::human::render(&report, &p.inputs.sources, color(), terminal_width())),
     }
-    let config_errors = loaded.iter().flat_map(|l| l.errors.iter());
-    let mut usage_error = false;
-    for e in config_errors.chain(&inputs.errors) {
-        eprintln!("error: {e}");
-        usage_error = true;
-    }
-    if usage_error {
+    if report_usage_errors(&p.errors) {
         return ExitCode::from(2);
     }
-    match (fail_on.threshold(), report.max_severity()) {
+    match (p.fail_on.threshold(), report.max_severity()) {
         (Some(t), Some(max)) if max >= t => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
+}
+
+fn trace(args: &args::LintArgs) -> ExitCode {
+    let Some(p) = prepare(args) else { return ExitCode::from(2) };
+    let report = realip_lint_core::trace::trace(&p.inputs.sources, &p.options);
+    match args.output {
+        Format::Json => print(&report.to_json()),
+        Format::Human => print(&render::trace::render(&report, color())),
+    }
+    if report_usage_errors(&p.errors) { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }
 
 fn terminal_width() -> usize {
