@@ -161,24 +161,25 @@ struct Skip {
     start: u32,
     /// Per open collection: the keys of a mapping seen so far and whether a key comes next;
     /// `None` for a sequence.
-    frames: Vec<Option<(Vec<(String, Span)>, bool)>>,
+    frames: Vec<Option<SkipMap>>,
 }
+
+/// The keys of a walked mapping so far, and whether a key comes next.
+type SkipMap = (Vec<(String, Span)>, bool);
 
 impl Skip {
     /// A node (scalar, alias or collection start) arrives in the innermost collection.
     fn node(&mut self, key: Option<(&str, Span)>, problems: &mut Vec<YamlProblem>) {
         if let Some(Some((keys, expect_key))) = self.frames.last_mut() {
-            if *expect_key {
-                if let Some((k, span)) = key {
-                    if let Some((_, first)) = keys.iter().find(|(seen, _)| seen == k) {
-                        problems.push(YamlProblem {
-                            span,
-                            message: format!("duplicate key `{k}`: Kubernetes rejects the document"),
-                            related: Some((*first, "first defined here".into())),
-                        });
-                    } else {
-                        keys.push((k.to_owned(), span));
-                    }
+            if *expect_key && let Some((k, span)) = key {
+                if let Some((_, first)) = keys.iter().find(|(seen, _)| seen == k) {
+                    problems.push(YamlProblem {
+                        span,
+                        message: format!("duplicate key `{k}`: Kubernetes rejects the document"),
+                        related: Some((*first, "first defined here".into())),
+                    });
+                } else {
+                    keys.push((k.to_owned(), span));
                 }
             }
             *expect_key = !*expect_key;
@@ -259,14 +260,14 @@ impl Builder {
     }
 
     fn check_duplicates(&mut self, entries: &[(Node, Node)]) {
-        if entries.len() < 2 {
-            return;
-        }
         fn key(n: &Node) -> Option<&str> {
             match &n.kind {
                 NodeKind::Scalar(s) => Some(s.value.as_str()),
                 _ => None,
             }
+        }
+        if entries.len() < 2 {
+            return;
         }
         let mut report = |first: Span, second: &Node, k: &str| {
             self.problems.push(YamlProblem {
@@ -279,10 +280,10 @@ impl Builder {
         if entries.len() <= 16 {
             for (i, (k, _)) in entries.iter().enumerate() {
                 let Some(name) = key(k) else { continue };
-                if let Some((first, _)) = entries[..i].iter().find(|(f, _)| key(f) == Some(name)) {
-                    if first.span.start < k.span.start {
-                        report(first.span, k, name);
-                    }
+                if let Some((first, _)) = entries[..i].iter().find(|(f, _)| key(f) == Some(name))
+                    && first.span.start < k.span.start
+                {
+                    report(first.span, k, name);
                 }
             }
             return;
@@ -290,10 +291,10 @@ impl Builder {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for (k, _) in entries {
             let Some(name) = key(k) else { continue };
-            if let Some(first) = seen.insert(name, k.span) {
-                if first.start < k.span.start {
-                    report(first, k, name);
-                }
+            if let Some(first) = seen.insert(name, k.span)
+                && first.start < k.span.start
+            {
+                report(first, k, name);
             }
         }
     }
