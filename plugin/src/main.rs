@@ -86,8 +86,11 @@ fn run(args: &args::LintArgs) -> ExitCode {
     let fail_on: realip_lint_core::config::FailOn =
         args.fail_on.map(Into::into).or_else(|| loaded.as_ref().and_then(|l| l.config.fail_on)).unwrap_or_default();
     let report = lint(&inputs.sources, &options);
+    let cwd = std::env::current_dir().unwrap_or_default();
     match args.output {
         Format::Json => print(&report.to_json()),
+        Format::Sarif => print(&render::sarif::render(&report, &cwd)),
+        Format::Github => print(&render::github::render(&report, &cwd)),
         Format::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let width = terminal_width();
