@@ -186,6 +186,19 @@ fn sarif_paths_are_relative_to_the_working_directory_and_columns_count_code_poin
     );
 }
 
+#[test]
+fn sarif_of_a_kustomize_build_is_valid_too() {
+    let out = run_in(&repo(), &["-k", "tests/data/kustomize/overlays/prod", "-o", "sarif"], None);
+    let log = json(&out);
+    assert_valid_sarif(&log);
+    let location = &log["runs"][0]["results"][0]["locations"][0];
+    assert_eq!(
+        location["physicalLocation"]["artifactLocation"]["description"]["text"],
+        "<kustomize tests/data/kustomize/overlays/prod>"
+    );
+    assert_eq!(location["logicalLocations"][0]["fullyQualifiedName"], "Deployment/prod/prod-web");
+}
+
 /// One parsed workflow command: `::<command> <k=v,…>::<message>`, unescaped.
 #[derive(Debug)]
 struct Annotation {

@@ -3,5 +3,6 @@
 pub mod args;
 pub mod config;
 pub mod docs;
+pub mod kubectl;
 pub mod render;
 pub mod walk;

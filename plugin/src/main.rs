@@ -8,7 +8,7 @@ use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::{Options, lint};
 
 use realip_lint_plugin::args::{self, Cli, Command, Format, ListFormat};
-use realip_lint_plugin::{config, docs, render, walk};
+use realip_lint_plugin::{config, docs, kubectl, render, walk};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -71,13 +71,36 @@ fn print(s: &str) {
 }
 
 fn run(args: &args::LintArgs) -> ExitCode {
-    if args.filename.is_empty() {
-        eprintln!("error: no input: give manifests with -f <file|dir|->, e.g. `kubectl realip-lint -f deploy/ -R`");
+    if args.filename.is_empty() && args.kustomize.is_empty() && !args.cluster {
+        eprintln!(
+            "error: no input: give manifests with -f <file|dir|->, a kustomization with -k <dir>, or read the cluster with --cluster; e.g. `kubectl realip-lint -f deploy/ -R`"
+        );
+        return ExitCode::from(2);
+    }
+    if !args.cluster && (args.context.is_some() || args.kubeconfig.is_some() || args.all_namespaces) {
+        eprintln!("error: --context, --kubeconfig and -A/--all-namespaces go with --cluster");
         return ExitCode::from(2);
     }
     let loaded = config::load(args.config.as_deref());
     let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
-    let inputs = walk::read_inputs_excluding(&args.filename, args.recursive, args.stdin_filename.as_deref(), &excluded);
+    let mut inputs =
+        walk::read_inputs_excluding(&args.filename, args.recursive, args.stdin_filename.as_deref(), &excluded);
+    for dir in &args.kustomize {
+        match kubectl::kustomize(dir) {
+            Ok(source) => inputs.sources.push(source),
+            Err(e) => inputs.errors.push(e),
+        }
+    }
+    if args.cluster {
+        let (source, error) = kubectl::cluster(&kubectl::ClusterArgs {
+            context: args.context.clone(),
+            kubeconfig: args.kubeconfig.clone(),
+            namespace: args.namespace.clone(),
+            all_namespaces: args.all_namespaces,
+        });
+        inputs.sources.extend(source);
+        inputs.errors.extend(error);
+    }
     let mut options = loaded.as_ref().map_or_else(Options::default, |l| Options::from_config(&l.config));
     options.namespace.clone_from(&args.namespace);
     if args.nodes.is_some() {
