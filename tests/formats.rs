@@ -1,5 +1,6 @@
 //! `-o sarif` and `-o github` as code scanning and GitHub Actions read them: SARIF validated
-//! against the official 2.1.0 schema, both at exactly the places `-o json` gives.
+//! against the official 2.1.0 schema, both at exactly the places `-o json` gives; and the README's
+//! GitHub Actions workflows, whose lint commands are run here as written.
 
 mod common;
 
@@ -7,9 +8,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{BIN, Dir, json, repo, stdout};
+use common::{BIN, Dir, json, plugin_path, repo, stderr, stdout};
 use realip_lint_core::diagnostic::rule_url;
 use realip_lint_core::registry::RULES;
+use realip_lint_core::yaml::{Node, parse_stream};
 use serde_json::Value;
 
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
@@ -299,4 +301,113 @@ fn github_annotations_escape_what_the_format_requires() {
     assert_eq!(found[0].properties, [("title".to_owned(), "external-service-cluster-policy".to_owned())]);
     assert!(found[0].message.starts_with("<stdin>:4:"), "{}", found[0].message);
     assert!(found[0].message.contains(": Service default/wéb: "), "{}", found[0].message);
+}
+
+/// The fenced ```yaml blocks of the README that are GitHub Actions workflows.
+fn readme_workflows() -> Vec<(String, Node)> {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut out = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some(start) = rest.find("```yaml\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").unwrap();
+        let text = &body[..end];
+        if text.contains("runs-on:") {
+            let root = parse_stream(text).into_iter().next().and_then(|d| d.root).unwrap();
+            out.push((text.to_owned(), root));
+        }
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+fn steps(workflow: &Node) -> Vec<&Node> {
+    let jobs = workflow.get("jobs").unwrap().as_map().unwrap();
+    jobs.iter().flat_map(|(_, job)| job.get("steps").unwrap().as_seq().unwrap()).collect()
+}
+
+/// The krew manifest's download URI of the linux/amd64 archive.
+fn krew_uri() -> String {
+    let text = std::fs::read_to_string(repo().join("plugin/krew/realip-lint.yaml")).unwrap();
+    let root = parse_stream(&text).into_iter().next().and_then(|d| d.root).unwrap();
+    let platforms = root.get("spec").unwrap().get("platforms").unwrap().as_seq().unwrap();
+    let linux = platforms
+        .iter()
+        .find(|p| {
+            let labels = p.get("selector").unwrap().get("matchLabels").unwrap();
+            labels.get("os").and_then(Node::as_str) == Some("linux")
+                && labels.get("arch").and_then(Node::as_str) == Some("amd64")
+        })
+        .unwrap();
+    linux.get("uri").unwrap().as_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_readme_workflows_run_the_commands_tested_here() {
+    let workflows = readme_workflows();
+    assert_eq!(workflows.len(), 2, "one for code scanning (SARIF), one for annotations");
+    let (_plugin, path) = plugin_path();
+    let uri = krew_uri();
+    let mut formats = Vec::new();
+    for (text, workflow) in &workflows {
+        let steps = steps(workflow);
+        let install = steps
+            .iter()
+            .filter_map(|s| s.get("run").and_then(Node::as_str))
+            .find(|r| r.contains("curl"))
+            .expect("a step installs the plugin");
+        assert!(install.contains(&uri), "the install step downloads the archive the krew manifest names: {install}");
+        assert!(install.contains("kubectl-realip_lint"), "{install}");
+
+        // A repository with manifests under deploy/: the examples.
+        let workspace = Dir::new("realip-workflow");
+        std::fs::create_dir_all(workspace.path().join("deploy/apps")).unwrap();
+        for entry in std::fs::read_dir(repo().join("examples")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), workspace.path().join("deploy/apps").join(entry.file_name())).unwrap();
+        }
+        let lint: Vec<&str> = steps
+            .iter()
+            .filter_map(|s| s.get("run").and_then(Node::as_str))
+            .filter(|r| r.contains("kubectl realip-lint"))
+            .collect();
+        assert_eq!(lint.len(), 1, "{text}");
+        // As GitHub runs `run:` on Linux: `bash -e` (the default shell), through the real kubectl.
+        let out = Command::new("bash")
+            .args(["-e", "-c", lint[0]])
+            .current_dir(workspace.path())
+            .env("PATH", &path)
+            .env("KUBECONFIG", "/dev/null")
+            .output()
+            .unwrap();
+        if text.contains("upload-sarif") {
+            formats.push("sarif");
+            assert!(text.contains("security-events: write"), "uploading SARIF needs this permission");
+            assert_eq!(out.status.code(), Some(0), "the upload step must still run: {}", stderr(&out));
+            let sarif_file = steps
+                .iter()
+                .find_map(|s| s.get("with").and_then(|w| w.get("sarif_file")).and_then(Node::as_str))
+                .unwrap();
+            let log: Value =
+                serde_json::from_slice(&std::fs::read(workspace.path().join(sarif_file)).unwrap()).unwrap();
+            assert_valid_sarif(&log);
+            let results = log["runs"][0]["results"].as_array().unwrap();
+            assert!(!results.is_empty());
+            assert!(results.iter().all(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("deploy/apps/")
+            }));
+        } else {
+            formats.push("github");
+            assert!(lint[0].contains("-o github"));
+            assert_eq!(out.status.code(), Some(1), "findings fail the job: {}", stderr(&out));
+            let found = annotations(&out);
+            assert!(!found.is_empty());
+            assert!(found.iter().all(|a| property(a, "file").is_some_and(|f| f.starts_with("deploy/apps/"))));
+        }
+    }
+    formats.sort_unstable();
+    assert_eq!(formats, ["github", "sarif"]);
 }
