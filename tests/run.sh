@@ -22,4 +22,8 @@ cargo test --workspace
 step "the lint core builds for wasm32-unknown-unknown"
 cargo build -p realip-lint-core --target wasm32-unknown-unknown
 
+step "fuzz smoke: one target for a minute, so the fuzzers stay buildable"
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2
+(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --dev lint_bytes -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048)
+
 step "all tests passed"

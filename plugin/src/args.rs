@@ -24,6 +24,8 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_enum, default_value_t = ListFormat::Human)]
         output: ListFormat,
     },
+    /// For every entry point, where the client IP survives or dies on its way to the pods
+    Trace(LintArgs),
     /// Print a rule's manual
     Explain {
         /// The rule's name, as `rules` lists it
@@ -69,6 +71,9 @@ pub struct LintArgs {
     /// Output format
     #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human)]
     pub output: Format,
+    /// Threads that read and parse files [default: the available cores]
+    #[arg(long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Exit 1 when a finding is at or above this level [default: warning, or the config file's]
     #[arg(long = "fail-on", value_enum)]
     pub fail_on: Option<FailOn>,

@@ -1,11 +1,13 @@
 //! Finding and reading the inputs, as `kubectl apply -f` does: a file is read whatever its
 //! extension; a directory contributes its `.yaml`, `.yml` and `.json` files (all levels with
-//! `-R`), in lexical order; `-` is standard input.
+//! `-R`), in lexical order; `-` is standard input. Files are read on several threads; the order
+//! of the sources is the order of the walk, whatever the thread count.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use realip_lint_core::Source;
+use realip_lint_core::limits::Limits;
 
 /// The sources read, and the usage errors met (reported after linting the rest).
 #[derive(Default)]
@@ -14,66 +16,121 @@ pub struct Inputs {
     pub errors: Vec<String>,
 }
 
-pub fn read_inputs(paths: &[String], recursive: bool, stdin_name: Option<&str>) -> Inputs {
-    read_inputs_excluding(paths, recursive, stdin_name, &|_| false)
+/// Something to read, found by the walk.
+enum Pending {
+    File { path: PathBuf, name: String },
+    Ready(Source),
 }
 
-/// As [`read_inputs`], leaving out the files `excluded` says (by path on disk).
-pub fn read_inputs_excluding(
+pub fn read_inputs(paths: &[String], recursive: bool, stdin_name: Option<&str>) -> Inputs {
+    read_inputs_with(paths, recursive, stdin_name, &|_| false, &Limits::default(), 1)
+}
+
+/// As [`read_inputs`], leaving out the files `excluded` says (by path on disk), with the size
+/// limit, on `threads` threads.
+pub fn read_inputs_with(
     paths: &[String],
     recursive: bool,
     stdin_name: Option<&str>,
     excluded: &dyn Fn(&Path) -> bool,
+    limits: &Limits,
+    threads: usize,
 ) -> Inputs {
-    let mut inputs = Inputs::default();
+    let mut errors = Vec::new();
+    let mut pending = Vec::new();
     let mut stdin_read = false;
     for given in paths {
         if given == "-" {
             if stdin_read {
-                inputs.errors.push("standard input (`-f -`) can be given only once".into());
+                errors.push("standard input (`-f -`) can be given only once".into());
                 continue;
             }
             stdin_read = true;
-            let mut bytes = Vec::new();
-            match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) => inputs.sources.push(Source::new(stdin_name.unwrap_or("<stdin>"), text_of(bytes))),
-                Err(e) => inputs.errors.push(format!("cannot read standard input: {e}")),
-            }
+            let name = stdin_name.unwrap_or("<stdin>");
+            pending.push(Pending::Ready(read_limited(std::io::stdin().lock(), name, limits)));
             continue;
         }
         if given.starts_with("http://") || given.starts_with("https://") {
-            inputs.errors.push(format!("{given}: URLs are not read; download the file and pass its path"));
+            errors.push(format!("{given}: URLs are not read; download the file and pass its path"));
             continue;
         }
         let path = Path::new(given);
         let Ok(meta) = std::fs::metadata(path) else {
-            inputs.errors.push(format!("the path \"{given}\" does not exist"));
+            errors.push(format!("the path \"{given}\" does not exist"));
             continue;
         };
         if meta.is_dir() {
-            let walker = walkdir::WalkDir::new(path)
-                .min_depth(1)
-                .max_depth(if recursive { usize::MAX } else { 1 })
-                .sort_by_file_name()
-                .follow_links(true);
-            for entry in walker {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        inputs.errors.push(format!("{given}: {e}"));
-                        continue;
-                    }
-                };
-                if !entry.file_type().is_file() || !is_manifest_name(entry.path()) || excluded(entry.path()) {
-                    continue;
-                }
-                read_file(&mut inputs, entry.path(), &display_path(given, entry.path(), path));
-            }
+            walk_dir(given, path, recursive, excluded, &mut pending);
         } else if !excluded(path) {
-            read_file(&mut inputs, path, given);
+            // A file named explicitly is read whatever it is: a pipe from `-f <(helm template …)` too.
+            pending.push(Pending::File { path: path.to_path_buf(), name: given.clone() });
         }
     }
-    inputs
+    let sources = read_all(pending, limits, threads);
+    Inputs { sources, errors }
+}
+
+fn walk_dir(given: &str, root: &Path, recursive: bool, excluded: &dyn Fn(&Path) -> bool, pending: &mut Vec<Pending>) {
+    let walker = walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .max_depth(if recursive { usize::MAX } else { 1 })
+        .sort_by_file_name()
+        .follow_links(true);
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let Some(path) = e.path().map(Path::to_path_buf) else { continue };
+                let name = display_path(given, &path, root);
+                if let Some(ancestor) = e.loop_ancestor() {
+                    let message = format!(
+                        "a symbolic link loop: this directory leads back to {}; it is not followed",
+                        ancestor.display()
+                    );
+                    pending.push(Pending::Ready(Source::unreadable(name, message, true)));
+                } else if is_manifest_name(&path) && !excluded(&path) {
+                    let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                    pending.push(Pending::Ready(Source::unreadable(
+                        name,
+                        format!("cannot read the file: {why}"),
+                        false,
+                    )));
+                }
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !is_manifest_name(path) || excluded(path) || entry.file_type().is_dir() {
+            continue;
+        }
+        let name = display_path(given, path, root);
+        if !entry.file_type().is_file() {
+            let message = "not a regular file (a named pipe, socket or device found while walking a directory): it is not read; pass a pipe with -f to read it";
+            pending.push(Pending::Ready(Source::unreadable(name, message, true)));
+            continue;
+        }
+        pending.push(Pending::File { path: path.to_path_buf(), name });
+    }
+}
+
+/// Read the pending files on `threads` threads, keeping their order.
+fn read_all(pending: Vec<Pending>, limits: &Limits, threads: usize) -> Vec<Source> {
+    let mut slots: Vec<Option<Source>> = Vec::with_capacity(pending.len());
+    let mut files = Vec::new();
+    for (i, p) in pending.into_iter().enumerate() {
+        match p {
+            Pending::Ready(s) => slots.push(Some(s)),
+            Pending::File { path, name } => {
+                slots.push(None);
+                files.push((i, path, name));
+            }
+        }
+    }
+    let read = crate::parallel::map(&files, threads, |(i, path, name)| (*i, read_file(path, name, limits)));
+    for (i, source) in read {
+        slots[i] = Some(source);
+    }
+    slots.into_iter().flatten().collect()
 }
 
 fn is_manifest_name(p: &Path) -> bool {
@@ -90,20 +147,40 @@ fn display_path(given: &str, found: &Path, root: &Path) -> String {
     format!("{base}{}", rel.display())
 }
 
-fn read_file(inputs: &mut Inputs, path: &Path, name: &str) {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let mut source = Source::new(name, text_of(bytes));
-            source.chart = chart_of(path);
-            inputs.sources.push(source);
-        }
-        Err(e) => inputs.errors.push(format!("{name}: {e}")),
+fn read_file(path: &Path, name: &str, limits: &Limits) -> Source {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
+        && meta.len() > limits.file_bytes as u64
+    {
+        return too_large(name, meta.len(), limits);
+    }
+    let mut source = match std::fs::File::open(path) {
+        Ok(f) => read_limited(f, name, limits),
+        Err(e) => Source::unreadable(name, format!("cannot read the file: {e}"), false),
+    };
+    source.chart = chart_of(path);
+    source
+}
+
+/// Read at most one byte over the size limit, so a huge pipe cannot exhaust memory.
+fn read_limited(reader: impl Read, name: &str, limits: &Limits) -> Source {
+    let mut bytes = Vec::new();
+    let cap = limits.file_bytes as u64 + 1;
+    match reader.take(cap).read_to_end(&mut bytes) {
+        Ok(n) if n as u64 >= cap => too_large(name, n as u64, limits),
+        Ok(_) => Source::from_bytes(name, bytes),
+        Err(e) => Source::unreadable(name, format!("cannot read: {e}"), false),
     }
 }
 
-/// Text as given; bytes that are not UTF-8 become U+FFFD (and the parser reports what breaks).
-fn text_of(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+fn too_large(name: &str, size: u64, limits: &Limits) -> Source {
+    let message = format!(
+        "the file is {}{size} bytes, over the `file-bytes` limit of {} bytes: it is not read; {}",
+        if size > limits.file_bytes as u64 { "more than " } else { "" },
+        limits.file_bytes,
+        Limits::raise_hint("file-bytes")
+    );
+    Source::unreadable(name, message, false)
 }
 
 /// The chart directory, when this file sits under a `templates/` folder beside a `Chart.yaml`.

@@ -122,6 +122,7 @@ pub struct Config {
     pub rules: BTreeMap<String, Option<Severity>>,
     pub exclude: Vec<String>,
     pub exempt: Vec<Exempt>,
+    pub limits: crate::limits::Limits,
 }
 
 /// A problem in the config file, at its exact place.
@@ -226,6 +227,7 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                 }
             }
             "rules" => rules(&mut p, v, &mut config),
+            "limits" => limits(&mut p, v, &mut config),
             "exclude" => {
                 for item in p.list(v, "exclude") {
                     if let Some(s) = p.string(item, "exclude") {
@@ -242,7 +244,7 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
             }
             other => p.error(
                 k,
-                format!("unknown setting `{other}` (known: nodes, fail-on, dataplane, cloud, rules, exclude, exempt)"),
+                format!("unknown setting `{other}` (known: nodes, fail-on, dataplane, cloud, rules, exclude, exempt, limits)"),
             ),
         }
     }
@@ -279,6 +281,36 @@ fn rules(p: &mut Parser<'_>, v: &Node, config: &mut Config) {
             },
         };
         config.rules.insert(name.to_owned(), parsed);
+    }
+}
+
+fn limits(p: &mut Parser<'_>, v: &Node, config: &mut Config) {
+    let Some(entries) = v.as_map() else {
+        p.error(v, "`limits` maps file-bytes, documents, nesting and alias-nodes to numbers");
+        return;
+    };
+    for (k, n) in entries {
+        let Some(key) = p.string(k, "limit") else { continue };
+        let Some(value) = p.string(n, key).map(|s| s.replace('_', "")) else { continue };
+        let Ok(value) = value.parse::<usize>() else {
+            p.error(n, format!("`{key}` must be a whole number"));
+            continue;
+        };
+        if value == 0 {
+            p.error(n, format!("`{key}` must be at least 1"));
+            continue;
+        }
+        let l = &mut config.limits;
+        match key {
+            "file-bytes" => l.file_bytes = value,
+            "documents" => l.documents = value,
+            "alias-nodes" => l.alias_nodes = value,
+            "nesting" if value <= crate::limits::MAX_NESTING => l.nesting = value,
+            "nesting" => p.error(n, format!("`nesting` can be at most {}", crate::limits::MAX_NESTING)),
+            other => {
+                p.error(k, format!("unknown limit `{other}` (known: file-bytes, documents, nesting, alias-nodes)"));
+            }
+        }
     }
 }
 
@@ -367,6 +399,12 @@ mod tests {
         assert_eq!(c.rules.get("duplicate-object"), Some(&Some(Severity::Warning)));
         assert_eq!(c.exclude, vec!["charts/**"]);
         assert_eq!(c.exempt[0].name, "ingress-nginx-controller");
+        let (c, errors) = parse("limits: {file-bytes: 1_000_000, documents: 10, nesting: 64, alias-nodes: 5000}\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            (c.limits.file_bytes, c.limits.documents, c.limits.nesting, c.limits.alias_nodes),
+            (1_000_000, 10, 64, 5000)
+        );
     }
 
     #[test]

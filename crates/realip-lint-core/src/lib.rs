@@ -6,10 +6,12 @@
 pub mod config;
 pub mod diagnostic;
 pub mod k8s;
+pub mod limits;
 pub mod registry;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod trace;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -37,6 +39,7 @@ pub struct Options {
     pub cloud: Option<String>,
     /// Objects exempt from rules (for objects that cannot be annotated).
     pub exempt: Vec<config::Exempt>,
+    pub limits: limits::Limits,
 }
 
 impl Options {
@@ -49,21 +52,43 @@ impl Options {
             dataplane: config.dataplane.unwrap_or_default(),
             cloud: config.cloud.clone(),
             exempt: config.exempt.clone(),
+            limits: config.limits,
         }
     }
 }
 
 /// Lint these sources.
 pub fn lint(sources: &[Source], options: &Options) -> Report {
-    let namespace = options.namespace.as_deref().unwrap_or("default");
-    let loaded = k8s::load::load(sources, namespace);
+    let loaded = k8s::load::load(sources, namespace(options), &options.limits);
+    lint_loaded(sources, loaded, options)
+}
+
+/// The namespace of objects that name none.
+pub fn namespace(options: &Options) -> &str {
+    options.namespace.as_deref().unwrap_or("default")
+}
+
+/// Lint sources already loaded (a face with threads loads them in parallel with
+/// [`k8s::load::plan`], [`k8s::load::load_file`] and [`k8s::load::assemble`]).
+pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Report {
+    let model = build_model(sources, loaded, options);
+    run_rules(sources, &model, options)
+}
+
+/// Link the loaded objects into the model the rules and the trace read.
+pub fn build_model(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Model {
     let texts: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
-    let model = Model::build(
+    Model::build(
         loaded,
         &ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() },
         &texts,
-    );
-    let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
+    )
+}
+
+/// Run every rule over a model: the diagnostics, configured, suppressed and sorted.
+pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report {
+    // Line indexes only for the files that get a diagnostic.
+    let mut indexes: Vec<Option<LineIndex>> = vec![None; sources.len()];
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
         let level = options.rule_levels.get(rule.name).copied();
@@ -71,13 +96,13 @@ pub fn lint(sources: &[Source], options: &Options) -> Report {
             continue;
         }
         let mut findings = Vec::new();
-        (rule.check)(&model, &mut findings);
+        (rule.check)(model, &mut findings);
         for f in findings {
-            if is_suppressed(&model, rule.name, &f) || is_exempt(&model, &options.exempt, rule.name, &f) {
+            if is_suppressed(model, rule.name, &f) || is_exempt(model, &options.exempt, rule.name, &f) {
                 continue;
             }
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
-            diagnostics.push(to_diagnostic(sources, &indexes, &model, rule.name, severity, f));
+            diagnostics.push(to_diagnostic(sources, &mut indexes, model, rule.name, severity, f));
         }
     }
     diagnostics.sort_by(|a, b| {
@@ -120,13 +145,16 @@ fn is_exempt(model: &Model, exempt: &[config::Exempt], rule: &str, f: &Finding) 
 
 fn to_diagnostic(
     sources: &[Source],
-    idx: &[LineIndex],
+    idx: &mut [Option<LineIndex>],
     model: &Model,
     rule: &'static str,
     severity: Severity,
     f: Finding,
 ) -> Diagnostic {
-    let pos = |file: usize, off: u32| idx[file].position(&sources[file].text, off);
+    let mut pos = |file: usize, off: u32| {
+        let text = &sources[file].text;
+        idx[file].get_or_insert_with(|| LineIndex::new(text)).position(text, off)
+    };
     let related = f
         .related
         .iter()

@@ -14,6 +14,18 @@ pub static RULES: &[&RuleDef] = &[
     &rules::duplicate_object::RULE,
     &rules::invalid_suppression::RULE,
     &rules::invalid_manifest::RULE,
+    // Tier 2: scheduling, rollout and Service settings
+    &rules::rollout_deadlock_one_per_node::RULE,
+    &rules::host_port_rollout_conflict::RULE,
+    &rules::rolling_update_invalid::RULE,
+    &rules::local_policy_single_endpoint::RULE,
+    &rules::nodeport_local_without_health_checks::RULE,
+    &rules::spread_selector_mismatch::RULE,
+    &rules::soft_spread_only::RULE,
+    &rules::spread_topology_not_hostname::RULE,
+    &rules::pdb_blocks_drain::RULE,
+    &rules::health_check_node_port_misuse::RULE,
+    &rules::session_affinity_after_snat::RULE,
     // Tier 2: what the ingress controller trusts
     &rules::proxy_protocol_mismatch::RULE,
     &rules::forwarded_headers_trust_all::RULE,

@@ -10,11 +10,60 @@ pub struct Source {
     /// Set by a face that sees the file system: this file is a template of the Helm chart in
     /// that directory (a `templates/` folder beside a `Chart.yaml`).
     pub chart: Option<String>,
+    /// Why the input cannot be read as text (reported at `offset`; the text is not linted).
+    pub unreadable: Option<Unreadable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub offset: u32,
+    pub message: String,
+    /// Worth knowing, not an error (something skipped on purpose).
+    pub info: bool,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { name: name.into(), text: text.into(), chart: None }
+        Self { name: name.into(), text: text.into(), chart: None, unreadable: None }
+    }
+
+    /// An input that is not read at all, with the reason.
+    pub fn unreadable(name: impl Into<String>, message: impl Into<String>, info: bool) -> Self {
+        let mut s = Self::new(name, String::new());
+        s.unreadable = Some(Unreadable { offset: 0, message: message.into(), info });
+        s
+    }
+
+    /// Text from raw bytes, as kubectl would take them: UTF-8 (a BOM is kept, positions count
+    /// it). UTF-16 and bytes that are not UTF-8 are reported at their exact offset.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        let name = name.into();
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Self::unreadable(
+                name,
+                "the file is UTF-16 (it starts with a UTF-16 byte-order mark); manifests are read as UTF-8: save it as UTF-8",
+                false,
+            );
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Self::new(name, text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes()[at];
+                let looks_binary = e.as_bytes().iter().take(8192).filter(|&&b| b == 0).count() > 0;
+                let message = if looks_binary {
+                    format!("a binary file, not a text manifest (byte 0x{byte:02X} at offset {at} is not UTF-8)")
+                } else {
+                    format!(
+                        "not UTF-8 text: byte 0x{byte:02X} at offset {at} is not valid UTF-8; save the file as UTF-8"
+                    )
+                };
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let mut s = Self::new(name, text);
+                s.unreadable = Some(Unreadable { offset: to_u32(at), message, info: false });
+                s
+            }
+        }
     }
 }
 
@@ -105,6 +154,19 @@ pub fn utf16_offset(text: &str, offset: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_reported_at_their_offset() {
+        let s = Source::from_bytes("a.yaml", b"a: 1\nb: \xff\n".to_vec());
+        let u = s.unreadable.unwrap();
+        assert_eq!(u.offset, 8);
+        assert!(u.message.contains("0xFF at offset 8"));
+        let s = Source::from_bytes("b.yaml", vec![0xFF, 0xFE, b'a', 0]);
+        assert!(s.unreadable.unwrap().message.contains("UTF-16"));
+        let s = Source::from_bytes("c.bin", vec![0, 1, 2, 0x80, 0]);
+        assert!(s.unreadable.unwrap().message.contains("binary"));
+        assert!(Source::from_bytes("d.yaml", "\u{feff}a: ü".as_bytes().to_vec()).unreadable.is_none());
+    }
 
     #[test]
     fn positions_count_characters_and_skip_the_bom_in_columns() {

@@ -41,7 +41,9 @@ struct Rendered {
     severity: miette::Severity,
     help: String,
     url: String,
-    source: NamedSource<String>,
+    /// Absent when the labelled line is too long to show (a minified file): the message then
+    /// carries the position.
+    source: Option<NamedSource<String>>,
     labels: Vec<LabeledSpan>,
     asides: Vec<Aside>,
 }
@@ -66,9 +68,10 @@ impl MietteDiagnostic for Rendered {
         Some(Box::new(&self.url))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         Some(Box::new(self.labels.iter().cloned()))
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn MietteDiagnostic> + 'a>> {
@@ -91,8 +94,19 @@ fn severity(s: Severity) -> miette::Severity {
     }
 }
 
+/// Lines longer than this are not shown as a snippet.
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn line_too_long(text: &str, offset: u32) -> bool {
+    let at = (offset as usize).min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    end - start > MAX_SNIPPET_LINE
+}
+
 fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
     let src = &sources[d.source];
+    let long = line_too_long(&src.text, d.start.offset);
     // A stream (`<stdin>`, `<kustomize DIR>`, `<cluster CONTEXT>`) is no file the user can open:
     // the label names the object too.
     let label = match &d.object {
@@ -107,7 +121,7 @@ fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
         let label = LabeledSpan::new_with_span(Some(r.message.clone()), span(r.start.offset, r.end.offset));
         if file == d.source {
             labels.push(label);
-        } else {
+        } else if !line_too_long(&sources[file].text, r.start.offset) {
             asides.push(Aside {
                 message: r.message.clone(),
                 source: NamedSource::new(&r.file, sources[file].text.clone()),
@@ -116,12 +130,16 @@ fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
         }
     }
     Rendered {
-        message: d.message.clone(),
+        message: if long {
+            format!("{} (at {}:{}:{})", d.message, d.file, d.start.line, d.start.column)
+        } else {
+            d.message.clone()
+        },
         code: d.rule.to_owned(),
         severity: severity(d.severity),
         help: d.help.clone(),
         url: d.url.clone(),
-        source: NamedSource::new(&d.file, src.text.clone()),
+        source: (!long).then(|| NamedSource::new(&d.file, src.text.clone())),
         labels,
         asides,
     }

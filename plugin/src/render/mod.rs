@@ -1,6 +1,7 @@
 pub mod github;
 pub mod human;
 pub mod sarif;
+pub mod trace;
 
 use std::path::{Component, Path, PathBuf};
 

@@ -13,8 +13,9 @@ use serde_json::{Value, json};
 
 use super::object::{Hpa, ObjData, Object, Workload, WorkloadKind, group_of, is_cluster_scoped, meta_maps};
 use crate::diagnostic::{Loc, ObjectRef};
+use crate::limits::Limits;
 use crate::source::{Source, Span, to_u32};
-use crate::yaml::{Node, NodeKind, PathSeg, YamlProblem, parse_stream, scalar};
+use crate::yaml::{Node, NodeKind, PathSeg, YamlProblem, parse_stream, parse_stream_with, scalar};
 
 /// A document or file that cannot be read as a Kubernetes object.
 #[derive(Debug, Clone)]
@@ -79,43 +80,130 @@ fn successor(group: &str, version: &str, kind: &str) -> Option<&'static str> {
     })
 }
 
-/// Read every source. `namespace` is what objects without one live in (`-n`).
-pub fn load(sources: &[Source], namespace: &str) -> Loaded {
-    let mut out = Loaded::default();
+/// What happens to one source before parsing: read it, or skip it as not a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    Read,
+    /// Chart metadata (`Chart.yaml`).
+    ChartMeta,
+    /// A template of the Helm chart in this directory.
+    ChartTemplate(String),
+    /// A patch a Kustomization in the input lists.
+    Patch,
+}
+
+/// What one source yields; sources can be loaded independently (in parallel, by a face that
+/// has threads) and then assembled in input order.
+#[derive(Debug, Default)]
+pub struct FileLoad {
+    pub objects: Vec<Object>,
+    pub invalid: Vec<Invalid>,
+    pub skipped: usize,
+}
+
+/// Decide, from names and Kustomization files alone, which sources are read.
+pub fn plan(sources: &[Source]) -> Vec<Plan> {
     let patches = kustomize_patches(sources);
     let charts = chart_templates(sources);
-    let mut charts_reported = HashSet::new();
-    for (file, source) in sources.iter().enumerate() {
-        let base = basename(&source.name);
-        if base == "Chart.yaml" || base == "Chart.yml" {
-            out.skipped += 1;
-            continue;
-        }
-        if let Some(chart) = charts.get(&file) {
-            out.skipped += 1;
-            if charts_reported.insert(chart.clone()) {
-                out.invalid.push(Invalid {
-                    loc: Loc { file, span: Span::new(0, 0) },
-                    message: format!("Helm chart templates of `{chart}` are not manifests; they were skipped"),
-                    help: HELM_HELP.into(),
-                    related: None,
-                    object: None,
-                    info: true,
-                });
+    sources
+        .iter()
+        .enumerate()
+        .map(|(file, source)| {
+            if matches!(basename(&source.name), "Chart.yaml" | "Chart.yml") {
+                Plan::ChartMeta
+            } else if let Some(chart) = charts.get(&file) {
+                Plan::ChartTemplate(chart.clone())
+            } else if patches.contains(&normalize(&source.name)) {
+                Plan::Patch
+            } else {
+                Plan::Read
             }
-            continue;
-        }
-        if patches.contains(&normalize(&source.name)) {
-            out.skipped += 1;
-            continue;
-        }
+        })
+        .collect()
+}
+
+/// Read one source into objects. Pure: no other source is looked at.
+pub fn load_file(file: usize, source: &Source, namespace: &str, limits: &Limits) -> FileLoad {
+    let mut out = Loaded::default();
+    if let Some(u) = &source.unreadable {
+        let end = source.text[u.offset as usize..].chars().next().map_or(u.offset, |c| u.offset + to_u32(c.len_utf8()));
+        out.invalid.push(Invalid {
+            loc: Loc { file, span: Span::new(u.offset, end) },
+            message: u.message.clone(),
+            help: if u.info {
+                "nothing to do if this is intended".into()
+            } else {
+                "fix the file so that `kubectl apply --dry-run=client -f` reads it".into()
+            },
+            related: None,
+            object: None,
+            info: u.info,
+        });
+    } else if source.text.len() > limits.file_bytes {
+        out.invalid.push(Invalid {
+            loc: Loc { file, span: Span::new(0, 0) },
+            message: format!(
+                "the file is {} bytes, over the `file-bytes` limit of {} bytes: it is not read",
+                source.text.len(),
+                limits.file_bytes
+            ),
+            help: Limits::raise_hint("file-bytes"),
+            related: None,
+            object: None,
+            info: false,
+        });
+    } else {
         let mut reader = Reader { file, text: &source.text, namespace, out: &mut out };
-        for doc in parse_stream(&source.text) {
+        for doc in parse_stream_with(&source.text, limits) {
             reader.document(doc);
+        }
+    }
+    FileLoad { objects: out.objects, invalid: out.invalid, skipped: out.skipped }
+}
+
+/// Put per-source loads together in input order (`loads[i]` is `None` where the plan skips).
+pub fn assemble(plans: &[Plan], loads: Vec<Option<FileLoad>>) -> Loaded {
+    let mut out = Loaded::default();
+    let mut charts_reported = HashSet::new();
+    for (file, (plan, load)) in plans.iter().zip(loads).enumerate() {
+        match plan {
+            Plan::Read => {
+                if let Some(l) = load {
+                    out.objects.extend(l.objects);
+                    out.invalid.extend(l.invalid);
+                    out.skipped += l.skipped;
+                }
+            }
+            Plan::ChartMeta | Plan::Patch => out.skipped += 1,
+            Plan::ChartTemplate(chart) => {
+                out.skipped += 1;
+                if charts_reported.insert(chart.clone()) {
+                    out.invalid.push(Invalid {
+                        loc: Loc { file, span: Span::new(0, 0) },
+                        message: format!("Helm chart templates of `{chart}` are not manifests; they were skipped"),
+                        help: HELM_HELP.into(),
+                        related: None,
+                        object: None,
+                        info: true,
+                    });
+                }
+            }
         }
     }
     mark_duplicates(&mut out);
     out
+}
+
+/// Read every source. `namespace` is what objects without one live in (`-n`).
+pub fn load(sources: &[Source], namespace: &str, limits: &Limits) -> Loaded {
+    let plans = plan(sources);
+    let loads = sources
+        .iter()
+        .enumerate()
+        .zip(&plans)
+        .map(|((file, source), plan)| (*plan == Plan::Read).then(|| load_file(file, source, namespace, limits)))
+        .collect();
+    assemble(&plans, loads)
 }
 
 struct Reader<'a> {

@@ -6,4 +6,5 @@ pub mod model;
 pub mod nodes;
 pub mod object;
 pub mod proxies;
+pub mod rollout;
 pub mod spread;

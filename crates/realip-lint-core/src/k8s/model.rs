@@ -94,6 +94,8 @@ pub struct Model {
     /// Workload → the HPA that scales it.
     pub hpas: HashMap<ObjId, ObjId>,
     pub nodes_flag: Option<u32>,
+    /// (kind, namespace, name) of every live object that can own pods.
+    owners_present: std::collections::HashSet<(String, String, String)>,
     pub dataplane: crate::config::Dataplane,
     pub cloud: Option<String>,
 }
@@ -125,9 +127,15 @@ impl Model {
             controllers: Vec::new(),
             hpas: HashMap::new(),
             nodes_flag: options.nodes,
+            owners_present: std::collections::HashSet::new(),
             dataplane: options.dataplane,
             cloud: options.cloud.clone(),
         };
+        model.owners_present = model
+            .live()
+            .filter(|(_, o)| o.workload().is_some() || matches!(o.kind.as_str(), "Job" | "CronJob"))
+            .filter_map(|(_, o)| Some((o.kind.clone(), o.namespace.clone().unwrap_or_default(), o.name.clone()?)))
+            .collect();
         model.link_hpas();
         model.find_controllers(texts);
         model.link_services();
@@ -148,11 +156,10 @@ impl Model {
         self.live().filter_map(|(i, o)| o.workload().map(|w| (i, o, w)))
     }
 
-    fn owned_by_input(&self, obj: &Object, w: &Workload) -> bool {
+    /// Is this ReplicaSet or Pod owned by a workload in the input (so counted through it)?
+    pub fn owned_by_input(&self, obj: &Object, w: &Workload) -> bool {
         w.owners.iter().any(|(kind, name)| {
-            self.live().any(|(_, o)| {
-                &o.kind == kind && o.name.as_deref() == Some(name.as_str()) && o.namespace == obj.namespace
-            })
+            self.owners_present.contains(&(kind.clone(), obj.namespace.clone().unwrap_or_default(), name.clone()))
         })
     }
 

@@ -11,13 +11,24 @@ pub mod forwarded_headers_behind_l4;
 pub mod forwarded_headers_trust_all;
 pub mod forwarded_trust_cidr_invalid;
 pub mod hard_anti_affinity_replicas_exceed_nodes;
+pub mod health_check_node_port_misuse;
+pub mod host_port_rollout_conflict;
 pub mod ingress_controller_cluster_policy;
 pub mod ingress_nginx_retired;
 pub mod invalid_manifest;
 pub mod invalid_suppression;
+pub mod local_policy_single_endpoint;
 pub mod local_policy_without_spread;
+pub mod nodeport_local_without_health_checks;
+pub mod pdb_blocks_drain;
 pub mod proxy_protocol_mismatch;
 pub mod removed_api_version;
+pub mod rolling_update_invalid;
+pub mod rollout_deadlock_one_per_node;
+pub mod session_affinity_after_snat;
+pub mod soft_spread_only;
+pub mod spread_selector_mismatch;
+pub mod spread_topology_not_hostname;
 
 use crate::diagnostic::{Finding, Loc, Severity};
 use crate::k8s::model::{Model, Policy, ServiceView, Setting};
@@ -131,4 +142,57 @@ pub fn describe_cluster(view: &ServiceView) -> String {
     } else {
         format!("a {} Service without `externalTrafficPolicy` (so `Cluster`)", view.svc_type)
     }
+}
+
+/// How many pods a workload keeps at least, and where that number is written: the HPA's
+/// `minReplicas` when an HPA scales it (the finding then sits on the HPA and its suppression also
+/// covers the workload), else `spec.replicas` (or its nearest parent; a bare Pod's name).
+pub struct PodCount {
+    pub count: i32,
+    pub loc: Loc,
+    pub object: crate::k8s::object::ObjId,
+    pub also_object: Option<crate::k8s::object::ObjId>,
+    /// `3 replicas`, `at least 2 pods (its HPA's minReplicas)`, `1 pod`.
+    pub what: String,
+}
+
+pub fn pod_count(model: &Model, wi: crate::k8s::object::ObjId) -> PodCount {
+    let obj = &model.objects[wi];
+    let w = obj.workload().expect("a workload");
+    if let Some((hi, h)) = model.hpa(wi) {
+        let min = h.min_replicas.unwrap_or(1);
+        return PodCount {
+            count: min,
+            loc: model.objects[hi].loc_at(&[PathSeg::Key("spec"), PathSeg::Key("minReplicas")]),
+            object: hi,
+            also_object: Some(wi),
+            what: format!("at least {min} pod{} (its HPA's minReplicas)", if min == 1 { "" } else { "s" }),
+        };
+    }
+    let count = w.replica_count();
+    let (loc, what) = if w.kind == crate::k8s::object::WorkloadKind::Pod {
+        (obj.name_loc(), "1 pod".to_owned())
+    } else {
+        (
+            obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("replicas")]),
+            format!("{count} replica{}", if count == 1 { "" } else { "s" }),
+        )
+    };
+    PodCount { count, loc, object: wi, also_object: None, what }
+}
+
+/// The first external Service with `externalTrafficPolicy: Local` that the workload backs.
+pub fn local_view(model: &Model, wi: crate::k8s::object::ObjId) -> Option<&ServiceView> {
+    model.services_of(wi).find(|v| v.external && v.policy == Policy::Local)
+}
+
+/// The sizes a workload runs at: its HPA's `minReplicas` (default 1) to `maxReplicas`, else its
+/// replica count.
+pub fn size_range(model: &Model, wi: crate::k8s::object::ObjId) -> (u32, u32) {
+    if let Some((_, h)) = model.hpa(wi) {
+        let min = h.min_replicas.unwrap_or(1).max(0).unsigned_abs();
+        return (min, h.max_replicas.max(0).unsigned_abs().max(min));
+    }
+    let n = model.objects[wi].workload().map_or(0, |w| w.replica_count().max(0).unsigned_abs());
+    (n, n)
 }

@@ -15,8 +15,7 @@ pub use scalar::{Resolved, resolve_plain};
 
 use crate::source::{Span, to_u32};
 
-/// The most nodes that alias expansion may create in one stream.
-pub const ALIAS_NODE_BUDGET: usize = 100_000;
+use crate::limits::{Limits, MAX_NESTING};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -257,24 +256,58 @@ fn byte(marker: &granit_parser::Marker) -> u32 {
     to_u32(marker.byte_offset().unwrap_or(0))
 }
 
-/// Parse a whole stream into documents. Never panics; a syntax error ends its own document only.
-pub fn parse_stream(text: &str) -> Vec<Document> {
+/// Walk the parser's events without building anything: the floor of what reading YAML costs
+/// with this parser (the benchmark's parse-only baseline). Returns the number of events.
+pub fn scan(text: &str) -> usize {
     let mut options = Options::default();
     options.block_scalar_eof_without_line_feed = true;
     let mut parser = Parser::new_from_str_with_options(text, options);
-    let mut docs = Vec::new();
-    let mut budget = ALIAS_NODE_BUDGET;
+    let mut events = 0;
+    loop {
+        match parser.next_event() {
+            Some(Ok(_)) => events += 1,
+            Some(Err(_)) => match parser.proceed_next_document() {
+                Ok(true) => {}
+                _ => break,
+            },
+            None => break,
+        }
+    }
+    events
+}
+
+/// Parse a whole stream into documents with the default limits.
+pub fn parse_stream(text: &str) -> Vec<Document> {
+    parse_stream_with(text, &Limits::default())
+}
+
+/// Parse a whole stream into documents. Never panics; a syntax error ends its own document only;
+/// the limits on documents, nesting and alias expansion end the stream or the document with a
+/// problem that names the limit.
+pub fn parse_stream_with(text: &str, limits: &Limits) -> Vec<Document> {
+    let mut options = Options::default();
+    options.block_scalar_eof_without_line_feed = true;
+    let nesting = limits.nesting.clamp(1, MAX_NESTING);
+    options.flow_nesting_limit = nesting;
+    options.block_nesting_limit = nesting;
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut docs: Vec<Document> = Vec::new();
+    let mut budget = limits.alias_nodes;
     let mut current: Option<(u32, Builder)> = None;
     while let Some(item) = parser.next_event() {
         match item {
             Err(err) => {
                 let at = byte(err.marker());
                 let (start, mut b) = current.take().unwrap_or_else(|| (at, new_builder(budget)));
-                b.problems.push(YamlProblem {
-                    span: error_span(text, at),
-                    message: syntax_message(&err),
-                    related: None,
-                });
+                let message = if matches!(err.kind(), granit_parser::ErrorKind::RecursionLimitExceeded) {
+                    format!(
+                        "collections nested deeper than {nesting} levels: the document is not read (the `nesting` limit; {})",
+                        Limits::raise_hint("nesting")
+                    )
+                } else {
+                    syntax_message(&err)
+                };
+                b.problems.push(YamlProblem { span: error_span(text, at), message, related: None });
                 budget = b.budget;
                 docs.push(Document { span: Span::new(start.min(at), at), root: None, problems: b.problems });
                 match parser.proceed_next_document() {
@@ -287,7 +320,25 @@ pub fn parse_stream(text: &str) -> Vec<Document> {
                 match event {
                     Event::StreamStart => {}
                     Event::StreamEnd => break,
-                    Event::DocumentStart(..) => current = Some((s, new_builder(budget))),
+                    Event::DocumentStart(..) => {
+                        if docs.len() >= limits.documents {
+                            docs.push(Document {
+                                span: Span::new(s, e.max(s)),
+                                root: None,
+                                problems: vec![YamlProblem {
+                                    span: Span::new(s, e.max(s)),
+                                    message: format!(
+                                        "more than {} documents in one file: the rest is not read (the `documents` limit; {})",
+                                        limits.documents,
+                                        Limits::raise_hint("documents")
+                                    ),
+                                    related: None,
+                                }],
+                            });
+                            break;
+                        }
+                        current = Some((s, new_builder(budget)));
+                    }
                     Event::DocumentEnd => {
                         if let Some((start, b)) = current.take() {
                             budget = b.budget;
@@ -350,7 +401,9 @@ pub fn parse_stream(text: &str) -> Vec<Document> {
                         b.problems.push(YamlProblem {
                             span: Span::new(s, e),
                             message: format!(
-                                "aliases expand to more than {ALIAS_NODE_BUDGET} nodes (an alias bomb?); the document is not read"
+                                "aliases expand to more than {} nodes (an alias bomb?): the document is not read (the `alias-nodes` limit; {})",
+                                limits.alias_nodes,
+                                Limits::raise_hint("alias-nodes")
                             ),
                             related: None,
                         });

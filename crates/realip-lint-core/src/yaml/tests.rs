@@ -68,7 +68,7 @@ fn an_alias_bomb_is_refused_and_the_next_document_is_read() {
     let docs = parse_stream(&text);
     assert_eq!(docs.len(), 2);
     assert!(docs[0].root.is_none());
-    assert!(docs[0].problems[0].message.contains("alias"));
+    assert!(docs[0].problems[0].message.contains("alias-nodes"));
     assert!(docs[1].root.is_some());
 }
 
@@ -84,8 +84,17 @@ fn a_bom_counts_in_offsets() {
 fn deep_nesting_is_an_error_not_a_crash() {
     let text = "[".repeat(20_000);
     let docs = parse_stream(&text);
-    assert!(docs.iter().any(|d| !d.problems.is_empty()));
+    assert!(docs.iter().any(|d| d.problems.iter().any(|p| p.message.contains("`nesting` limit"))));
     let text = "- ".repeat(20_000);
     let docs = parse_stream(&text);
     assert!(docs.iter().any(|d| !d.problems.is_empty()));
+}
+
+#[test]
+fn the_document_limit_ends_the_stream_with_a_problem() {
+    let text = "a: 1\n---\n".repeat(10);
+    let limits = Limits { documents: 3, ..Limits::default() };
+    let docs = parse_stream_with(&text, &limits);
+    assert_eq!(docs.len(), 4);
+    assert!(docs[3].problems[0].message.contains("more than 3 documents"));
 }

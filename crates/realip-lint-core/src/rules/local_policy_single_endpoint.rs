@@ -1,0 +1,106 @@
+use std::collections::HashSet;
+
+use super::{declare_rule, pod_count, policy_loc};
+use crate::diagnostic::Finding;
+use crate::k8s::model::{Model, Policy};
+use crate::k8s::object::WorkloadKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Notes an external Service with `externalTrafficPolicy: Local` whose backing workloads run
+    /// exactly one pod between them: `replicas: 1` (or no `replicas`), an HPA with
+    /// `minReplicas: 1`, or a bare Pod. DaemonSets run one pod per node and are not this case.
+    ///
+    /// This is an info: the official single-replica manifests of several ingress controllers do
+    /// it on purpose, and it is a fair choice for a test cluster. It is worth knowing what it
+    /// costs.
+    ///
+    /// ## Why is this bad?
+    /// With `Local`, only the node that runs the pod forwards traffic, so every load-balancer
+    /// health check but one fails by design. When the pod moves (a rollout, a drain, a node
+    /// failure), the new node starts failing and another starts passing, and the load balancer
+    /// drops connections until its health checks converge, typically for tens of seconds.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// spec: {type: LoadBalancer, externalTrafficPolicy: Local, selector: {app: web}}
+    /// ---
+    /// kind: Deployment
+    /// spec:
+    ///   replicas: 1
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// kind: Deployment
+    /// spec:
+    ///   replicas: 2
+    ///   template:
+    ///     spec:
+    ///       topologySpreadConstraints:
+    ///         - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule,
+    ///            labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip
+    /// - https://kubernetes.io/docs/tutorials/services/source-ip/#source-ip-for-services-with-type-loadbalancer
+    "local-policy-single-endpoint",
+    Info,
+    "a `Local` Service in front of exactly one pod",
+    check,
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for view in &model.services {
+        if !view.external || view.policy != Policy::Local || view.backends.is_empty() {
+            continue;
+        }
+        let daemon_set = view
+            .backends
+            .iter()
+            .any(|b| model.objects[*b].workload().is_some_and(|w| w.kind == WorkloadKind::DaemonSet));
+        if daemon_set {
+            continue;
+        }
+        let counts: Vec<_> = view.backends.iter().map(|b| (*b, pod_count(model, *b))).collect();
+        if counts.iter().map(|(_, c)| i64::from(c.count.max(0))).sum::<i64>() != 1 {
+            continue;
+        }
+        let Some((wi, count)) = counts.into_iter().find(|(_, c)| c.count == 1) else { continue };
+        if !seen.insert(wi) {
+            continue;
+        }
+        let obj = &model.objects[wi];
+        let svc = &model.objects[view.obj];
+        let when = match count.also_object {
+            Some(_) => format!(" whenever {} scales it to its minReplicas 1", model.objects[count.object].display()),
+            None => String::new(),
+        };
+        let runs = if w_kind(model, wi) == Some(WorkloadKind::Pod) { "is the only pod" } else { "runs a single pod" };
+        let cost = if view.svc_type == "LoadBalancer" {
+            "one node takes all the traffic, and when the pod moves the load balancer drops connections until its health checks converge"
+        } else {
+            "only the node that runs it answers, and which node that is changes whenever the pod moves"
+        };
+        let mut f = Finding::new(
+            count.loc,
+            format!(
+                "{} {runs} behind {} with `externalTrafficPolicy: Local`{when}: {cost}",
+                obj.display(),
+                svc.display()
+            ),
+            "if the downtime on every reschedule matters, run two or more replicas spread one per node (`replicas: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`), or a DaemonSet",
+        )
+        .on(count.object)
+        .related(policy_loc(model, view), "only the node with the pod receives traffic");
+        f.also_object = count.also_object;
+        out.push(f);
+    }
+}
+
+fn w_kind(model: &Model, wi: usize) -> Option<WorkloadKind> {
+    model.objects[wi].workload().map(|w| w.kind)
+}

@@ -1,0 +1,72 @@
+use super::{ClientIpPath, client_ip_path, declare_rule, describe_cluster, policy_loc};
+use crate::diagnostic::Finding;
+use crate::k8s::model::{Model, Policy};
+use crate::yaml::PathSeg;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `sessionAffinity: ClientIP` on an external Service (LoadBalancer, NodePort, or
+    /// externalIPs) with `externalTrafficPolicy: Cluster` (written, or unset) and no other
+    /// client-IP path (PROXY protocol on both ends, an L7 load balancer, a load balancer that
+    /// targets pod IPs directly).
+    ///
+    /// ## Why is this bad?
+    /// kube-proxy keeps a separate affinity table on every node, and under `Cluster` each node
+    /// forwards to pods on any node, SNATed to its own address. The load balancer may send one
+    /// client's connections through different nodes, so the client reaches different pods, and
+    /// the pods see node IPs, never the client's: whatever the affinity was meant to keep
+    /// together (a session, a cache, a rate limit per client) falls apart for external traffic.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// spec:
+    ///   type: LoadBalancer
+    ///   sessionAffinity: ClientIP
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   type: LoadBalancer
+    ///   externalTrafficPolicy: Local   # and spread the pods one per node
+    ///   sessionAffinity: ClientIP      # with client stickiness on the load balancer too
+    /// ```
+    /// or cookie-based affinity in an ingress controller.
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/reference/networking/virtual-ips/#session-affinity
+    /// - https://kubernetes.io/docs/tutorials/services/source-ip/#source-ip-for-services-with-type-loadbalancer
+    "session-affinity-after-snat",
+    Warning,
+    "`sessionAffinity: ClientIP` on an external Service whose traffic is SNATed",
+    check,
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for view in &model.services {
+        if !view.external || view.policy != Policy::Cluster {
+            continue;
+        }
+        let obj = &model.objects[view.obj];
+        let Some(svc) = obj.service() else { continue };
+        if svc.spec.as_ref().and_then(|s| s.session_affinity.as_deref()) != Some("ClientIP") {
+            continue;
+        }
+        if !matches!(client_ip_path(model, view), ClientIpPath::No) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("sessionAffinity")]),
+                format!(
+                    "`sessionAffinity: ClientIP` on {}: each node keeps its own affinity table and forwards, SNATed, to pods on any node, so a client whose connections enter through different nodes reaches different pods, and the pods see node IPs",
+                    describe_cluster(view)
+                ),
+                "set `externalTrafficPolicy: Local` (and spread the pods one per node) so each node serves clients from its own pods with their real address, and keep a client on one node with the load balancer's source-IP stickiness; or move the affinity to an ingress controller (cookie affinity)",
+            )
+            .on(view.obj)
+            .related(policy_loc(model, view), "SNAT to node IPs"),
+        );
+    }
+}

@@ -1,0 +1,89 @@
+use super::{declare_rule, local_view, pod_count, policy_loc};
+use crate::diagnostic::Finding;
+use crate::k8s::model::Model;
+use crate::k8s::object::WorkloadKind;
+use crate::k8s::spread;
+
+declare_rule! {
+    /// ## What it does
+    /// Notes a workload behind an external Service with `externalTrafficPolicy: Local` that runs
+    /// two or more pods and is spread across nodes only softly: by preferred pod anti-affinity
+    /// (`preferredDuringSchedulingIgnoredDuringExecution`) or by a `kubernetes.io/hostname`
+    /// topologySpreadConstraint with `whenUnsatisfiable: ScheduleAnyway`, and by nothing
+    /// required.
+    ///
+    /// ## Why is this bad?
+    /// A soft spread is a score, not a rule: when nodes are full, tainted, or the pods are
+    /// created faster than the scheduler's view updates (a rollout, a scale-up), several pods may
+    /// land on one node. With `Local`, the load balancer balances per node, so stacked pods share
+    /// one node's traffic while another node has no local pod and is taken out of rotation.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// affinity:
+    ///   podAntiAffinity:
+    ///     preferredDuringSchedulingIgnoredDuringExecution:
+    ///       - weight: 100
+    ///         podAffinityTerm:
+    ///           topologyKey: kubernetes.io/hostname
+    ///           labelSelector: {matchLabels: {app: web}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// topologySpreadConstraints:
+    ///   - maxSkew: 1
+    ///     topologyKey: kubernetes.io/hostname
+    ///     whenUnsatisfiable: DoNotSchedule   # spreads evenly, never blocks on the count
+    ///     labelSelector: {matchLabels: {app: web}}
+    ///     matchLabelKeys: [pod-template-hash]
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+    /// - https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity
+    "soft-spread-only",
+    Info,
+    "pods behind a `Local` Service are spread only by preferences",
+    check,
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    for (wi, obj, w) in model.workloads() {
+        if matches!(w.kind, WorkloadKind::DaemonSet | WorkloadKind::Pod) {
+            continue;
+        }
+        let Some(view) = local_view(model, wi) else { continue };
+        let count = pod_count(model, wi);
+        if count.count < 2 {
+            continue;
+        }
+        let s = spread::analyse(obj, w);
+        let hard_tsc = s.hostname_tsc.is_some_and(|(hard, _)| hard);
+        if s.one_per_node.is_some() || hard_tsc || s.uncertain {
+            continue;
+        }
+        let Some(at) = s.soft_at else { continue };
+        let how = if s.soft_anti_affinity.is_some() {
+            "preferred pod anti-affinity"
+        } else {
+            "a `ScheduleAnyway` topologySpreadConstraint"
+        };
+        let mut f = Finding::new(
+            at,
+            format!(
+                "{} runs {} behind {} with `externalTrafficPolicy: Local`, spread across nodes only by {how}: the scheduler may still put several pods on one node and leave another without a local endpoint",
+                obj.display(),
+                count.what,
+                model.objects[view.obj].display()
+            ),
+            "make the spread required: a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1` and `whenUnsatisfiable: DoNotSchedule` (never blocks on the count), or `requiredDuringSchedulingIgnoredDuringExecution` anti-affinity (caps the replicas at the node count), or a DaemonSet",
+        )
+        .on(wi)
+        .related(policy_loc(model, view), "only nodes with a local pod receive traffic");
+        if count.also_object.is_some() {
+            f = f.related(count.loc, "the HPA keeps at least this many");
+        }
+        out.push(f);
+    }
+}
