@@ -12,7 +12,7 @@ rustup target add wasm32-unknown-unknown >/dev/null
 
 step "tools the end-to-end tests drive"
 command -v kubectl >/dev/null || { echo "kubectl is required (the plugin test runs the real kubectl)"; exit 1; }
-kubectl version --client 2>/dev/null | head -1
+kubectl version --client 2>/dev/null | sed -n 1p
 corpus="${REALIP_CORPUS:-../shared/corpus}"
 [ -d "$corpus/real" ] || { echo "the corpus is missing at $corpus: a missing corpus is a failure"; exit 1; }
 
