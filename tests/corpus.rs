@@ -147,3 +147,41 @@ fn helm_templates_outside_a_chart_are_refused_cleanly() {
         );
     }
 }
+
+/// The files `yaml-libs.md` names: valid YAML that kubectl accepts and strict parsers refuse.
+#[test]
+fn the_named_hard_files_read_cleanly_and_duplicates_point_at_the_second_key() {
+    let real = corpus().join("real");
+    let clean = [
+        "kubernetes__ingress-nginx@a18daabc/examples/daemonset/nginx-ingress-daemonset.yaml",
+        "kubernetes__ingress-nginx@a18daabc/examples/scaling-deployment/nginx-ingress-deployment.yaml",
+        "GoogleCloudPlatform__gke-networking-recipes/gateway/grpc/fe-deployment.yaml",
+        "GoogleCloudPlatform__gke-networking-recipes/ingress/single-cluster/ingress-custom-grpc-health-check/example/fe-deployment.yaml",
+        "kubesphere__ks-installer/roles/ks-core/ks-core/files/ks-core/crds/storage.kubesphere.io_storageclasseraccessor.yaml",
+        "traefik__traefik/integration/fixtures/k8s/00-experimental-v1.5.1.yml",
+    ];
+    for f in clean {
+        let text = std::fs::read_to_string(real.join(f)).unwrap();
+        let report = lint(&[realip_lint_core::Source::new(f, text)], &Options::default());
+        assert!(report.summary.objects > 0, "{f}: nothing read");
+        assert!(!report.diagnostics.iter().any(|d| d.rule == "invalid-manifest"), "{f}: {:#?}", report.diagnostics);
+    }
+    let dups = [
+        ("kubernetes__examples/_archived/openshift-origin/etcd-controller.yaml", 12, 3),
+        ("kubernetes__examples/_archived/openshift-origin/etcd-discovery-controller.yaml", 12, 3),
+        ("kubernetes__examples/_archived/openshift-origin/openshift-controller.yaml", 12, 3),
+        ("kubernetes__examples/_archived/persistent-volume-provisioning/quobyte/quobyte-admin-secret.yaml", 9, 1),
+        ("kubernetes__examples/_archived/volumes/scaleio/sc-pvc.yaml", 12, 3),
+    ];
+    for (f, line, column) in dups {
+        let text = std::fs::read_to_string(real.join(f)).unwrap();
+        let report = lint(&[realip_lint_core::Source::new(f, text)], &Options::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "invalid-manifest")
+            .unwrap_or_else(|| panic!("{f}: no invalid-manifest"));
+        assert!(d.message.contains("duplicate key"), "{f}: {}", d.message);
+        assert_eq!((d.start.line, d.start.column), (line, column), "{f}");
+    }
+}

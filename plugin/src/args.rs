@@ -1,4 +1,4 @@
-//! The command line, with kubectl's conventions for `-f`, `-R`, `-n`.
+//! The command line, with kubectl's conventions for `-f`, `-R`, `-k`, `-n`, `-A`, `--context`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -24,6 +24,8 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_enum, default_value_t = ListFormat::Human)]
         output: ListFormat,
     },
+    /// For every entry point, where the client IP survives or dies on its way to the pods
+    Trace(LintArgs),
     /// Print a rule's manual
     Explain {
         /// The rule's name, as `rules` lists it
@@ -39,7 +41,22 @@ pub struct LintArgs {
     /// Process the directories given with -f recursively
     #[arg(short = 'R', long = "recursive")]
     pub recursive: bool,
-    /// The namespace of objects that name none
+    /// Lint what `kubectl kustomize DIR` renders (repeatable; combines with -f)
+    #[arg(short = 'k', long = "kustomize", value_name = "DIR")]
+    pub kustomize: Vec<String>,
+    /// Lint the live objects of the cluster, read with `kubectl get -o json` (kubeconfig, contexts and auth as in kubectl)
+    #[arg(long = "cluster", conflicts_with_all = ["filename", "kustomize"])]
+    pub cluster: bool,
+    /// With --cluster: the kubeconfig context to use
+    #[arg(long = "context", value_name = "NAME")]
+    pub context: Option<String>,
+    /// With --cluster: the kubeconfig file to use
+    #[arg(long = "kubeconfig", value_name = "FILE")]
+    pub kubeconfig: Option<String>,
+    /// With --cluster: read every namespace
+    #[arg(short = 'A', long = "all-namespaces")]
+    pub all_namespaces: bool,
+    /// The namespace of objects that name none; with --cluster, the namespace to read
     #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
     pub namespace: Option<String>,
     /// The file name to report for standard input
@@ -66,6 +83,10 @@ pub struct LintArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod config;
 pub mod docs;
+pub mod kubectl;
 pub mod parallel;
 pub mod render;
 pub mod walk;

@@ -8,7 +8,7 @@ use realip_lint_core::Options;
 use realip_lint_core::registry::{self, RULES};
 
 use realip_lint_plugin::args::{self, Cli, Command, Format, ListFormat};
-use realip_lint_plugin::{config, docs, render, walk};
+use realip_lint_plugin::{config, docs, kubectl, render, walk};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Rules { output }) => rules(output),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Trace(args)) => trace(&args),
         None => run(&cli.lint),
     }
 }
@@ -70,16 +71,32 @@ fn print(s: &str) {
     let _ = stdout.flush();
 }
 
-fn run(args: &args::LintArgs) -> ExitCode {
-    if args.filename.is_empty() {
-        eprintln!("error: no input: give manifests with -f <file|dir|->, e.g. `kubectl realip-lint -f deploy/ -R`");
-        return ExitCode::from(2);
+/// What every command that reads manifests starts from.
+struct Prepared {
+    inputs: walk::Inputs,
+    options: Options,
+    threads: usize,
+    fail_on: realip_lint_core::config::FailOn,
+    /// Usage errors (bad config, missing paths), reported after the output.
+    errors: Vec<String>,
+}
+
+fn prepare(args: &args::LintArgs) -> Option<Prepared> {
+    if args.filename.is_empty() && args.kustomize.is_empty() && !args.cluster {
+        eprintln!(
+            "error: no input: give manifests with -f <file|dir|->, a kustomization with -k <dir>, or read the cluster with --cluster; e.g. `kubectl realip-lint -f deploy/ -R`"
+        );
+        return None;
+    }
+    if !args.cluster && (args.context.is_some() || args.kubeconfig.is_some() || args.all_namespaces) {
+        eprintln!("error: --context, --kubeconfig and -A/--all-namespaces go with --cluster");
+        return None;
     }
     let loaded = config::load(args.config.as_deref());
     let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
     let mut options = loaded.as_ref().map_or_else(Options::default, |l| Options::from_config(&l.config));
     let threads = args.threads.map_or_else(realip_lint_plugin::parallel::default_threads, usize::from);
-    let inputs = walk::read_inputs_with(
+    let mut inputs = walk::read_inputs_with(
         &args.filename,
         args.recursive,
         args.stdin_filename.as_deref(),
@@ -87,34 +104,76 @@ fn run(args: &args::LintArgs) -> ExitCode {
         &options.limits,
         threads,
     );
+    for dir in &args.kustomize {
+        match kubectl::kustomize(dir) {
+            Ok(source) => inputs.sources.push(source),
+            Err(e) => inputs.errors.push(e),
+        }
+    }
+    if args.cluster {
+        let (source, error) = kubectl::cluster(&kubectl::ClusterArgs {
+            context: args.context.clone(),
+            kubeconfig: args.kubeconfig.clone(),
+            namespace: args.namespace.clone(),
+            all_namespaces: args.all_namespaces,
+        });
+        inputs.sources.extend(source);
+        inputs.errors.extend(error);
+    }
     options.namespace.clone_from(&args.namespace);
     if args.nodes.is_some() {
         options.nodes = args.nodes;
     }
-    let fail_on: realip_lint_core::config::FailOn =
+    let fail_on =
         args.fail_on.map(Into::into).or_else(|| loaded.as_ref().and_then(|l| l.config.fail_on)).unwrap_or_default();
-    let report = realip_lint_plugin::lint_parallel(&inputs.sources, &options, threads);
+    let mut errors: Vec<String> = loaded.iter().flat_map(|l| l.errors.iter().cloned()).collect();
+    errors.extend(inputs.errors.iter().cloned());
+    Some(Prepared { inputs, options, threads, fail_on, errors })
+}
+
+/// Print usage errors; true when there were any (exit 2).
+fn report_usage_errors(errors: &[String]) -> bool {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    !errors.is_empty()
+}
+
+fn color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn run(args: &args::LintArgs) -> ExitCode {
+    let Some(p) = prepare(args) else { return ExitCode::from(2) };
+    let report = realip_lint_plugin::lint_parallel(&p.inputs.sources, &p.options, p.threads);
+    let cwd = std::env::current_dir().unwrap_or_default();
     match args.output {
         Format::Json => print(&report.to_json()),
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let width = terminal_width();
-            print(&render::human::render(&report, &inputs.sources, color, width));
-        }
+        Format::Sarif => print(&render::sarif::render(&report, &cwd)),
+        Format::Github => print(&render::github::render(&report, &cwd)),
+        Format::Human => print(&render::human::render(&report, &p.inputs.sources, color(), terminal_width())),
     }
-    let config_errors = loaded.iter().flat_map(|l| l.errors.iter());
-    let mut usage_error = false;
-    for e in config_errors.chain(&inputs.errors) {
-        eprintln!("error: {e}");
-        usage_error = true;
-    }
-    if usage_error {
+    if report_usage_errors(&p.errors) {
         return ExitCode::from(2);
     }
-    match (fail_on.threshold(), report.max_severity()) {
+    match (p.fail_on.threshold(), report.max_severity()) {
         (Some(t), Some(max)) if max >= t => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
+}
+
+fn trace(args: &args::LintArgs) -> ExitCode {
+    if matches!(args.output, Format::Sarif | Format::Github) {
+        eprintln!("error: trace prints -o human or -o json; SARIF and GitHub annotations are for findings");
+        return ExitCode::from(2);
+    }
+    let Some(p) = prepare(args) else { return ExitCode::from(2) };
+    let report = realip_lint_core::trace::trace(&p.inputs.sources, &p.options);
+    match args.output {
+        Format::Json => print(&report.to_json()),
+        Format::Human | Format::Sarif | Format::Github => print(&render::trace::render(&report, color())),
+    }
+    if report_usage_errors(&p.errors) { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }
 
 fn terminal_width() -> usize {

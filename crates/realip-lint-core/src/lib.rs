@@ -11,6 +11,7 @@ pub mod registry;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod trace;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -70,12 +71,22 @@ pub fn namespace(options: &Options) -> &str {
 /// Lint sources already loaded (a face with threads loads them in parallel with
 /// [`k8s::load::plan`], [`k8s::load::load_file`] and [`k8s::load::assemble`]).
 pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Report {
+    let model = build_model(sources, loaded, options);
+    run_rules(sources, &model, options)
+}
+
+/// Link the loaded objects into the model the rules and the trace read.
+pub fn build_model(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Model {
     let texts: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
-    let model = Model::build(
+    Model::build(
         loaded,
         &ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() },
         &texts,
-    );
+    )
+}
+
+/// Run every rule over a model: the diagnostics, configured, suppressed and sorted.
+pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report {
     // Line indexes only for the files that get a diagnostic.
     let mut indexes: Vec<Option<LineIndex>> = vec![None; sources.len()];
     let mut diagnostics = Vec::new();
@@ -85,13 +96,13 @@ pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Opti
             continue;
         }
         let mut findings = Vec::new();
-        (rule.check)(&model, &mut findings);
+        (rule.check)(model, &mut findings);
         for f in findings {
-            if is_suppressed(&model, rule.name, &f) || is_exempt(&model, &options.exempt, rule.name, &f) {
+            if is_suppressed(model, rule.name, &f) || is_exempt(model, &options.exempt, rule.name, &f) {
                 continue;
             }
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
-            diagnostics.push(to_diagnostic(sources, &mut indexes, &model, rule.name, severity, f));
+            diagnostics.push(to_diagnostic(sources, &mut indexes, model, rule.name, severity, f));
         }
     }
     diagnostics.sort_by(|a, b| {

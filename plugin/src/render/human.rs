@@ -107,10 +107,15 @@ fn line_too_long(text: &str, offset: u32) -> bool {
 fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
     let src = &sources[d.source];
     let long = line_too_long(&src.text, d.start.offset);
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(d.severity.as_str().to_owned()),
-        span(d.start.offset, d.end.offset),
-    )];
+    // A stream (`<stdin>`, `<kustomize DIR>`, `<cluster CONTEXT>`) is no file the user can open:
+    // the label names the object too.
+    let label = match &d.object {
+        Some(object) if super::is_stream_name(&d.file) => {
+            format!("{}: {}", d.severity.as_str(), super::object_label(object))
+        }
+        _ => d.severity.as_str().to_owned(),
+    };
+    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(label), span(d.start.offset, d.end.offset))];
     let mut asides = Vec::new();
     for (r, &file) in d.related.iter().zip(&d.related_sources) {
         let label = LabeledSpan::new_with_span(Some(r.message.clone()), span(r.start.offset, r.end.offset));

@@ -12,6 +12,8 @@ pub struct LbFacts {
     pub adds_xff: Option<&'static str>,
     /// The annotation that sends traffic straight to pod IPs (no NodePort, no kube-proxy).
     pub direct_to_pod: Option<&'static str>,
+    /// The annotation that makes it a known pass-through (L4) load balancer, and what it is.
+    pub passthrough: Option<(&'static str, &'static str)>,
 }
 
 const PROXY_ANNOTATIONS: &[(&str, &[&str])] = &[
@@ -57,6 +59,25 @@ impl LbFacts {
         let target = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
         if annotation(target).is_some_and(|v| v.trim() == "ip") {
             facts.direct_to_pod = Some(target);
+        }
+        let aws_type = "service.beta.kubernetes.io/aws-load-balancer-type";
+        match annotation(aws_type).map(str::trim) {
+            Some("nlb") => facts.passthrough = Some((aws_type, "an AWS Network Load Balancer (instance targets)")),
+            Some("external") if facts.direct_to_pod.is_none() => {
+                facts.passthrough = Some((
+                    aws_type,
+                    "an AWS Network Load Balancer of the AWS Load Balancer Controller (instance targets)",
+                ));
+            }
+            _ => {}
+        }
+        let gke = "cloud.google.com/l4-rbs";
+        if annotation(gke).is_some_and(|v| v.trim() == "enabled") {
+            facts.passthrough = Some((gke, "a GKE external passthrough Network Load Balancer"));
+        }
+        let do_type = "service.beta.kubernetes.io/do-loadbalancer-type";
+        if annotation(do_type).is_some_and(|v| v.trim() == "REGIONAL_NETWORK") {
+            facts.passthrough = Some((do_type, "a DigitalOcean regional network load balancer"));
         }
         let tke = "service.cloud.tencent.com/direct-access";
         if annotation(tke).is_some_and(|v| v.trim() == "true") {

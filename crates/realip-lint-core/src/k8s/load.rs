@@ -15,7 +15,7 @@ use super::object::{Hpa, ObjData, Object, Workload, WorkloadKind, group_of, is_c
 use crate::diagnostic::{Loc, ObjectRef};
 use crate::limits::Limits;
 use crate::source::{Source, Span, to_u32};
-use crate::yaml::{Node, NodeKind, PathSeg, YamlProblem, parse_stream, parse_stream_with, scalar};
+use crate::yaml::{Node, NodeKind, PathSeg, YamlProblem, parse_stream, parse_stream_keeping, scalar};
 
 /// A document or file that cannot be read as a Kubernetes object.
 #[derive(Debug, Clone)]
@@ -40,6 +40,15 @@ pub struct Loaded {
 
 const HELM_HELP: &str =
     "render the chart first and lint the output: `helm template <release> <chart> | kubectl realip-lint -f -`";
+
+/// Is a document of this `apiVersion` and `kind` read in full? Others keep only their identity,
+/// so their trees are not built (a CRD's schema is most of a repository's bytes). Lists are
+/// read for their items. Every kind the model reads must pass here.
+pub fn reads_kind(api_version: &str, kind: &str) -> bool {
+    let version = api_version.rsplit('/').next().unwrap_or_default();
+    let group = group_of(api_version);
+    kind.ends_with("List") || successor(group, version, kind).is_some() || super::gateway::reads_tree(group, kind)
+}
 
 /// How the API version of a kind the rules read maps to what it is read as.
 fn successor(group: &str, version: &str, kind: &str) -> Option<&'static str> {
@@ -154,7 +163,7 @@ pub fn load_file(file: usize, source: &Source, namespace: &str, limits: &Limits)
         });
     } else {
         let mut reader = Reader { file, text: &source.text, namespace, out: &mut out };
-        for doc in parse_stream_with(&source.text, limits) {
+        for doc in parse_stream_keeping(&source.text, limits, &reads_kind) {
             reader.document(doc);
         }
     }

@@ -147,6 +147,44 @@ struct Builder {
     root: Option<Node>,
     problems: Vec<YamlProblem>,
     budget: usize,
+    /// The document's top-level `apiVersion` and `kind`, once read.
+    api: Option<String>,
+    kind: Option<String>,
+    /// The document is of a kind nobody reads: top-level collections other than `metadata` are
+    /// walked (for duplicate keys) but not built.
+    skipping: bool,
+    skip: Option<Skip>,
+}
+
+/// A collection walked without building it.
+struct Skip {
+    start: u32,
+    /// Per open collection: the keys of a mapping seen so far and whether a key comes next;
+    /// `None` for a sequence.
+    frames: Vec<Option<SkipMap>>,
+}
+
+/// The keys of a walked mapping so far, and whether a key comes next.
+type SkipMap = (Vec<(String, Span)>, bool);
+
+impl Skip {
+    /// A node (scalar, alias or collection start) arrives in the innermost collection.
+    fn node(&mut self, key: Option<(&str, Span)>, problems: &mut Vec<YamlProblem>) {
+        if let Some(Some((keys, expect_key))) = self.frames.last_mut() {
+            if *expect_key && let Some((k, span)) = key {
+                if let Some((_, first)) = keys.iter().find(|(seen, _)| seen == k) {
+                    problems.push(YamlProblem {
+                        span,
+                        message: format!("duplicate key `{k}`: Kubernetes rejects the document"),
+                        related: Some((*first, "first defined here".into())),
+                    });
+                } else {
+                    keys.push((k.to_owned(), span));
+                }
+            }
+            *expect_key = !*expect_key;
+        }
+    }
 }
 
 impl Builder {
@@ -222,20 +260,41 @@ impl Builder {
     }
 
     fn check_duplicates(&mut self, entries: &[(Node, Node)]) {
+        fn key(n: &Node) -> Option<&str> {
+            match &n.kind {
+                NodeKind::Scalar(s) => Some(s.value.as_str()),
+                _ => None,
+            }
+        }
         if entries.len() < 2 {
+            return;
+        }
+        let mut report = |first: Span, second: &Node, k: &str| {
+            self.problems.push(YamlProblem {
+                span: second.span,
+                message: format!("duplicate key `{k}`: Kubernetes rejects the document"),
+                related: Some((first, "first defined here".into())),
+            });
+        };
+        // Most mappings are small: a linear scan beats hashing them.
+        if entries.len() <= 16 {
+            for (i, (k, _)) in entries.iter().enumerate() {
+                let Some(name) = key(k) else { continue };
+                if let Some((first, _)) = entries[..i].iter().find(|(f, _)| key(f) == Some(name))
+                    && first.span.start < k.span.start
+                {
+                    report(first.span, k, name);
+                }
+            }
             return;
         }
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for (k, _) in entries {
-            if let NodeKind::Scalar(s) = &k.kind
-                && let Some(first) = seen.insert(&s.value, k.span)
+            let Some(name) = key(k) else { continue };
+            if let Some(first) = seen.insert(name, k.span)
                 && first.start < k.span.start
             {
-                self.problems.push(YamlProblem {
-                    span: k.span,
-                    message: format!("duplicate key `{}`: Kubernetes rejects the document", s.value),
-                    related: Some((first, "first defined here".into())),
-                });
+                report(first, k, name);
             }
         }
     }
@@ -285,6 +344,13 @@ pub fn parse_stream(text: &str) -> Vec<Document> {
 /// the limits on documents, nesting and alias expansion end the stream or the document with a
 /// problem that names the limit.
 pub fn parse_stream_with(text: &str, limits: &Limits) -> Vec<Document> {
+    parse_stream_keeping(text, limits, &|_, _| true)
+}
+
+/// As [`parse_stream_with`], building in full only the documents whose `apiVersion` and `kind`
+/// `keep` accepts; of the others only the top level and `metadata` are built (every key is still
+/// checked for duplicates).
+pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &str) -> bool) -> Vec<Document> {
     let mut options = Options::default();
     options.block_scalar_eof_without_line_feed = true;
     let nesting = limits.nesting.clamp(1, MAX_NESTING);
@@ -351,6 +417,10 @@ pub fn parse_stream_with(text: &str, limits: &Limits) -> Vec<Document> {
                     }
                     Event::Scalar(value, style, anchor, tag) => {
                         let Some((_, b)) = current.as_mut() else { continue };
+                        if let Some(skip) = b.skip.as_mut() {
+                            skip.node(Some((&value, Span::new(s, e))), &mut b.problems);
+                            continue;
+                        }
                         let plain = style == ScalarStyle::Plain;
                         let tag = tag.map(|t| t.core_suffix().map_or_else(|| t.original(), str::to_owned));
                         let node = Node {
@@ -359,19 +429,42 @@ pub fn parse_stream_with(text: &str, limits: &Limits) -> Vec<Document> {
                         };
                         let node = b.anchored(anchor, node);
                         b.push_node(node);
+                        b.note_top_level(keep);
                     }
-                    Event::SequenceStart(_, anchor, _) => {
-                        if let Some((_, b)) = current.as_mut() {
-                            b.stack.push(Frame::Seq { start: s, anchor, items: Vec::new() });
+                    Event::SequenceStart(..) | Event::MappingStart(..) => {
+                        let Some((_, b)) = current.as_mut() else { continue };
+                        let is_map = matches!(event, Event::MappingStart(..));
+                        if b.skip.is_none() && b.starts_skip() {
+                            b.skip = Some(Skip { start: s, frames: Vec::new() });
                         }
-                    }
-                    Event::MappingStart(_, anchor, _) => {
-                        if let Some((_, b)) = current.as_mut() {
-                            b.stack.push(Frame::Map { start: s, anchor, entries: Vec::new(), pending_key: None });
+                        if let Some(skip) = b.skip.as_mut() {
+                            skip.node(None, &mut b.problems);
+                            skip.frames.push(is_map.then(|| (Vec::new(), true)));
+                            continue;
+                        }
+                        match event {
+                            Event::SequenceStart(_, anchor, _) => {
+                                b.stack.push(Frame::Seq { start: s, anchor, items: Vec::new() });
+                            }
+                            Event::MappingStart(_, anchor, _) => {
+                                b.stack.push(Frame::Map { start: s, anchor, entries: Vec::new(), pending_key: None });
+                            }
+                            _ => {}
                         }
                     }
                     Event::SequenceEnd | Event::MappingEnd => {
                         let Some((_, b)) = current.as_mut() else { continue };
+                        if let Some(skip) = b.skip.as_mut() {
+                            skip.frames.pop();
+                            if skip.frames.is_empty() {
+                                // The region ends: its place in the tree holds an empty value.
+                                let start = skip.start;
+                                b.skip = None;
+                                let kind = NodeKind::Scalar(Scalar { value: String::new(), plain: false, tag: None });
+                                b.push_node(Node { span: Span::new(start, e.max(start)), kind });
+                            }
+                            continue;
+                        }
                         let node = match b.stack.pop() {
                             Some(Frame::Seq { start, anchor, items }) => {
                                 let n = Node { span: Span::new(start, e.max(start)), kind: NodeKind::Seq(items) };
@@ -387,6 +480,10 @@ pub fn parse_stream_with(text: &str, limits: &Limits) -> Vec<Document> {
                     }
                     Event::Alias(id) => {
                         let Some((_, b)) = current.as_mut() else { continue };
+                        if let Some(skip) = b.skip.as_mut() {
+                            skip.node(None, &mut b.problems);
+                            continue;
+                        }
                         let Some(target) = b.anchors.get(&id).cloned() else { continue };
                         let cost = target.count();
                         if cost <= b.budget {
@@ -426,7 +523,44 @@ pub fn parse_stream_with(text: &str, limits: &Limits) -> Vec<Document> {
 }
 
 fn new_builder(budget: usize) -> Builder {
-    Builder { stack: Vec::new(), anchors: HashMap::new(), root: None, problems: Vec::new(), budget }
+    Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        problems: Vec::new(),
+        budget,
+        api: None,
+        kind: None,
+        skipping: false,
+        skip: None,
+    }
+}
+
+impl Builder {
+    /// After a top-level entry: note `apiVersion` and `kind`, and decide whether to build the rest.
+    fn note_top_level(&mut self, keep: &dyn Fn(&str, &str) -> bool) {
+        if self.stack.len() != 1 || self.skipping {
+            return;
+        }
+        let Some(Frame::Map { entries, .. }) = self.stack.last() else { return };
+        let Some((k, v)) = entries.last() else { return };
+        match (k.as_str(), v.as_str()) {
+            (Some("apiVersion"), Some(a)) => self.api = Some(a.to_owned()),
+            (Some("kind"), Some(kd)) => self.kind = Some(kd.to_owned()),
+            _ => return,
+        }
+        if let (Some(a), Some(kd)) = (&self.api, &self.kind) {
+            self.skipping = !keep(a, kd);
+        }
+    }
+
+    /// Does a collection starting now begin a region that is walked, not built?
+    fn starts_skip(&self) -> bool {
+        self.skipping
+            && self.stack.len() == 1
+            && matches!(self.stack.last(), Some(Frame::Map { pending_key: Some(k), .. })
+                if !matches!(k.as_str(), Some("metadata" | "apiVersion" | "kind")))
+    }
 }
 
 /// A one-character span at a syntax error (empty at the end of the text).

@@ -98,3 +98,16 @@ fn the_document_limit_ends_the_stream_with_a_problem() {
     assert_eq!(docs.len(), 4);
     assert!(docs[3].problems[0].message.contains("more than 3 documents"));
 }
+
+#[test]
+fn unread_kinds_are_walked_not_built_and_still_checked_for_duplicates() {
+    let text = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: a}\nspec:\n  storageClassName: x\n  storageClassName: y\n  resources: {requests: {storage: 1Gi}}\n";
+    let docs = parse_stream_keeping(text, &Limits::default(), &|_, kind| kind == "Service");
+    let root = docs[0].root.as_ref().unwrap();
+    assert_eq!(root.get("metadata").unwrap().get("name").unwrap().as_str(), Some("a"));
+    assert_eq!(root.get("spec").unwrap().as_str(), Some(""), "not built");
+    assert_eq!(docs[0].problems.len(), 1);
+    assert_eq!(docs[0].problems[0].span.start as usize, text.rfind("storageClassName").unwrap());
+    let kept = parse_stream_keeping(text, &Limits::default(), &|_, _| true);
+    assert!(kept[0].root.as_ref().unwrap().get("spec").unwrap().get("resources").is_some());
+}

@@ -1,0 +1,188 @@
+//! SARIF 2.1.0 for code scanning: every rule's metadata, and each diagnostic as a result at exactly
+//! the place `-o json` gives (`columnKind: unicodeCodePoints`, so the columns are the same numbers),
+//! with the file relative to the working directory, as code scanning expects.
+
+use std::path::Path;
+
+use realip_lint_core::diagnostic::{Diagnostic, Report, Severity, rule_url};
+use realip_lint_core::registry::RULES;
+use realip_lint_core::rules::RuleDef;
+use realip_lint_core::source::Position;
+use serde_json::{Value, json};
+
+use super::{is_stream_name, normalize, object_label, relative_path, uri_escape};
+
+/// The OASIS schema this output follows (a copy is in `tests/data/sarif/`).
+pub const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The base the relative URIs are resolved against: the working directory.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// The SARIF level of a severity.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The SARIF log of one run, `cwd` being the working directory paths are made relative to.
+pub fn render(report: &Report, cwd: &Path) -> String {
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "realip-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": RULES.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
+            }},
+            "originalUriBaseIds": {SRCROOT: {"uri": format!("{}/", file_uri(cwd).trim_end_matches('/'))}},
+            "columnKind": "unicodeCodePoints",
+            "results": report.diagnostics.iter().map(|d| result(d, cwd)).collect::<Vec<_>>(),
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn descriptor(rule: &RuleDef) -> Value {
+    let manual = rule.manual();
+    json!({
+        "id": rule.name,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": what_it_does(&manual)},
+        "help": {"text": manual.trim_end(), "markdown": manual.trim_end()},
+        "helpUri": rule_url(rule.name),
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {"tags": ["kubernetes", "client-ip"]},
+    })
+}
+
+/// The manual's `## What it does` section, its lines joined into paragraphs.
+pub fn what_it_does(manual: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut inside = false;
+    for line in manual.lines() {
+        if line.starts_with("## ") {
+            if inside {
+                break;
+            }
+            inside = line.trim() == "## What it does";
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line.trim());
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs.join("\n\n")
+}
+
+fn result(d: &Diagnostic, cwd: &Path) -> Value {
+    let mut location = json!({"physicalLocation": physical(&d.file, d.start, d.end, cwd)});
+    if let Some(object) = &d.object {
+        let qualified = match &object.namespace {
+            Some(ns) => format!("{}/{ns}/{}", object.kind, object.name),
+            None => format!("{}/{}", object.kind, object.name),
+        };
+        location["logicalLocations"] = json!([{
+            "name": object.name,
+            "fullyQualifiedName": qualified,
+            "kind": "resource",
+            "properties": {"apiVersion": object.api_version, "kind": object.kind, "label": object_label(object)},
+        }]);
+    }
+    let mut result = json!({"ruleId": d.rule});
+    if let Some(index) = RULES.iter().position(|r| r.name == d.rule) {
+        result["ruleIndex"] = json!(index);
+    }
+    result["level"] = json!(level(d.severity));
+    result["message"] = json!({"text": format!("{}\n\nhelp: {}", d.message, d.help)});
+    result["locations"] = json!([location]);
+    if !d.related.is_empty() {
+        result["relatedLocations"] = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({"id": i, "physicalLocation": physical(&r.file, r.start, r.end, cwd), "message": {"text": r.message}})
+            })
+            .collect();
+    }
+    result
+}
+
+/// A file and region: the positions of `-o json`, and the byte range for tools that read bytes.
+fn physical(file: &str, start: Position, end: Position, cwd: &Path) -> Value {
+    json!({
+        "artifactLocation": artifact(file, cwd),
+        "region": {
+            "startLine": start.line,
+            "startColumn": start.column,
+            "endLine": end.line,
+            "endColumn": end.column,
+            "byteOffset": start.offset,
+            "byteLength": end.offset.saturating_sub(start.offset),
+        },
+    })
+}
+
+/// Under the working directory: relative to `%SRCROOT%`; elsewhere: an absolute `file:` URI; a
+/// stream (`<stdin>`, `<kustomize DIR>`, `<cluster CONTEXT>`): its name, encoded, and described.
+fn artifact(file: &str, cwd: &Path) -> Value {
+    if is_stream_name(file) {
+        return json!({"uri": uri_escape(file), "description": {"text": file}});
+    }
+    match relative_path(file, cwd) {
+        Some(rel) => json!({"uri": uri_escape(&rel), "uriBaseId": SRCROOT}),
+        None => json!({"uri": file_uri(&normalize(&cwd.join(file)))}),
+    }
+}
+
+fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let text = if text.starts_with('/') { text } else { format!("/{text}") };
+    format!("file://{}", uri_escape(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_it_does_is_the_first_section_unwrapped() {
+        let manual = "## What it does\nFlags a\nthing.\n\nSecond part.\n\n## Why is this bad?\nBecause.\n";
+        assert_eq!(what_it_does(manual), "Flags a thing.\n\nSecond part.");
+        for rule in RULES {
+            assert!(!what_it_does(&rule.manual()).is_empty(), "{} has a `## What it does`", rule.name);
+        }
+    }
+
+    #[test]
+    fn locations_outside_the_working_directory_are_file_uris() {
+        let cwd = Path::new("/work/repo");
+        assert_eq!(artifact("deploy/a b.yaml", cwd), json!({"uri": "deploy/a%20b.yaml", "uriBaseId": "%SRCROOT%"}));
+        assert_eq!(artifact("../x/c.yaml", cwd), json!({"uri": "file:///work/x/c.yaml"}));
+        assert_eq!(artifact("<stdin>", cwd), json!({"uri": "%3Cstdin%3E", "description": {"text": "<stdin>"}}));
+        assert_eq!(file_uri(cwd), "file:///work/repo");
+    }
+}

@@ -1,0 +1,413 @@
+//! `-o sarif` and `-o github` as code scanning and GitHub Actions read them: SARIF validated
+//! against the official 2.1.0 schema, both at exactly the places `-o json` gives; and the README's
+//! GitHub Actions workflows, whose lint commands are run here as written.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::{BIN, Dir, json, plugin_path, repo, stderr, stdout};
+use realip_lint_core::diagnostic::rule_url;
+use realip_lint_core::registry::RULES;
+use realip_lint_core::yaml::{Node, parse_stream};
+use serde_json::Value;
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+/// The official SARIF 2.1.0 schema (`tests/data/sarif`) finds these faults, formats included.
+fn sarif_errors(log: &Value) -> Vec<String> {
+    let text = std::fs::read_to_string(repo().join("tests/data/sarif/sarif-schema-2.1.0.json")).unwrap();
+    // The schema's pattern for `run.language` has a lone `]`, a literal in ECMA-262 (Annex B) that
+    // the crate's check of the schema itself (`format: regex`) rejects; escaped, it means the same.
+    let lone = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert!(text.contains(lone), "the official schema, unchanged");
+    let schema: Value =
+        serde_json::from_str(&text.replace(lone, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#)).unwrap();
+    let validator = jsonschema::draft7::options().should_validate_formats(true).build(&schema).unwrap();
+    validator.iter_errors(log).map(|e| format!("{e} (at {}, schema {})", e.instance_path(), e.schema_path())).collect()
+}
+
+fn assert_valid_sarif(log: &Value) {
+    let errors = sarif_errors(log);
+    assert!(errors.is_empty(), "the SARIF log breaks the schema:\n{}", errors.join("\n"));
+}
+
+fn sarif_level(severity: &Value) -> &'static str {
+    match severity.as_str().unwrap() {
+        "error" => "error",
+        "warning" => "warning",
+        "info" => "note",
+        other => panic!("severity {other}"),
+    }
+}
+
+/// A SARIF region and a JSON diagnostic's `start`/`end` are the same place.
+fn assert_same_place(region: &Value, start: &Value, end: &Value) {
+    assert_eq!(region["startLine"], start["line"]);
+    assert_eq!(region["startColumn"], start["column"]);
+    assert_eq!(region["endLine"], end["line"]);
+    assert_eq!(region["endColumn"], end["column"]);
+    assert_eq!(region["byteOffset"], start["offset"]);
+    assert_eq!(
+        region["byteLength"].as_u64().unwrap(),
+        end["offset"].as_u64().unwrap() - start["offset"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn sarif_is_valid_sarif_2_1_0_with_the_rules_and_the_places_of_the_json() {
+    let repo = repo();
+    let sarif_out = run_in(&repo, &["-f", "examples/", "-o", "sarif"], None);
+    let json_out = run_in(&repo, &["-f", "examples/", "-o", "json"], None);
+    assert_eq!(sarif_out.status.code(), json_out.status.code(), "the exit code does not depend on the format");
+    assert_eq!(sarif_out.status.code(), Some(1));
+    let log = json(&sarif_out);
+    assert_valid_sarif(&log);
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], format!("file://{}/", repo.display()));
+
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "realip-lint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), RULES.len(), "every rule, not only those that fired");
+    for (descriptor, rule) in rules.iter().zip(RULES) {
+        assert_eq!(descriptor["id"], rule.name);
+        assert_eq!(descriptor["name"], rule.name);
+        assert_eq!(descriptor["shortDescription"]["text"], rule.summary);
+        let full = descriptor["fullDescription"]["text"].as_str().unwrap();
+        assert!(!full.is_empty() && rule.manual().replace('\n', " ").contains(&full[..40.min(full.len())]));
+        assert_eq!(descriptor["help"]["markdown"], rule.manual().trim_end());
+        assert_eq!(descriptor["helpUri"], rule_url(rule.name));
+        assert_eq!(descriptor["defaultConfiguration"]["level"], sarif_level(&Value::from(rule.severity.as_str())));
+    }
+
+    // The validation bites: a level SARIF does not know breaks it.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!sarif_errors(&broken).is_empty(), "an invalid log must fail the schema check");
+
+    let report = json(&json_out);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), diagnostics.len());
+    assert!(diagnostics.iter().any(|d| !d["related"].as_array().unwrap().is_empty()));
+    for (r, d) in results.iter().zip(diagnostics) {
+        assert_eq!(r["ruleId"], d["rule"]);
+        assert_eq!(rules[common::index(&r["ruleIndex"])]["id"], d["rule"]);
+        assert_eq!(r["level"], sarif_level(&d["severity"]));
+        assert_eq!(
+            r["message"]["text"],
+            format!("{}\n\nhelp: {}", d["message"].as_str().unwrap(), d["help"].as_str().unwrap())
+        );
+        let physical = &r["locations"][0]["physicalLocation"];
+        assert_eq!(physical["artifactLocation"]["uri"], d["file"], "examples/… is already relative");
+        assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_same_place(&physical["region"], &d["start"], &d["end"]);
+        let object = &d["object"];
+        let logical = &r["locations"][0]["logicalLocations"][0];
+        assert_eq!(logical["name"], object["name"]);
+        assert_eq!(logical["properties"]["kind"], object["kind"]);
+        let related = d["related"].as_array().unwrap();
+        let sarif_related = r["relatedLocations"].as_array().map_or(&[][..], Vec::as_slice);
+        assert_eq!(sarif_related.len(), related.len());
+        for (s, j) in sarif_related.iter().zip(related) {
+            assert_eq!(s["message"]["text"], j["message"]);
+            assert_eq!(s["physicalLocation"]["artifactLocation"]["uri"], j["file"]);
+            assert_same_place(&s["physicalLocation"]["region"], &j["start"], &j["end"]);
+        }
+    }
+}
+
+/// A NodePort Service whose flagged value follows non-ASCII text on its line, behind a BOM: code
+/// point columns differ from byte columns there.
+const UNICODE: &str = "\u{feff}apiVersion: v1\nkind: Service\nmetadata: {name: wéb, labels: {team: été}}\nspec: {selector: {app: wéb}, type: NodePort}\n";
+
+#[test]
+fn sarif_paths_are_relative_to_the_working_directory_and_columns_count_code_points() {
+    let work = Dir::new("realip-sarif");
+    let root = work.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("deploy/sub dir")).unwrap();
+    std::fs::create_dir_all(root.join("elsewhere")).unwrap();
+    std::fs::write(root.join("deploy/sub dir/svc.yaml"), UNICODE).unwrap();
+    std::fs::write(root.join("elsewhere/svc.yaml"), UNICODE).unwrap();
+    let absolute = root.join("deploy").display().to_string();
+
+    // Given as an absolute path: JSON keeps it, SARIF makes it relative to the working directory.
+    let j = json(&run_in(&root, &["-f", &absolute, "-R", "-o", "json"], None));
+    let s = json(&run_in(&root, &["-f", &absolute, "-R", "-o", "sarif"], None));
+    assert_valid_sarif(&s);
+    let d = &j["diagnostics"][0];
+    assert_eq!(d["file"], format!("{absolute}/sub dir/svc.yaml"));
+    let location = &s["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"],
+        serde_json::json!({"uri": "deploy/sub%20dir/svc.yaml", "uriBaseId": "%SRCROOT%"})
+    );
+    assert_same_place(&location["region"], &d["start"], &d["end"]);
+    let line = UNICODE.lines().nth(3).unwrap();
+    let byte_column = line.find("NodePort").unwrap() + 1;
+    let column = line[..byte_column - 1].chars().count() + 1;
+    assert_eq!(d["start"]["line"], 4);
+    assert_eq!(d["start"]["column"], column, "columns count code points");
+    assert_ne!(column, byte_column, "the test needs a line where the two differ");
+    assert_eq!(location["region"]["startColumn"], column);
+
+    // From a subdirectory, a file outside it: an absolute file URI.
+    let s = json(&run_in(&root.join("deploy"), &["-f", "../elsewhere/svc.yaml", "-o", "sarif"], None));
+    assert_valid_sarif(&s);
+    assert_eq!(
+        s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"],
+        serde_json::json!({"uri": format!("file://{}/elsewhere/svc.yaml", root.display())})
+    );
+
+    // Standard input is no file: its name, encoded and described.
+    let s = json(&run_in(&root, &["-f", "-", "-o", "sarif"], Some(UNICODE)));
+    assert_valid_sarif(&s);
+    assert_eq!(
+        s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"],
+        serde_json::json!({"uri": "%3Cstdin%3E", "description": {"text": "<stdin>"}})
+    );
+}
+
+#[test]
+fn sarif_of_a_kustomize_build_is_valid_too() {
+    let out = run_in(&repo(), &["-k", "tests/data/kustomize/overlays/prod", "-o", "sarif"], None);
+    let log = json(&out);
+    assert_valid_sarif(&log);
+    let location = &log["runs"][0]["results"][0]["locations"][0];
+    assert_eq!(
+        location["physicalLocation"]["artifactLocation"]["description"]["text"],
+        "<kustomize tests/data/kustomize/overlays/prod>"
+    );
+    assert_eq!(location["logicalLocations"][0]["fullyQualifiedName"], "Deployment/prod/prod-web");
+}
+
+/// One parsed workflow command: `::<command> <k=v,…>::<message>`, unescaped.
+#[derive(Debug)]
+struct Annotation {
+    command: String,
+    properties: Vec<(String, String)>,
+    message: String,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+}
+
+fn annotations(out: &Output) -> Vec<Annotation> {
+    stdout(out)
+        .lines()
+        .filter_map(|line| line.strip_prefix("::"))
+        .map(|line| {
+            let (head, message) = line.split_once("::").unwrap();
+            let (command, props) = head.split_once(' ').unwrap();
+            let properties = props
+                .split(',')
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap();
+                    (k.to_owned(), unescape(v))
+                })
+                .collect();
+            Annotation { command: command.to_owned(), properties, message: unescape(message) }
+        })
+        .collect()
+}
+
+fn property<'a>(a: &'a Annotation, key: &str) -> Option<&'a str> {
+    a.properties.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn github_annotations_carry_the_places_of_the_json() {
+    let repo = repo();
+    let out = run_in(&repo, &["-f", "examples/", "-o", "github"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&run_in(&repo, &["-f", "examples/", "-o", "json"], None));
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let found = annotations(&out);
+    assert_eq!(found.len(), diagnostics.len());
+    let text = stdout(&out);
+    let plain: Vec<&str> = text.lines().filter(|l| !l.starts_with("::")).collect();
+    assert_eq!(plain.len(), 1, "besides the commands, only the summary line: {plain:?}");
+    assert!(plain[0].ends_with("skipped as not manifests)"), "{plain:?}");
+    for (a, d) in found.iter().zip(diagnostics) {
+        let expected = match d["severity"].as_str().unwrap() {
+            "error" => "error",
+            "warning" => "warning",
+            _ => "notice",
+        };
+        assert_eq!(a.command, expected);
+        assert_eq!(
+            a.properties.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["file", "line", "col", "endLine", "endColumn", "title"]
+        );
+        assert_eq!(property(a, "file"), d["file"].as_str());
+        assert_eq!(property(a, "line"), Some(d["start"]["line"].to_string().as_str()));
+        assert_eq!(property(a, "col"), Some(d["start"]["column"].to_string().as_str()));
+        assert_eq!(property(a, "endLine"), Some(d["end"]["line"].to_string().as_str()));
+        assert_eq!(property(a, "endColumn"), Some(d["end"]["column"].to_string().as_str()));
+        assert_eq!(property(a, "title"), d["rule"].as_str());
+        assert_eq!(
+            a.message,
+            format!(
+                "{}\n\nhelp: {}\n{}",
+                d["message"].as_str().unwrap(),
+                d["help"].as_str().unwrap(),
+                d["url"].as_str().unwrap()
+            )
+        );
+    }
+}
+
+#[test]
+fn github_annotations_escape_what_the_format_requires() {
+    let work = Dir::new("realip-github");
+    let root = work.path().canonicalize().unwrap();
+    let name = "we%b,a:b.yaml";
+    std::fs::write(root.join(name), UNICODE).unwrap();
+    // (`-f` splits at commas, as kubectl does: the file is found by walking its directory.)
+    let out = run_in(&root, &["-f", ".", "-o", "github", "--fail-on", "info"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let line = text.lines().next().unwrap();
+    assert!(line.starts_with("::notice file=we%25b%2Ca%3Ab.yaml,line=4,col="), "{line}");
+    assert!(!line.contains('\r'));
+    assert!(line.contains("%0A%0Ahelp: "), "newlines in the message are escaped: {line}");
+    let found = annotations(&out);
+    assert_eq!(property(&found[0], "file"), Some(name), "relative to the working directory, unescaped back");
+
+    // Standard input is no file to annotate: the place and object lead the message instead.
+    let out = run_in(&root, &["-f", "-", "-o", "github"], Some(UNICODE));
+    let found = annotations(&out);
+    assert_eq!(found[0].properties, [("title".to_owned(), "external-service-cluster-policy".to_owned())]);
+    assert!(found[0].message.starts_with("<stdin>:4:"), "{}", found[0].message);
+    assert!(found[0].message.contains(": Service default/wéb: "), "{}", found[0].message);
+}
+
+/// The fenced ```yaml blocks of the README that are GitHub Actions workflows.
+fn readme_workflows() -> Vec<(String, Node)> {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut out = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some(start) = rest.find("```yaml\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").unwrap();
+        let text = &body[..end];
+        if text.contains("runs-on:") {
+            let root = parse_stream(text).into_iter().next().and_then(|d| d.root).unwrap();
+            out.push((text.to_owned(), root));
+        }
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+fn steps(workflow: &Node) -> Vec<&Node> {
+    let jobs = workflow.get("jobs").unwrap().as_map().unwrap();
+    jobs.iter().flat_map(|(_, job)| job.get("steps").unwrap().as_seq().unwrap()).collect()
+}
+
+/// The krew manifest's download URI of the linux/amd64 archive.
+fn krew_uri() -> String {
+    let text = std::fs::read_to_string(repo().join("plugin/krew/realip-lint.yaml")).unwrap();
+    let root = parse_stream(&text).into_iter().next().and_then(|d| d.root).unwrap();
+    let platforms = root.get("spec").unwrap().get("platforms").unwrap().as_seq().unwrap();
+    let linux = platforms
+        .iter()
+        .find(|p| {
+            let labels = p.get("selector").unwrap().get("matchLabels").unwrap();
+            labels.get("os").and_then(Node::as_str) == Some("linux")
+                && labels.get("arch").and_then(Node::as_str) == Some("amd64")
+        })
+        .unwrap();
+    linux.get("uri").unwrap().as_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_readme_workflows_run_the_commands_tested_here() {
+    let workflows = readme_workflows();
+    assert_eq!(workflows.len(), 2, "one for code scanning (SARIF), one for annotations");
+    let (_plugin, path) = plugin_path();
+    let uri = krew_uri();
+    let mut formats = Vec::new();
+    for (text, workflow) in &workflows {
+        let steps = steps(workflow);
+        let install = steps
+            .iter()
+            .filter_map(|s| s.get("run").and_then(Node::as_str))
+            .find(|r| r.contains("curl"))
+            .expect("a step installs the plugin");
+        assert!(install.contains(&uri), "the install step downloads the archive the krew manifest names: {install}");
+        assert!(install.contains("kubectl-realip_lint"), "{install}");
+
+        // A repository with manifests under deploy/: the examples.
+        let workspace = Dir::new("realip-workflow");
+        std::fs::create_dir_all(workspace.path().join("deploy/apps")).unwrap();
+        for entry in std::fs::read_dir(repo().join("examples")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), workspace.path().join("deploy/apps").join(entry.file_name())).unwrap();
+        }
+        let lint: Vec<&str> = steps
+            .iter()
+            .filter_map(|s| s.get("run").and_then(Node::as_str))
+            .filter(|r| r.contains("kubectl realip-lint"))
+            .collect();
+        assert_eq!(lint.len(), 1, "{text}");
+        // As GitHub runs `run:` on Linux: `bash -e` (the default shell), through the real kubectl.
+        let out = Command::new("bash")
+            .args(["-e", "-c", lint[0]])
+            .current_dir(workspace.path())
+            .env("PATH", &path)
+            .env("KUBECONFIG", "/dev/null")
+            .output()
+            .unwrap();
+        if text.contains("upload-sarif") {
+            formats.push("sarif");
+            assert!(text.contains("security-events: write"), "uploading SARIF needs this permission");
+            assert_eq!(out.status.code(), Some(0), "the upload step must still run: {}", stderr(&out));
+            let sarif_file = steps
+                .iter()
+                .find_map(|s| s.get("with").and_then(|w| w.get("sarif_file")).and_then(Node::as_str))
+                .unwrap();
+            let log: Value =
+                serde_json::from_slice(&std::fs::read(workspace.path().join(sarif_file)).unwrap()).unwrap();
+            assert_valid_sarif(&log);
+            let results = log["runs"][0]["results"].as_array().unwrap();
+            assert!(!results.is_empty());
+            assert!(results.iter().all(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("deploy/apps/")
+            }));
+        } else {
+            formats.push("github");
+            assert!(lint[0].contains("-o github"));
+            assert_eq!(out.status.code(), Some(1), "findings fail the job: {}", stderr(&out));
+            let found = annotations(&out);
+            assert!(!found.is_empty());
+            assert!(found.iter().all(|a| property(a, "file").is_some_and(|f| f.starts_with("deploy/apps/"))));
+        }
+    }
+    formats.sort_unstable();
+    assert_eq!(formats, ["github", "sarif"]);
+}
