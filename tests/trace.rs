@@ -43,6 +43,27 @@ fn ingress_nginx_provider_manifests() {
 }
 
 #[test]
+fn gateway_listeners() {
+    // One Gateway per implementation's trap: Istio's `Cluster`, Cilium's kept address, PROXY on
+    // both ends for Envoy Gateway, Traefik's own Service, a hop count behind an L4 load
+    // balancer, and a config object missing from the input.
+    let fixtures = repo().join("crates/realip-lint-core/tests/fixtures");
+    let mut out = String::new();
+    for case in [
+        "ingress-controller-cluster-policy/fail-istio-gateway.yaml",
+        "ingress-controller-cluster-policy/pass-cilium-gateway.yaml",
+        "ingress-controller-cluster-policy/fail-traefik-gateway.yaml",
+        "proxy-protocol-mismatch/pass-envoy-gateway.yaml",
+        "forwarded-headers-behind-l4/fail-envoy-gateway-hops.yaml",
+        "gateway-parameters-invalid/info-missing-envoyproxy.yaml",
+    ] {
+        out.push_str(&traced(case, &fixtures));
+        out.push('\n');
+    }
+    insta::assert_snapshot!("gateways", out);
+}
+
+#[test]
 fn json_has_the_documented_shape() {
     let out = Command::new(BIN).args(["trace", "-f", "examples/", "-o", "json"]).current_dir(repo()).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -5,11 +5,13 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Loc, ObjectRef, Report, Severity};
+use crate::k8s::model::GatewayLink;
 use crate::k8s::model::{Model, Policy, ServiceView, Setting};
 use crate::k8s::object::{ObjData, ObjId};
 use crate::k8s::proxies;
 use crate::rules::policy_loc;
 use crate::source::{LineIndex, Position, Source};
+use crate::yaml::PathSeg;
 
 /// What carries the client address from a hop on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,9 +86,12 @@ pub struct Verdict {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
-    /// `Service` or `Ingress` (Gateway listeners once the model has them).
+    /// `Service`, `Ingress` or `Gateway` (one entry per listener).
     pub kind: String,
     pub object: Option<ObjectRef>,
+    /// For a Gateway: the listener (`http`, HTTP port 80).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listener: Option<String>,
     pub file: String,
     pub start: Position,
     pub end: Position,
@@ -200,13 +205,17 @@ impl Tracer<'_> {
 
     fn run(&self) -> TraceReport {
         let mut entries = Vec::new();
-        for view in &self.model.services {
-            if !view.external || view.noun == "Gateway" {
+        let gateway_views: Vec<usize> = self.model.gateways.iter().filter_map(|g| g.view).collect();
+        for (vi, view) in self.model.services.iter().enumerate() {
+            if !view.external || gateway_views.contains(&vi) {
                 continue;
             }
             let path = self.service_path(view);
             let svc = &self.model.objects[view.obj];
             entries.push(self.entry("Service", view.obj, svc.name_loc(), path));
+        }
+        for link in &self.model.gateways {
+            entries.extend(self.gateway_entries(link));
         }
         for (i, obj) in self.model.live() {
             if let ObjData::Ingress(ing) = &obj.data {
@@ -223,6 +232,7 @@ impl Tracer<'_> {
         Entry {
             kind: kind.to_owned(),
             object: self.model.objects[obj].reference(),
+            listener: None,
             file: p.file,
             start: p.start,
             end: p.end,
@@ -477,6 +487,93 @@ impl Tracer<'_> {
             places,
             rules: self.rules_on(&objects, CONTROLLER_RULES),
         });
+    }
+
+    /// One entry per listener of a Gateway: through its data plane (the Service and proxy its
+    /// implementation creates, or the implementation's own Service in the input) to the backends
+    /// of the routes attached to it.
+    fn gateway_entries(&self, link: &GatewayLink) -> Vec<Entry> {
+        let model = self.model;
+        let gw = &model.objects[link.gateway];
+        let name = link.proxy.name;
+        let front = link.view.map(|v| &model.services[v]).or_else(|| {
+            let ci = link.controller?;
+            model.services.iter().find(|v| v.external && v.controller == Some(ci))
+        });
+        let template = match front {
+            Some(view) if view.external => {
+                let mut path = self.service_path(view);
+                let last = path.hops.pop();
+                path.hops.push(Hop {
+                    from: name.to_owned(),
+                    to: "the backends of the routes attached to the listener".into(),
+                    does: format!(
+                        "{name} proxies each request to the route's backend pods; the client address travels in X-Forwarded-For / X-Real-IP"
+                    ),
+                    carries: path.carrier.clone(),
+                    places: vec![self.place(gw.name_loc(), "the Gateway")],
+                    rules: last.map(|h| h.rules).unwrap_or_default(),
+                });
+                path
+            }
+            Some(view) => Path {
+                hops: Vec::new(),
+                carrier: Carrier::Unknown,
+                at: None,
+                missing: Some((
+                    format!("{} is a {} Service: no way in from outside the cluster", view.name, view.svc_type),
+                    "a LoadBalancer or NodePort Service type in the implementation's config, or whatever fronts it"
+                        .into(),
+                )),
+                assumptions: Vec::new(),
+            },
+            None => {
+                let (missing, settle) = link.issues.first().map_or_else(
+                    || {
+                        (
+                            format!("{name}'s Service and proxy for {} are not in the input", gw.display()),
+                            "lint the implementation's manifests together with the Gateway".to_owned(),
+                        )
+                    },
+                    |i| (i.problem.clone(), i.fix.clone()),
+                );
+                Path {
+                    hops: Vec::new(),
+                    carrier: Carrier::Unknown,
+                    at: None,
+                    missing: Some((missing, settle)),
+                    assumptions: Vec::new(),
+                }
+            }
+        };
+        let listeners = gw
+            .root
+            .at(&[PathSeg::Key("spec"), PathSeg::Key("listeners")])
+            .and_then(crate::yaml::Node::as_seq)
+            .unwrap_or_default();
+        let field = |n: &crate::yaml::Node, k: &str| n.get(k).and_then(crate::k8s::object::scalar_string);
+        let mut out = Vec::new();
+        for (i, l) in listeners.iter().enumerate() {
+            let at =
+                gw.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("listeners"), PathSeg::Index(i), PathSeg::Key("name")]);
+            let what = format!(
+                "{} ({} port {})",
+                field(l, "name").unwrap_or_default(),
+                field(l, "protocol").unwrap_or_default(),
+                field(l, "port").unwrap_or_default()
+            );
+            let path = Path {
+                hops: template.hops.clone(),
+                carrier: template.carrier.clone(),
+                at: template.at.clone(),
+                missing: template.missing.clone(),
+                assumptions: template.assumptions.clone(),
+            };
+            let mut e = self.entry("Gateway", link.gateway, at, path);
+            e.listener = Some(what);
+            out.push(e);
+        }
+        out
     }
 
     /// From the client through the Ingress's controller (and its Service) to the backend pods.

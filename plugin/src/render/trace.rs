@@ -39,7 +39,8 @@ fn entry(out: &mut String, e: &Entry, color: bool) {
         VerdictKind::Lost | VerdictKind::Forgeable => "31",
         VerdictKind::Unknown => "33",
     };
-    let _ = writeln!(out, "{} {name}  ({}:{}:{})", e.kind, e.file, e.start.line, e.start.column);
+    let listener = e.listener.as_ref().map(|l| format!(" listener {l}")).unwrap_or_default();
+    let _ = writeln!(out, "{} {name}{listener}  ({}:{}:{})", e.kind, e.file, e.start.line, e.start.column);
     let _ = writeln!(out, "  client");
     for hop in &e.hops {
         let rules = if hop.rules.is_empty() {
