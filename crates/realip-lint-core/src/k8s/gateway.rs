@@ -284,6 +284,15 @@ impl GatewayCtx<'_> {
         self.map_entries(self.gateway, &["spec", "infrastructure", "annotations"])
     }
 
+    /// `spec.infrastructure.labels`: GEP-1762 puts them on every generated object, the proxy
+    /// pods included (what a spreading term may select).
+    pub fn infra_labels(&self) -> BTreeMap<String, String> {
+        self.map_entries(self.gateway, &["spec", "infrastructure", "labels"])
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect()
+    }
+
     /// The string entries of a mapping, each with the place of its key.
     pub fn map_entries(&self, obj: ObjId, path: &[&str]) -> Vec<(String, String, Place)> {
         let o = self.obj(obj);
@@ -525,4 +534,12 @@ pub fn hop_trust(setting: String, at: Place, restrict_hint: &'static str) -> pro
         positional: true,
         off_hint: None,
     }
+}
+
+/// Pod labels an implementation sets, with the Gateway's `spec.infrastructure.labels` added.
+pub fn with_infra(ctx: &GatewayCtx<'_>, mut labels: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    for (k, v) in ctx.infra_labels() {
+        labels.entry(k).or_insert(v);
+    }
+    labels
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::{HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
 use crate::k8s::gateway::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
-    Sourced, hop_trust, merge_annotations,
+    Sourced, hop_trust, merge_annotations, with_infra,
 };
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
@@ -218,7 +218,14 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
         .or_else(|| layers.get(objects, &path(&["envoyDeployment", "pod", "topologySpreadConstraints"])))
         .map(|(o, _)| o);
     let spread = spread_obj
-        .map(|o| crate::k8s::gateway::rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, labels))
+        .map(|o| {
+            crate::k8s::gateway::rendered_spread(
+                &objects[o],
+                WorkloadKind::Deployment,
+                POD_PATH,
+                with_infra(ctx, labels),
+            )
+        })
         .unwrap_or_default();
     RenderedPods {
         kind: WorkloadKind::Deployment,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::{Lookup, Proxy, Trust};
 use crate::k8s::gateway::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
-    hop_trust, keys, merge_annotations,
+    hop_trust, keys, merge_annotations, with_infra,
 };
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
@@ -153,7 +153,14 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let spread = layers
         .get(objects, &kube(&["podTemplate", "affinity"]))
         .or_else(|| layers.get(objects, &kube(&["podTemplate", "topologySpreadConstraints"])))
-        .map(|(o, _)| crate::k8s::gateway::rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, labels))
+        .map(|(o, _)| {
+            crate::k8s::gateway::rendered_spread(
+                &objects[o],
+                WorkloadKind::Deployment,
+                POD_PATH,
+                with_infra(ctx, labels),
+            )
+        })
         .unwrap_or_default();
     dp.pods = Some(RenderedPods {
         kind: WorkloadKind::Deployment,

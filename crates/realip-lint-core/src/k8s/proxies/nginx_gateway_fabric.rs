@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::{HeaderTrust, Lookup, Proxy, Trust, list_entries};
 use crate::k8s::gateway::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
-    Sourced, keys,
+    Sourced, keys, with_infra,
 };
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
@@ -217,7 +217,14 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
     let spread = layers
         .get(objects, &k8s(&["deployment", "pod", "affinity"]))
         .or_else(|| layers.get(objects, &k8s(&["deployment", "pod", "topologySpreadConstraints"])))
-        .map(|(o, _)| crate::k8s::gateway::rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, labels))
+        .map(|(o, _)| {
+            crate::k8s::gateway::rendered_spread(
+                &objects[o],
+                WorkloadKind::Deployment,
+                POD_PATH,
+                with_infra(ctx, labels),
+            )
+        })
         .unwrap_or_default();
     RenderedPods {
         kind: WorkloadKind::Deployment,
