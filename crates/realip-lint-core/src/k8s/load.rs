@@ -701,11 +701,13 @@ fn workload(kind: &str, value: Value) -> Result<Converted, (Vec<PathPart>, Strin
     let wk = WorkloadKind::from_kind(kind).ok_or_else(|| (Vec::new(), format!("unexpected kind {kind}")))?;
     macro_rules! templated {
         ($t:ty) => {{
-            let o: $t = de(value)?;
+            let mut o: $t = de(value)?;
             let (l, a) = meta_maps(&o.metadata);
-            let spec = o.spec.clone();
-            let template = spec.template.clone();
-            (o, l, a, spec, template)
+            // The pod template moves to the workload; the typed object keeps the rest (strategy,
+            // selector) without a second copy of the pod spec.
+            let template = std::mem::take(&mut o.spec.template);
+            let selector = o.spec.selector.clone();
+            (o, l, a, selector, template)
         }};
     }
     let owners = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
@@ -725,31 +727,31 @@ fn workload(kind: &str, value: Value) -> Result<Converted, (Vec<PathPart>, Strin
     };
     let (labels, annotations, template) = match wk {
         WorkloadKind::Deployment => {
-            let (o, l, a, spec, t) = templated!(apps::Deployment);
-            w.replicas = spec.replicas;
-            w.selector = Some(spec.selector);
+            let (o, l, a, selector, t) = templated!(apps::Deployment);
+            w.replicas = o.spec.replicas;
+            w.selector = Some(selector);
             w.owners = owners(&o.metadata);
             w.deployment = Some(Box::new(o));
             (l, a, Some(t))
         }
         WorkloadKind::StatefulSet => {
-            let (o, l, a, spec, t) = templated!(apps::StatefulSet);
-            w.replicas = spec.replicas;
-            w.selector = Some(spec.selector);
+            let (o, l, a, selector, t) = templated!(apps::StatefulSet);
+            w.replicas = o.spec.replicas;
+            w.selector = Some(selector);
             w.owners = owners(&o.metadata);
             (l, a, Some(t))
         }
         WorkloadKind::DaemonSet => {
-            let (o, l, a, spec, t) = templated!(apps::DaemonSet);
-            w.selector = Some(spec.selector);
+            let (o, l, a, selector, t) = templated!(apps::DaemonSet);
+            w.selector = Some(selector);
             w.owners = owners(&o.metadata);
             w.daemon_set = Some(Box::new(o));
             (l, a, Some(t))
         }
         WorkloadKind::ReplicaSet => {
-            let (o, l, a, spec, t) = templated!(apps::ReplicaSet);
-            w.replicas = spec.replicas;
-            w.selector = Some(spec.selector);
+            let (o, l, a, selector, t) = templated!(apps::ReplicaSet);
+            w.replicas = o.spec.replicas;
+            w.selector = Some(selector);
             w.owners = owners(&o.metadata);
             (l, a, t)
         }
