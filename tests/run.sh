@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what it needs, then runs every test.
-# Needs ../shared/corpus beside the checkout (or REALIP_CORPUS) and kubectl on PATH.
+# Needs ../shared/corpus beside the checkout (or REALIP_CORPUS), kubectl, and Node 18.3+ with npm
+# on PATH. Installs the wasm32 target, wasm-bindgen-cli (crates.io) and binaryen (npm) into
+# ~/.cache/realip-lint (or $REALIP_TOOLS), and cargo-fuzz, when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,19 +10,33 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "toolchain (rust-toolchain.toml: stable + wasm32-unknown-unknown)"
 rustc -V
-rustup target add wasm32-unknown-unknown >/dev/null
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
 step "tools the end-to-end tests drive"
 command -v kubectl >/dev/null || { echo "kubectl is required (the plugin test runs the real kubectl)"; exit 1; }
 kubectl version --client 2>/dev/null | sed -n 1p
+command -v node >/dev/null && command -v npm >/dev/null ||
+    { echo "Node 18.3+ and npm are required (the Wasm module and its runner run in Node)"; exit 1; }
+echo "node $(node --version), npm $(npm --version)"
 corpus="${REALIP_CORPUS:-../shared/corpus}"
 [ -d "$corpus/real" ] || { echo "the corpus is missing at $corpus: a missing corpus is a failure"; exit 1; }
 
-step "unit, fixture, CLI, kubectl and corpus tests"
+step "the Wasm module: a fresh build must equal the committed wasm/pkg"
+bash wasm/build.sh
+# Against the index, which is the commit in CI (a fresh clone); untracked files count too.
+if ! git diff --quiet -- wasm/pkg || [ -n "$(git ls-files --others --exclude-standard -- wasm/pkg)" ]; then
+    git diff --stat -- wasm/pkg
+    git ls-files --others --exclude-standard -- wasm/pkg
+    echo "error: the committed wasm/pkg differs from a fresh build: run \`bash wasm/build.sh\` and commit wasm/pkg"
+    exit 1
+fi
+echo "wasm/pkg is the fresh build"
+
+step "unit, fixture, CLI, kubectl, corpus and native-vs-Wasm parity tests"
 cargo test --workspace
 
-step "the lint core builds for wasm32-unknown-unknown"
-cargo build -p realip-lint-core --target wasm32-unknown-unknown
+step "the Node runner and the built module (node --test)"
+node --test wasm/runner/
 
 step "fuzz smoke: one target for a minute, so the fuzzers stay buildable"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2
