@@ -36,7 +36,7 @@ results=$(mktemp)
 measure parse-1 "$bench" parse "$corpus" 1 3 >>"$results"
 measure lint-1 "$bench" lint "$corpus" 1 3 >>"$results"
 measure "lint-$cores" "$bench" lint "$corpus" "$cores" 3 >>"$results"
-if [ -f wasm/bench.mjs ] && [ -d wasm/pkg-node ]; then
+if [ -f wasm/bench.mjs ] && [ -d wasm/pkg/node ]; then
   measure wasm node wasm/bench.mjs "$corpus" >>"$results"
 fi
 if [ "${BENCH_CHECKOV:-1}" = 1 ]; then

@@ -113,6 +113,19 @@ fn directories_follow_kubectl_semantics() {
 }
 
 #[test]
+fn files_can_be_given_as_arguments_as_pre_commit_passes_them() {
+    let out = run(
+        &["examples/nodeport-local.yaml", "-o", "json", "examples/nodes.yaml", "-f", "examples/nodeport-cluster.yaml"],
+        None,
+    );
+    let r = json(&out);
+    assert_eq!(r["summary"]["files"], 3);
+    let first: Vec<&str> = r["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert!(first.contains(&"examples/nodeport-local.yaml") && first.contains(&"examples/nodeport-cluster.yaml"));
+    assert_eq!(run(&["examples/missing.yaml"], None).status.code(), Some(2));
+}
+
+#[test]
 fn a_pipe_is_read_like_a_file() {
     // What `-f <(helm template …)` hands over: a FIFO path.
     let fifo = std::env::temp_dir().join(format!("realip-fifo-{}", std::process::id()));

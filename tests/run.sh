@@ -1,26 +1,56 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what it needs, then runs every test.
-# Needs ../shared/corpus beside the checkout (or REALIP_CORPUS) and kubectl on PATH.
+# Needs ../shared/corpus beside the checkout (or REALIP_CORPUS), kubectl, Node 18.3+ with npm,
+# and Python 3 on PATH. Installs the wasm32 target, wasm-bindgen-cli (crates.io), binaryen (npm)
+# and pre-commit (PyPI) into ~/.cache/realip-lint (or $REALIP_TOOLS), and cargo-fuzz, when they
+# are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+tools="${REALIP_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/realip-lint}"
+pre_commit_version=4.7.0
 
 step "toolchain (rust-toolchain.toml: stable + wasm32-unknown-unknown)"
 rustc -V
-rustup target add wasm32-unknown-unknown >/dev/null
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
 step "tools the end-to-end tests drive"
 command -v kubectl >/dev/null || { echo "kubectl is required (the plugin test runs the real kubectl)"; exit 1; }
 kubectl version --client 2>/dev/null | sed -n 1p
+command -v node >/dev/null && command -v npm >/dev/null ||
+    { echo "Node 18.3+ and npm are required (the Wasm module, its runner and the pre-commit hook run in Node)"; exit 1; }
+echo "node $(node --version), npm $(npm --version)"
+command -v python3 >/dev/null || { echo "Python 3 is required (pre-commit)"; exit 1; }
 corpus="${REALIP_CORPUS:-../shared/corpus}"
 [ -d "$corpus/real" ] || { echo "the corpus is missing at $corpus: a missing corpus is a failure"; exit 1; }
 
-step "unit, fixture, CLI, kubectl and corpus tests"
+step "the Wasm module: a fresh build must equal the committed wasm/pkg"
+bash wasm/build.sh
+# Against the index, which is the commit in CI (a fresh clone); untracked files count too.
+if ! git diff --quiet -- wasm/pkg || [ -n "$(git ls-files --others --exclude-standard -- wasm/pkg)" ]; then
+    git diff --stat -- wasm/pkg
+    git ls-files --others --exclude-standard -- wasm/pkg
+    echo "error: the committed wasm/pkg differs from a fresh build: run \`bash wasm/build.sh\` and commit wasm/pkg"
+    exit 1
+fi
+echo "wasm/pkg is the fresh build"
+
+step "unit, fixture, CLI, kubectl, corpus and native-vs-Wasm parity tests"
 cargo test --workspace
 
-step "the lint core builds for wasm32-unknown-unknown"
-cargo build -p realip-lint-core --target wasm32-unknown-unknown
+step "the Node runner and the built module (node --test)"
+node --test wasm/runner/
+
+step "both pre-commit hooks, with the real pre-commit $pre_commit_version from PyPI"
+venv="$tools/venv-pre-commit-$pre_commit_version"
+if [ "$("$venv/bin/pre-commit" --version 2>/dev/null)" != "pre-commit $pre_commit_version" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$pre_commit_version"
+fi
+cargo build -q -p kubectl-realip-lint
+PATH="$PWD/target/debug:$PATH" bash tests/pre-commit.sh "$venv/bin/pre-commit"
 
 step "fuzz smoke: one target for a minute, so the fuzzers stay buildable"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2

@@ -38,6 +38,9 @@ pub struct LintArgs {
     /// File, directory, or `-` for standard input (repeatable; also comma-separated)
     #[arg(short = 'f', long = "filename", value_name = "PATH", value_delimiter = ',')]
     pub filename: Vec<String>,
+    /// More files or directories, as with -f (what pre-commit passes)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
     /// Process the directories given with -f recursively
     #[arg(short = 'R', long = "recursive")]
     pub recursive: bool,
@@ -45,7 +48,7 @@ pub struct LintArgs {
     #[arg(short = 'k', long = "kustomize", value_name = "DIR")]
     pub kustomize: Vec<String>,
     /// Lint the live objects of the cluster, read with `kubectl get -o json` (kubeconfig, contexts and auth as in kubectl)
-    #[arg(long = "cluster", conflicts_with_all = ["filename", "kustomize"])]
+    #[arg(long = "cluster", conflicts_with_all = ["filename", "files", "kustomize"])]
     pub cluster: bool,
     /// With --cluster: the kubeconfig context to use
     #[arg(long = "context", value_name = "NAME")]

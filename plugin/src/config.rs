@@ -1,15 +1,14 @@
-//! Finding and reading `.realip-lint.yaml` (the core parses it).
+//! Finding and reading `.realip-lint.yaml` (the core parses it and applies its `exclude`).
 
 use std::path::{Path, PathBuf};
 
-use realip_lint_core::config::{self, Config, FILE_NAMES};
+use realip_lint_core::config::{ConfigFile, FILE_NAMES};
 
 pub struct Loaded {
-    pub config: Config,
+    /// The settings and the usage errors, each `path:line:column: message`.
+    pub file: ConfigFile,
     /// The folder `exclude` globs are relative to.
     pub dir: PathBuf,
-    /// Usage errors, each `path:line:column: message`.
-    pub errors: Vec<String>,
 }
 
 /// `--config`, else the first `.realip-lint.yaml` from the working directory upward.
@@ -19,20 +18,12 @@ pub fn load(explicit: Option<&Path>) -> Option<Loaded> {
         None => find(&std::env::current_dir().ok()?)?,
     };
     let dir = std::fs::canonicalize(&path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            return Some(Loaded {
-                config: Config::default(),
-                dir,
-                errors: vec![format!("{}: cannot read the config file: {e}", path.display())],
-            });
-        }
+    let name = path.display().to_string();
+    let file = match std::fs::read_to_string(&path) {
+        Ok(text) => ConfigFile::parse(&name, &text),
+        Err(e) => ConfigFile::unreadable(&name, &e.to_string()),
     };
-    let (config, errs) = config::parse(&text);
-    let errors =
-        errs.iter().map(|e| format!("{}:{}:{}: {}", path.display(), e.start.line, e.start.column, e.message)).collect();
-    Some(Loaded { config, dir, errors })
+    Some(Loaded { file, dir })
 }
 
 fn find(start: &Path) -> Option<PathBuf> {
@@ -52,12 +43,10 @@ fn find(start: &Path) -> Option<PathBuf> {
 impl Loaded {
     /// Is this file excluded by the config's globs (relative to the config file's folder)?
     pub fn excludes(&self, path: &Path) -> bool {
-        if self.config.exclude.is_empty() {
+        if self.file.config.exclude.is_empty() {
             return false;
         }
         let Ok(abs) = std::fs::canonicalize(path) else { return false };
-        let Ok(rel) = abs.strip_prefix(&self.dir) else { return false };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        self.config.exclude.iter().any(|g| config::glob_match(g, &rel))
+        self.file.config.excludes(&self.dir.to_string_lossy(), &abs.to_string_lossy())
     }
 }

@@ -4,9 +4,9 @@ use realip_lint_core::diagnostic::rule_url;
 use realip_lint_core::registry::RULES;
 use realip_lint_core::rules::RuleDef;
 
-/// What `kubectl realip-lint explain <rule>` prints.
+/// What `kubectl realip-lint explain <rule>` prints (the core's text, shared with the Wasm module).
 pub fn explain(rule: &RuleDef) -> String {
-    format!("# {} ({})\n\n{}\n\n{}\n", rule.name, rule.severity.as_str(), rule.manual().trim_end(), rule_url(rule.name))
+    rule.explain()
 }
 
 /// `docs/rules.md`, generated; a test fails when the committed file differs.

@@ -4,8 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use realip_lint_core::Options;
 use realip_lint_core::registry::{self, RULES};
+use realip_lint_core::run::{self, Overrides, Settings};
 
 use realip_lint_plugin::args::{self, Cli, Command, Format, ListFormat};
 use realip_lint_plugin::{config, docs, kubectl, render, walk};
@@ -23,28 +23,14 @@ fn main() -> ExitCode {
         Some(Command::Rules { output }) => rules(output),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Trace(args)) => trace(&args),
-        None => run(&cli.lint),
+        None => lint(&cli.lint),
     }
 }
 
 fn rules(output: ListFormat) -> ExitCode {
     let mut out = String::new();
     match output {
-        ListFormat::Json => {
-            let list: Vec<_> = RULES
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "name": r.name,
-                        "severity": r.severity.as_str(),
-                        "summary": r.summary,
-                        "url": realip_lint_core::diagnostic::rule_url(r.name),
-                    })
-                })
-                .collect();
-            out = serde_json::to_string_pretty(&list).unwrap_or_default();
-            out.push('\n');
-        }
+        ListFormat::Json => out = registry::rules_json(),
         ListFormat::Human => {
             let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
             for r in RULES {
@@ -74,15 +60,16 @@ fn print(s: &str) {
 /// What every command that reads manifests starts from.
 struct Prepared {
     inputs: walk::Inputs,
-    options: Options,
+    /// Options, fail level and the config file's errors (the core's, shared with the Wasm face).
+    settings: Settings,
     threads: usize,
-    fail_on: realip_lint_core::config::FailOn,
-    /// Usage errors (bad config, missing paths), reported after the output.
+    /// Every usage error (bad config, missing paths), reported after the output.
     errors: Vec<String>,
 }
 
 fn prepare(args: &args::LintArgs) -> Option<Prepared> {
-    if args.filename.is_empty() && args.kustomize.is_empty() && !args.cluster {
+    let paths: Vec<String> = args.filename.iter().chain(&args.files).cloned().collect();
+    if paths.is_empty() && args.kustomize.is_empty() && !args.cluster {
         eprintln!(
             "error: no input: give manifests with -f <file|dir|->, a kustomization with -k <dir>, or read the cluster with --cluster; e.g. `kubectl realip-lint -f deploy/ -R`"
         );
@@ -94,14 +81,16 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
     }
     let loaded = config::load(args.config.as_deref());
     let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
-    let mut options = loaded.as_ref().map_or_else(Options::default, |l| Options::from_config(&l.config));
+    let overrides =
+        Overrides { namespace: args.namespace.clone(), nodes: args.nodes, fail_on: args.fail_on.map(Into::into) };
+    let settings = run::settings(loaded.as_ref().map(|l| &l.file), &overrides);
     let threads = args.threads.map_or_else(realip_lint_plugin::parallel::default_threads, usize::from);
     let mut inputs = walk::read_inputs_with(
-        &args.filename,
+        &paths,
         args.recursive,
         args.stdin_filename.as_deref(),
         &excluded,
-        &options.limits,
+        &settings.options.limits,
         threads,
     );
     for dir in &args.kustomize {
@@ -120,15 +109,8 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
         inputs.sources.extend(source);
         inputs.errors.extend(error);
     }
-    options.namespace.clone_from(&args.namespace);
-    if args.nodes.is_some() {
-        options.nodes = args.nodes;
-    }
-    let fail_on =
-        args.fail_on.map(Into::into).or_else(|| loaded.as_ref().and_then(|l| l.config.fail_on)).unwrap_or_default();
-    let mut errors: Vec<String> = loaded.iter().flat_map(|l| l.errors.iter().cloned()).collect();
-    errors.extend(inputs.errors.iter().cloned());
-    Some(Prepared { inputs, options, threads, fail_on, errors })
+    let errors = settings.errors(std::mem::take(&mut inputs.errors));
+    Some(Prepared { inputs, settings, threads, errors })
 }
 
 /// Print usage errors; true when there were any (exit 2).
@@ -143,9 +125,9 @@ fn color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn run(args: &args::LintArgs) -> ExitCode {
+fn lint(args: &args::LintArgs) -> ExitCode {
     let Some(p) = prepare(args) else { return ExitCode::from(2) };
-    let report = realip_lint_plugin::lint_parallel(&p.inputs.sources, &p.options, p.threads);
+    let report = realip_lint_plugin::lint_parallel(&p.inputs.sources, &p.settings.options, p.threads);
     let cwd = std::env::current_dir().unwrap_or_default();
     match args.output {
         Format::Json => print(&report.to_json()),
@@ -153,13 +135,8 @@ fn run(args: &args::LintArgs) -> ExitCode {
         Format::Github => print(&render::github::render(&report, &cwd)),
         Format::Human => print(&render::human::render(&report, &p.inputs.sources, color(), terminal_width())),
     }
-    if report_usage_errors(&p.errors) {
-        return ExitCode::from(2);
-    }
-    match (p.fail_on.threshold(), report.max_severity()) {
-        (Some(t), Some(max)) if max >= t => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
-    }
+    report_usage_errors(&p.errors);
+    ExitCode::from(p.settings.exit_code(&report, &p.errors))
 }
 
 fn trace(args: &args::LintArgs) -> ExitCode {
@@ -168,7 +145,7 @@ fn trace(args: &args::LintArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let Some(p) = prepare(args) else { return ExitCode::from(2) };
-    let report = realip_lint_core::trace::trace(&p.inputs.sources, &p.options);
+    let report = realip_lint_core::trace::trace(&p.inputs.sources, &p.settings.options);
     match args.output {
         Format::Json => print(&report.to_json()),
         Format::Human | Format::Sarif | Format::Github => print(&render::trace::render(&report, color())),

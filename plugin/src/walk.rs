@@ -152,11 +152,11 @@ fn read_file(path: &Path, name: &str, limits: &Limits) -> Source {
         && meta.is_file()
         && meta.len() > limits.file_bytes as u64
     {
-        return too_large(name, meta.len(), limits);
+        return Source::too_large(name, meta.len(), limits);
     }
     let mut source = match std::fs::File::open(path) {
         Ok(f) => read_limited(f, name, limits),
-        Err(e) => Source::unreadable(name, format!("cannot read the file: {e}"), false),
+        Err(e) => Source::read_error(name, &e.to_string()),
     };
     source.chart = chart_of(path);
     source
@@ -167,36 +167,13 @@ fn read_limited(reader: impl Read, name: &str, limits: &Limits) -> Source {
     let mut bytes = Vec::new();
     let cap = limits.file_bytes as u64 + 1;
     match reader.take(cap).read_to_end(&mut bytes) {
-        Ok(n) if n as u64 >= cap => too_large(name, n as u64, limits),
-        Ok(_) => Source::from_bytes(name, bytes),
+        Ok(_) => Source::from_read(name, bytes, limits),
         Err(e) => Source::unreadable(name, format!("cannot read: {e}"), false),
     }
 }
 
-fn too_large(name: &str, size: u64, limits: &Limits) -> Source {
-    let message = format!(
-        "the file is {}{size} bytes, over the `file-bytes` limit of {} bytes: it is not read; {}",
-        if size > limits.file_bytes as u64 { "more than " } else { "" },
-        limits.file_bytes,
-        Limits::raise_hint("file-bytes")
-    );
-    Source::unreadable(name, message, false)
-}
-
-/// The chart directory, when this file sits under a `templates/` folder beside a `Chart.yaml`.
+/// The chart, when this file sits under a `templates/` folder beside a `Chart.yaml`.
 fn chart_of(path: &Path) -> Option<String> {
-    let abs: PathBuf = std::fs::canonicalize(path).ok()?;
-    let mut dir = abs.parent();
-    while let Some(d) = dir {
-        if d.file_name().is_some_and(|n| n == "templates") {
-            let chart = d.parent()?;
-            if chart.join("Chart.yaml").is_file() || chart.join("Chart.yml").is_file() {
-                return Some(
-                    chart.file_name().map_or_else(|| chart.display().to_string(), |n| n.to_string_lossy().into_owned()),
-                );
-            }
-        }
-        dir = d.parent();
-    }
-    None
+    let abs = std::fs::canonicalize(path).ok()?;
+    realip_lint_core::source::chart_of(&abs.to_string_lossy(), |p| Path::new(p).is_file())
 }

@@ -52,6 +52,11 @@ impl FailOn {
             Self::Never => None,
         }
     }
+
+    /// Does this report fail the run (a finding at or above the threshold)?
+    pub fn fails(self, report: &crate::Report) -> bool {
+        matches!((self.threshold(), report.max_severity()), (Some(t), Some(max)) if max >= t)
+    }
 }
 
 /// How Services forward external traffic on the nodes.
@@ -123,6 +128,44 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub exempt: Vec<Exempt>,
     pub limits: crate::limits::Limits,
+}
+
+impl Config {
+    /// Is the file at `file` excluded by the `exclude` globs, which are relative to `dir` (the
+    /// config file's folder)? Both are absolute, resolved paths, `/`- or `\`-separated, as the
+    /// face found them on its file system; a file outside `dir` is never excluded.
+    pub fn excludes(&self, dir: &str, file: &str) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let Some(rest) = file.strip_prefix(dir) else { return false };
+        let rel = if dir.ends_with(['/', '\\']) { Some(rest) } else { rest.strip_prefix(['/', '\\']) };
+        let Some(rel) = rel.filter(|r| !r.is_empty()) else { return false };
+        let rel = rel.replace('\\', "/");
+        self.exclude.iter().any(|g| glob_match(g, &rel))
+    }
+}
+
+/// A config file as a face read it: what parsed, and every problem as a usage error
+/// `path:line:column: message`, the path as the face names the file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigFile {
+    pub config: Config,
+    pub errors: Vec<String>,
+}
+
+impl ConfigFile {
+    pub fn parse(path: &str, text: &str) -> Self {
+        let (config, errors) = parse(text);
+        let errors =
+            errors.iter().map(|e| format!("{path}:{}:{}: {}", e.start.line, e.start.column, e.message)).collect();
+        Self { config, errors }
+    }
+
+    /// A config file that was found but could not be read: no settings, one usage error.
+    pub fn unreadable(path: &str, why: &str) -> Self {
+        Self { config: Config::default(), errors: vec![format!("{path}: cannot read the config file: {why}")] }
+    }
 }
 
 /// A problem in the config file, at its exact place.
@@ -427,5 +470,27 @@ mod tests {
         assert!(!glob_match("deploy/*.yaml", "deploy/sub/x.yaml"));
         assert!(glob_match("**/vendor/**", "a/b/vendor/c.yaml"));
         assert!(glob_match("vendor", "a/vendor/c.yaml"));
+    }
+
+    #[test]
+    fn excludes_take_paths_relative_to_the_config_folder() {
+        let (c, _) = parse("exclude: [\"charts/**\", vendor]\n");
+        assert!(c.excludes("/repo", "/repo/charts/a/x.yaml"));
+        assert!(c.excludes("/repo/", "/repo/charts/a/x.yaml"));
+        assert!(c.excludes("/repo", "/repo/deploy/vendor/x.yaml"));
+        assert!(!c.excludes("/repo", "/repo/deploy/x.yaml"));
+        assert!(!c.excludes("/repo", "/repository/charts/x.yaml"), "a sibling folder is outside");
+        assert!(!c.excludes("/repo", "/other/charts/x.yaml"));
+        assert!(c.excludes("C:\\repo", "C:\\repo\\charts\\x.yaml"));
+        assert!(c.excludes("/", "/charts/x.yaml"));
+        assert!(!Config::default().excludes("/repo", "/repo/charts/x.yaml"));
+    }
+
+    #[test]
+    fn config_file_errors_name_the_file() {
+        let f = ConfigFile::parse("../bad.yaml", "nodes: 3\nrulez: {}\n");
+        assert_eq!(f.config.nodes, Some(3));
+        assert_eq!(f.errors.len(), 1);
+        assert!(f.errors[0].starts_with("../bad.yaml:2:1: unknown setting `rulez`"), "{:?}", f.errors);
     }
 }

@@ -164,4 +164,38 @@ impl Report {
     pub fn max_severity(&self) -> Option<Severity> {
         self.diagnostics.iter().map(|d| d.severity).max()
     }
+
+    /// The last line of the human output: counts by severity, files, objects, skipped documents.
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}, {} in {} ({} read, {} skipped as not manifests)\n",
+            count(s.error, "error"),
+            count(s.warning, "warning"),
+            count(s.info, "info"),
+            count(s.files, "file"),
+            count(s.objects, "object"),
+            s.skipped
+        )
+    }
+
+    /// One diagnostic a line, `file:line:column: severity[rule] message`, with its related places
+    /// and its help indented below it, then the summary line: what the Node pre-commit hook
+    /// prints (it has no source renderer), and what editors' problem matchers read.
+    pub fn to_concise(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            let at = |file: &str, p: &Position| format!("{file}:{}:{}", p.line, p.column);
+            out.push_str(&format!("{}: {}[{}] {}\n", at(&d.file, &d.start), d.severity.as_str(), d.rule, d.message));
+            for r in &d.related {
+                out.push_str(&format!("  {}: {}\n", at(&r.file, &r.start), r.message));
+            }
+            if !d.help.is_empty() {
+                out.push_str(&format!("  help: {}\n", d.help));
+            }
+        }
+        out.push_str(&self.summary_line());
+        out
+    }
 }

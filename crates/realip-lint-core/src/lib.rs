@@ -9,6 +9,7 @@ pub mod k8s;
 pub mod limits;
 pub mod registry;
 pub mod rules;
+pub mod run;
 pub mod source;
 pub mod suppress;
 pub mod trace;

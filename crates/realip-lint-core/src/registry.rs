@@ -41,3 +41,32 @@ pub static RULES: &[&RuleDef] = &[
 pub fn rule(name: &str) -> Option<&'static RuleDef> {
     RULES.iter().copied().find(|r| r.name == name)
 }
+
+/// One rule as `rules -o json` and the Wasm `rules()` list it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleInfo {
+    pub name: &'static str,
+    pub severity: crate::Severity,
+    pub summary: &'static str,
+    pub url: String,
+}
+
+/// Every rule: name, default severity, one line, docs link.
+pub fn rule_infos() -> Vec<RuleInfo> {
+    RULES
+        .iter()
+        .map(|r| RuleInfo {
+            name: r.name,
+            severity: r.severity,
+            summary: r.summary,
+            url: crate::diagnostic::rule_url(r.name),
+        })
+        .collect()
+}
+
+/// What `rules -o json` prints: [`rule_infos`] as pretty JSON and a newline.
+pub fn rules_json() -> String {
+    let mut out = serde_json::to_string_pretty(&rule_infos()).unwrap_or_default();
+    out.push('\n');
+    out
+}

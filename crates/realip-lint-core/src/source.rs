@@ -67,6 +67,37 @@ impl Source {
     }
 }
 
+/// How a face that reads files makes their sources, so that every face says the same about a
+/// file it could not read or would not read.
+impl Source {
+    /// A file over the `file-bytes` limit, not read; `size` is what the face knows of it (its
+    /// length on disk, or what it read of a pipe, one byte over the limit).
+    pub fn too_large(name: impl Into<String>, size: u64, limits: &crate::limits::Limits) -> Self {
+        let limit = limits.file_bytes as u64;
+        let message = format!(
+            "the file is {}{size} bytes, over the `file-bytes` limit of {limit} bytes: it is not read; {}",
+            if size > limit { "more than " } else { "" },
+            crate::limits::Limits::raise_hint("file-bytes")
+        );
+        Self::unreadable(name, message, false)
+    }
+
+    /// The bytes a face read, at most one byte over the `file-bytes` limit: too large, or
+    /// [`Source::from_bytes`].
+    pub fn from_read(name: impl Into<String>, bytes: Vec<u8>, limits: &crate::limits::Limits) -> Self {
+        if bytes.len() > limits.file_bytes {
+            Self::too_large(name, bytes.len() as u64, limits)
+        } else {
+            Self::from_bytes(name, bytes)
+        }
+    }
+
+    /// A file that could not be opened; `why` is the system's reason.
+    pub fn read_error(name: impl Into<String>, why: &str) -> Self {
+        Self::unreadable(name, format!("cannot read the file: {why}"), false)
+    }
+}
+
 /// A position in a file: 1-based line, 1-based column counted in Unicode scalar values, and the
 /// 0-based byte offset. A byte-order mark counts in offsets but not in columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -151,6 +182,32 @@ pub fn utf16_offset(text: &str, offset: u32) -> u32 {
     to_u32(text[..offset].encode_utf16().count())
 }
 
+/// The names a Helm chart's own file goes by.
+pub const CHART_FILES: &[&str] = &["Chart.yaml", "Chart.yml"];
+
+/// The Helm chart a file is a template of, for [`Source::chart`]: going up from the file, each
+/// folder named `templates` whose parent holds a `Chart.yaml` (`is_file` answers, as the face
+/// sees its file system) makes that parent the chart; its folder name is returned. `path` is the
+/// file's absolute, resolved path, `/`- or `\`-separated.
+pub fn chart_of(path: &str, is_file: impl Fn(&str) -> bool) -> Option<String> {
+    let seps: Vec<usize> = path.match_indices(['/', '\\']).map(|(i, _)| i).collect();
+    // Ancestor folders end at each separator, nearest first; `seps[k]` ends `path[..seps[k]]`.
+    for k in (1..seps.len()).rev() {
+        let folder = &path[seps[k - 1] + 1..seps[k]];
+        if folder != "templates" {
+            continue;
+        }
+        let chart = &path[..seps[k - 1]];
+        let sep = &path[seps[k - 1]..=seps[k - 1]];
+        let chart_dir = if chart.is_empty() { sep } else { chart };
+        if CHART_FILES.iter().any(|f| is_file(&format!("{chart}{sep}{f}"))) {
+            let name = chart.rsplit(['/', '\\']).next().filter(|n| !n.is_empty());
+            return Some(name.unwrap_or(chart_dir).to_owned());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +237,19 @@ mod tests {
         let d = text.find('d').unwrap();
         assert_eq!(idx.position(text, to_u32(d)), Position { line: 4, column: 1, offset: to_u32(d) });
         assert_eq!(utf16_offset(text, to_u32(x)), 19);
+    }
+
+    #[test]
+    fn a_template_belongs_to_the_chart_above_its_templates_folder() {
+        let files = ["/r/charts/web/Chart.yaml", "/r/other/Chart.yml", "/Chart.yaml", "C:\\c\\app\\Chart.yaml"];
+        let is_file = |p: &str| files.contains(&p);
+        assert_eq!(chart_of("/r/charts/web/templates/svc.yaml", is_file).as_deref(), Some("web"));
+        assert_eq!(chart_of("/r/charts/web/templates/sub/svc.yaml", is_file).as_deref(), Some("web"));
+        assert_eq!(chart_of("/r/other/templates/svc.yaml", is_file).as_deref(), Some("other"));
+        assert_eq!(chart_of("/r/charts/api/templates/svc.yaml", is_file), None, "no Chart.yaml");
+        assert_eq!(chart_of("/r/charts/web/svc.yaml", is_file), None, "not under templates/");
+        assert_eq!(chart_of("/templates/svc.yaml", is_file).as_deref(), Some("/"));
+        assert_eq!(chart_of("C:\\c\\app\\templates\\svc.yaml", is_file).as_deref(), Some("app"));
+        assert_eq!(chart_of("svc.yaml", is_file), None);
     }
 }

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use realip_lint_core::diagnostic::{Diagnostic, Report, Severity};
 
-use super::human::summary_line;
 use super::{is_stream_name, object_label, relative_path};
 
 /// The workflow command of a severity.
@@ -38,7 +37,7 @@ pub fn render(report: &Report, cwd: &Path) -> String {
         out.push_str(&annotation(d, cwd));
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
+    out.push_str(&report.summary_line());
     out
 }
 

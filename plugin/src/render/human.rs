@@ -155,20 +155,6 @@ pub fn render(report: &Report, sources: &[Source], color: bool, width: usize) ->
         let _ = handler.render_report(&mut out, &rendered);
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
+    out.push_str(&report.summary_line());
     out
-}
-
-pub fn summary_line(report: &Report) -> String {
-    let s = &report.summary;
-    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}, {} in {} ({} read, {} skipped as not manifests)\n",
-        count(s.error, "error"),
-        count(s.warning, "warning"),
-        count(s.info, "info"),
-        count(s.files, "file"),
-        count(s.objects, "object"),
-        s.skipped
-    )
 }

@@ -59,6 +59,17 @@ impl RuleDef {
         }
         out
     }
+
+    /// What `explain <rule>` prints, in every face: a heading, the manual, the docs link.
+    pub fn explain(&self) -> String {
+        format!(
+            "# {} ({})\n\n{}\n\n{}\n",
+            self.name,
+            self.severity.as_str(),
+            self.manual().trim_end(),
+            crate::diagnostic::rule_url(self.name)
+        )
+    }
 }
 
 /// Declare a rule from its doc comment (the manual), name, default severity, summary and check.

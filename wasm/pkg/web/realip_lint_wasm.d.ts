@@ -1,0 +1,178 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/**
+ * One input, under the name to report it by (a path as the user gave it), with exactly one of:
+ * `text`; `bytes`, as read from disk (the core decodes them as the CLI does: a BOM is kept,
+ * UTF-16 and bytes that are not UTF-8 are reported); `size`, for a file `readPlan` says is too
+ * large to read; `error`, the reason it could not be read.
+ */
+export interface SourceFile {
+    name: string;
+    text?: string;
+    bytes?: Uint8Array;
+    size?: number;
+    error?: string;
+    /** The Helm chart this file is a template of (`chartOf`), if any. */
+    chart?: string;
+}
+
+/** What `lint` and `run` take; each option wins over the config file, as CLI flags do. */
+export interface LintRequest {
+    files: SourceFile[];
+    /**
+     * `.realip-lint.yaml`: its `text`, or the `error` met reading it; `name` is what its errors are
+     * reported under.
+     */
+    config?: { name?: string; text?: string; error?: string };
+    /** Eligible nodes, when the input has no Node objects (`--nodes`). */
+    nodes?: number;
+    /** The namespace of objects that name none (`-n`). */
+    namespace?: string;
+    /** `--fail-on`: sets `run`'s exit code. */
+    failOn?: "error" | "warning" | "info" | "never";
+}
+
+export interface RunRequest extends LintRequest {
+    /** `json` (the default): the `-o json` text; `concise`: one line per diagnostic. */
+    output?: "json" | "concise";
+    /** Usage errors the caller met reading its inputs; they make the exit code 2. */
+    errors?: string[];
+}
+
+export interface RunResult {
+    output: string;
+    /** Usage errors, for standard error (a bad config file, at its exact place). */
+    errors: string[];
+    /** 0 nothing at or above the fail level, 1 findings at or above it, 2 a usage error. */
+    exitCode: 0 | 1 | 2;
+}
+
+export interface RuleInfo {
+    name: string;
+    severity: "error" | "warning" | "info";
+    summary: string;
+    url: string;
+}
+
+export interface ReadPlanRequest {
+    /** The text of `.realip-lint.yaml`, if there is one. */
+    config?: string;
+    /** The absolute, resolved folder of the config file (its `exclude` globs are relative to it). */
+    dir?: string;
+    /** The files found: absolute, resolved paths and their length on disk. */
+    files: { path: string; size: number }[];
+}
+
+export interface ReadPlan {
+    /** For each file: read it, leave it out (`exclude`), or pass its `size` (over `file-bytes`). */
+    files: ("read" | "excluded" | "too-large")[];
+    /** The most bytes to read of a stream (standard input, a pipe): one more tells it is too large. */
+    fileBytes: number;
+}
+
+
+
+/**
+ * The Helm chart a file (absolute, resolved path) is a template of, asking `isFile` about the
+ * `Chart.yaml` candidates; set it as the file's `chart`.
+ */
+export function chartOf(path: string, is_file: (path: string) => boolean): string | undefined;
+
+/**
+ * The names the config file is found by, from the working directory upward.
+ */
+export function configFileNames(): string[];
+
+/**
+ * A rule's manual, as `kubectl realip-lint explain <rule>` prints it. Throws for an unknown rule.
+ */
+export function explain(rule: string): string;
+
+/**
+ * Lint the files: returns exactly what `kubectl realip-lint -o json` prints for the same files,
+ * config and options (the contract of `docs/json.md`). Throws on a usage error (a bad config
+ * file, a bad option), as the CLI exits 2 for it.
+ */
+export function lint(req: LintRequest): string;
+
+/**
+ * What to do with each file before reading it, as the CLI decides it: the config's `exclude`
+ * globs and its `file-bytes` limit.
+ */
+export function readPlan(req: ReadPlanRequest): ReadPlan;
+
+/**
+ * Every rule: name, default severity, one line, docs link (what `rules -o json` prints).
+ */
+export function rules(): RuleInfo[];
+
+/**
+ * Lint as the command line does: the output in the format asked for, the usage errors to print
+ * on standard error, and the exit code. What the pre-commit hook runs.
+ */
+export function run(req: RunRequest): RunResult;
+
+/**
+ * For every entry point, where the client IP survives or dies on its way to the pods: exactly
+ * what `kubectl realip-lint trace -o json` prints for the same files and options (`docs/trace.md`).
+ * Throws on a usage error.
+ */
+export function trace(req: LintRequest): string;
+
+/**
+ * The UTF-16 offset (what editors count) of a byte offset of the JSON (`start.offset`) in `text`.
+ */
+export function utf16Offset(text: string, offset: number): number;
+
+/**
+ * The version of realip-lint (the same as `kubectl realip-lint --version`).
+ */
+export function version(): string;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly chartOf: (a: number, b: number, c: any) => [number, number];
+    readonly configFileNames: () => [number, number];
+    readonly explain: (a: number, b: number) => [number, number, number, number];
+    readonly lint: (a: any) => [number, number, number, number];
+    readonly readPlan: (a: any) => [number, number, number];
+    readonly rules: () => [number, number, number];
+    readonly run: (a: any) => [number, number, number];
+    readonly trace: (a: any) => [number, number, number, number];
+    readonly utf16Offset: (a: number, b: number, c: number) => number;
+    readonly version: () => [number, number];
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;

@@ -1,0 +1,204 @@
+'use strict';
+// The Node runner and the built module, with Node's own test runner: `node --test wasm/runner/`.
+// These load the committed, wasm-opt-optimised module (wasm/pkg), both the Node and the web build.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { spawnSync } = require('node:child_process');
+
+const wasm = require('../pkg/node/realip_lint_wasm.js');
+const { main } = require('./main.js');
+
+const REPO = path.resolve(__dirname, '../..');
+const NODEPORT = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n';
+const FLAGGED = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    realip-lint.io/client-ip: required\nspec:\n  type: NodePort\n  selector: {app: web}\n';
+
+/** Run the runner in `cwd`; returns {code, stdout, stderr}. */
+function run(argv, { cwd = REPO, stdin = '' } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, {
+    cwd,
+    stdin: (cap) => Buffer.from(stdin).subarray(0, cap),
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+  });
+  return { code, stdout, stderr };
+}
+
+function tempTree(files) {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'realip-runner-')));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+test('the optimised module instantiates and knows its version and rules', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  assert.equal(wasm.version(), pkg.version, 'package.json and the crates share one version');
+  const rules = wasm.rules();
+  assert.ok(rules.some((r) => r.name === 'local-policy-without-spread' && r.severity === 'warning'));
+  assert.ok(rules.every((r) => r.url.endsWith(`#${r.name}`) && r.summary.length > 0));
+  assert.match(wasm.explain('local-policy-without-spread'), /^# local-policy-without-spread \(warning\)\n\n## What it does/);
+  assert.throws(() => wasm.explain('no-such-rule'), /unknown rule `no-such-rule`/);
+});
+
+test('the web build instantiates in Node too and lints the same', async () => {
+  const web = await import(pathToFileURL(path.join(REPO, 'wasm/pkg/web/realip_lint_wasm.js')).href);
+  web.initSync({ module: fs.readFileSync(path.join(REPO, 'wasm/pkg/web/realip_lint_wasm_bg.wasm')) });
+  const request = { files: [{ name: 'a.yaml', text: FLAGGED }], nodes: 3 };
+  assert.equal(web.lint(request), wasm.lint(request));
+  assert.equal(web.version(), wasm.version());
+});
+
+test('a finding names file, line, column and rule, and fails at the default level', () => {
+  const root = tempTree({ 'deploy/web.yaml': FLAGGED });
+  const r = run(['deploy/web.yaml'], { cwd: root });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^deploy\/web\.yaml:8:9: warning\[external-service-cluster-policy\] /m);
+  assert.match(r.stdout, /^ {2}help: /m);
+  assert.match(r.stdout, /0 errors, 1 warning, 0 infos in 1 file \(1 object read, 0 skipped as not manifests\)\n$/);
+  assert.equal(r.stderr, '');
+});
+
+test('the exit code follows the fail level: an info passes by default, fails with --fail-on info', () => {
+  const root = tempTree({ 'svc.yaml': NODEPORT, 'values.yaml': 'replicas: 3\n' });
+  assert.equal(run(['svc.yaml', 'values.yaml'], { cwd: root }).code, 0);
+  assert.equal(run(['svc.yaml', '--fail-on', 'info'], { cwd: root }).code, 1);
+  assert.equal(run(['svc.yaml', '--fail-on', 'never', '-o', 'json'], { cwd: root }).code, 0);
+});
+
+test('-o json is exactly the module lint() for the same files and options', () => {
+  const root = tempTree({ 'a.yaml': FLAGGED, 'b.yaml': NODEPORT.replace('web', 'api') });
+  const r = run(['-f', 'a.yaml,b.yaml', '-o', 'json', '--nodes', '2', '-n', 'shop'], { cwd: root });
+  const expected = wasm.lint({
+    files: [
+      { name: 'a.yaml', text: FLAGGED },
+      { name: 'b.yaml', text: NODEPORT.replace('web', 'api') },
+    ],
+    nodes: 2,
+    namespace: 'shop',
+  });
+  assert.equal(r.stdout, expected);
+  assert.equal(JSON.parse(r.stdout).diagnostics[0].object.namespace, 'shop');
+});
+
+test('the config file is found upward: fail level, rule levels, exclude globs; flags win', () => {
+  const root = tempTree({
+    '.realip-lint.yaml': 'fail-on: error\nrules:\n  external-service-cluster-policy: error\nexclude: ["vendor/**"]\n',
+    'deploy/svc.yaml': NODEPORT,
+    'vendor/svc.yaml': NODEPORT.replace('web', 'vendored'),
+  });
+  const cwd = path.join(root, 'deploy');
+  let r = run(['svc.yaml', '../vendor/svc.yaml', '-o', 'json'], { cwd });
+  const report = JSON.parse(r.stdout);
+  assert.equal(r.code, 1, 'the rule is an error by the config');
+  assert.equal(report.summary.files, 1, 'vendor/ is excluded');
+  assert.equal(report.diagnostics[0].severity, 'error');
+  r = run(['svc.yaml', '--fail-on', 'never'], { cwd });
+  assert.equal(r.code, 0, '--fail-on wins over the config');
+});
+
+test('a bad config is a usage error at its exact place, after linting the rest', () => {
+  const root = tempTree({ 'bad.yaml': 'nodes: 3\nrulez: {}\n', 'svc.yaml': FLAGGED });
+  const r = run(['svc.yaml', '--config', 'bad.yaml', '-o', 'json'], { cwd: root });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error: bad\.yaml:2:1: unknown setting `rulez` \(known: nodes, fail-on, [^)]*\)\n$/);
+  assert.equal(JSON.parse(r.stdout).summary.files, 1, 'usage errors never go into the JSON');
+  const missing = run(['svc.yaml', '--config', 'nope.yaml'], { cwd: root });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^error: nope\.yaml: cannot read the config file: /);
+});
+
+test('usage errors exit 2: missing files (after the rest), directories, bad flags and values', () => {
+  const root = tempTree({ 'svc.yaml': FLAGGED });
+  const missing = run(['svc.yaml', 'missing.yaml', '-o', 'json'], { cwd: root });
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, 'error: the path "missing.yaml" does not exist\n');
+  assert.equal(JSON.parse(missing.stdout).summary.files, 1);
+  assert.equal(run(['.'], { cwd: root }).code, 2);
+  assert.equal(run(['--no-such-flag', 'svc.yaml'], { cwd: root }).code, 2);
+  assert.equal(run(['svc.yaml', '--nodes', '0'], { cwd: root }).code, 2);
+  assert.equal(run(['svc.yaml', '--fail-on', 'sometimes'], { cwd: root }).code, 2);
+  assert.equal(run(['svc.yaml', '-o', 'sarif'], { cwd: root }).code, 2);
+  assert.equal(run([], { cwd: root }).code, 2);
+  assert.equal(run(['explain', 'no-such-rule']).code, 2);
+});
+
+test('standard input, named by --stdin-filename; a BOM counts in offsets, not columns', () => {
+  const r = run(['-f', '-', '--stdin-filename', 'chart.yaml', '-o', 'json', '--fail-on', 'never'], { stdin: `\u{feff}${NODEPORT}` });
+  assert.equal(r.code, 0);
+  const d = JSON.parse(r.stdout).diagnostics[0];
+  assert.equal(d.file, 'chart.yaml');
+  assert.deepEqual(d.start, { line: 5, column: 9, offset: 68 });
+});
+
+test('a Helm chart template is recognised from the file system, as the CLI does', () => {
+  const root = tempTree({ 'web/Chart.yaml': 'name: web\n', 'web/templates/svc.yaml': 'kind: Service\nmetadata: {name: {{ .Release.Name }}}\n' });
+  const r = run(['web/templates/svc.yaml', '-o', 'json'], { cwd: root });
+  const report = JSON.parse(r.stdout);
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(report.diagnostics[0].message, /Helm chart templates of `web` are not manifests/);
+});
+
+test('bytes are decoded by the core: UTF-16, bytes that are not UTF-8, files over the size limit', () => {
+  const root = tempTree({ '.realip-lint.yaml': 'limits: {file-bytes: 200}\n', 'big.yaml': FLAGGED.repeat(3), 'ok.yaml': FLAGGED });
+  fs.writeFileSync(path.join(root, 'utf16.yaml'), Buffer.from([0xff, 0xfe, 0x6b, 0x00]));
+  fs.writeFileSync(path.join(root, 'latin1.yaml'), Buffer.from('kind: Service\n# caf\xe9\n', 'latin1'));
+  const r = run(['big.yaml', 'ok.yaml', 'utf16.yaml', 'latin1.yaml', '-o', 'json'], { cwd: root });
+  const messages = JSON.parse(r.stdout).diagnostics.map((d) => `${d.file}: ${d.message}`);
+  assert.ok(messages.some((m) => m.startsWith('big.yaml: the file is more than ') && m.includes('`file-bytes` limit of 200 bytes')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.startsWith('utf16.yaml: the file is UTF-16')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.startsWith('latin1.yaml: not UTF-8 text: byte 0xE9 at offset 19')), messages.join('\n'));
+  const big = run(['-f', '-', '-o', 'json'], { cwd: root, stdin: FLAGGED.repeat(3) });
+  assert.match(JSON.parse(big.stdout).diagnostics[0].message, /^the file is more than 201 bytes/, 'standard input is read up to the limit');
+});
+
+test('trace() is the trace JSON of the same files', () => {
+  const trace = JSON.parse(wasm.trace({ files: [{ name: 'a.yaml', text: FLAGGED }] }));
+  assert.equal(typeof trace, 'object');
+  assert.ok(JSON.stringify(trace).includes('a.yaml'));
+  assert.throws(() => wasm.trace({ files: [], config: { text: 'nodez: 1\n' } }), /unknown setting `nodez`/);
+});
+
+test('readPlan: exclusion and the size limit, decided by the core', () => {
+  const plan = wasm.readPlan({
+    config: 'exclude: ["vendor/**"]\nlimits: {file-bytes: 10}\n',
+    dir: '/r',
+    files: [
+      { path: '/r/vendor/a.yaml', size: 1 },
+      { path: '/r/b.yaml', size: 11 },
+      { path: '/r/c.yaml', size: 10 },
+    ],
+  });
+  assert.deepEqual(plan, { files: ['excluded', 'too-large', 'read'], fileBytes: 10 });
+  assert.throws(() => wasm.readPlan({ files: [{ path: 1 }] }), /files\[0\]/);
+});
+
+test('utf16Offset converts the JSON byte offsets for editors', () => {
+  const text = 'a: "ünï 🚀"\nb: x\n';
+  const offset = Buffer.from(text).indexOf('b: x');
+  assert.equal(wasm.utf16Offset(text, offset), text.indexOf('b: x'));
+});
+
+test('the command itself: real standard input, stdout, stderr and exit code', () => {
+  const cli = path.join(REPO, 'wasm/runner/cli.js');
+  const r = spawnSync(process.execPath, [cli, '-f', '-', '--stdin-filename', 'in.yaml'], { input: FLAGGED, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^in\.yaml:8:9: warning\[external-service-cluster-policy\] /);
+  const bad = spawnSync(process.execPath, [cli, 'nope.yaml'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, 'error: the path "nope.yaml" does not exist\n');
+});
+
+test('--version, --help and explain', () => {
+  assert.equal(run(['--version']).stdout, `realip-lint ${wasm.version()}\n`);
+  assert.match(run(['--help']).stdout, /^Find where Kubernetes manifests lose/);
+  assert.equal(run(['explain', 'duplicate-object']).stdout, wasm.explain('duplicate-object'));
+});

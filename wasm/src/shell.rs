@@ -1,0 +1,321 @@
+//! The shell's plain-data side, free of JavaScript types so it is tested natively: requests in,
+//! the core's answers out. Nothing here decides anything the core does not decide: it maps field
+//! names onto the core's types and calls `realip_lint_core::run`, `Source` and `Config`.
+
+use std::num::NonZeroU32;
+
+use realip_lint_core::Source;
+use realip_lint_core::config::{self, ConfigFile, FailOn};
+use realip_lint_core::run::{self, Outcome, Overrides, Settings};
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+
+/// What `lint`, `run` and `trace` take (see the TypeScript `LintRequest` in `lib.rs`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Request {
+    /// The inputs, in input order.
+    pub files: Vec<File>,
+    #[serde(default)]
+    pub config: Option<ConfigText>,
+    #[serde(default)]
+    pub nodes: Option<NonZeroU32>,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// `error`, `warning` (the default, or the config's), `info` or `never`.
+    #[serde(default)]
+    pub fail_on: Option<String>,
+    /// `run` only: `json` (the default) or `concise`.
+    #[serde(default)]
+    pub output: Option<Output>,
+    /// `run` only: usage errors the caller met reading its inputs (the rest is still linted).
+    #[serde(default)]
+    pub errors: Vec<String>,
+}
+
+/// One input, under the name the user gave it, as the face found it: its text, the bytes it
+/// read (the core decodes them, as it does the CLI's), its size when it was too large to read
+/// (`readPlan`), or the error met reading it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub name: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub bytes: Option<ByteBuf>,
+    #[serde(default)]
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The Helm chart this file is a template of (see `chartOf`).
+    #[serde(default)]
+    pub chart: Option<String>,
+}
+
+impl File {
+    fn source(self, settings: &Settings) -> Result<Source, String> {
+        let limits = &settings.options.limits;
+        let name = self.name;
+        let mut source = match (self.text, self.bytes, self.size, self.error) {
+            (Some(text), None, None, None) => Source::from_read(name, text.into_bytes(), limits),
+            (None, Some(bytes), None, None) => Source::from_read(name, bytes.into_vec(), limits),
+            (None, None, Some(size), None) => Source::too_large(name, size, limits),
+            (None, None, None, Some(error)) => Source::read_error(name, &error),
+            _ => return Err(format!("files: `{name}` needs exactly one of `text`, `bytes`, `size`, `error`")),
+        };
+        source.chart = self.chart;
+        Ok(source)
+    }
+}
+
+/// The config file: its text, or why it could not be read (a usage error, as in the CLI).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigText {
+    #[serde(default = "default_config_name")]
+    pub name: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+fn default_config_name() -> String {
+    config::FILE_NAMES[0].to_owned()
+}
+
+impl ConfigText {
+    fn file(&self) -> Result<ConfigFile, String> {
+        match (&self.text, &self.error) {
+            (Some(text), None) => Ok(ConfigFile::parse(&self.name, text)),
+            (None, Some(why)) => Ok(ConfigFile::unreadable(&self.name, why)),
+            _ => Err("config: give either `text` or `error`".to_owned()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Output {
+    #[default]
+    Json,
+    Concise,
+}
+
+/// A request's data, with the path of the field that is wrong in the message.
+pub fn parse<'de, T: Deserialize<'de>>(de: impl serde::Deserializer<'de>) -> Result<T, String> {
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        // serde_json's "at line 1 column 80" locates the error in JSON text the caller never saw.
+        let message = e.inner().to_string();
+        let message = match message.rsplit_once(" at line ") {
+            Some((m, at)) if at.split(" column ").all(|n| n.parse::<u64>().is_ok()) => m.to_owned(),
+            _ => message,
+        };
+        if path == "." { message } else { format!("{path}: {message}") }
+    })
+}
+
+impl Request {
+    /// The settings and the sources, as the CLI makes them from the same config, flags and files.
+    fn prepare(&mut self) -> Result<(Settings, Vec<Source>), String> {
+        let fail_on = match &self.fail_on {
+            None => None,
+            Some(s) => Some(
+                FailOn::parse(s).ok_or_else(|| format!("failOn: `{s}` is not one of error, warning, info, never"))?,
+            ),
+        };
+        let overrides = Overrides { namespace: self.namespace.take(), nodes: self.nodes.map(NonZeroU32::get), fail_on };
+        let config = self.config.as_ref().map(ConfigText::file).transpose()?;
+        let settings = run::settings(config.as_ref(), &overrides);
+        let sources =
+            std::mem::take(&mut self.files).into_iter().map(|f| f.source(&settings)).collect::<Result<Vec<_>, _>>()?;
+        Ok((settings, sources))
+    }
+
+    /// Lint, as the CLI does with the same files, config and flags.
+    pub fn run(mut self) -> Result<(Outcome, Output), String> {
+        let (settings, sources) = self.prepare()?;
+        Ok((run::run(&sources, &settings, self.errors), self.output.unwrap_or_default()))
+    }
+}
+
+/// `lint`: the JSON of `-o json`; usage errors (a bad config) are an error, never in the JSON.
+pub fn lint(request: Request) -> Result<String, String> {
+    let (outcome, _) = request.run()?;
+    if !outcome.errors.is_empty() {
+        return Err(outcome.errors.join("\n"));
+    }
+    Ok(outcome.report.to_json())
+}
+
+/// What `run` returns.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunResult {
+    pub output: String,
+    pub errors: Vec<String>,
+    pub exit_code: u8,
+}
+
+/// `run`: the output in the format asked for, the usage errors, the exit code.
+pub fn run(request: Request) -> Result<RunResult, String> {
+    let (outcome, output) = request.run()?;
+    let output = match output {
+        Output::Json => outcome.report.to_json(),
+        Output::Concise => outcome.report.to_concise(),
+    };
+    Ok(RunResult { output, errors: outcome.errors, exit_code: outcome.exit_code })
+}
+
+/// `trace`: the JSON of `trace -o json`; usage errors are an error.
+pub fn trace(mut request: Request) -> Result<String, String> {
+    let (settings, sources) = request.prepare()?;
+    let errors = settings.errors(std::mem::take(&mut request.errors));
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    Ok(realip_lint_core::trace::trace(&sources, &settings.options).to_json())
+}
+
+/// What `readPlan` takes: the config file's text and folder, and the files a face found.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    #[serde(default)]
+    pub config: Option<String>,
+    /// The config file's folder, absolute and resolved (the `exclude` globs are relative to it).
+    #[serde(default)]
+    pub dir: Option<String>,
+    pub files: Vec<PlanFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    /// Absolute and resolved.
+    pub path: String,
+    /// Its length on disk.
+    pub size: u64,
+}
+
+/// What a face does with each file before reading it, as the CLI decides it.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// For each file: `read`, `excluded` (by the config's globs) or `too-large` (pass its `size`).
+    pub files: Vec<&'static str>,
+    /// The most bytes to read of a stream (standard input, a pipe): one more tells it is too large.
+    pub file_bytes: u64,
+}
+
+/// `readPlan`: which files the config excludes, which are over the `file-bytes` limit.
+pub fn read_plan(request: PlanRequest) -> Plan {
+    let config = request.config.map(|t| config::parse(&t).0).unwrap_or_default();
+    let limit = config.limits.file_bytes as u64;
+    let files = request
+        .files
+        .iter()
+        .map(|f| match &request.dir {
+            Some(dir) if config.excludes(dir, &f.path) => "excluded",
+            _ if f.size > limit => "too-large",
+            _ => "read",
+        })
+        .collect();
+    Plan { files, file_bytes: limit }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NODEPORT: &str =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n";
+
+    fn request(extra: &str) -> Request {
+        let json = format!(
+            r#"{{"files": [{{"name": "a.yaml", "text": {}}}]{extra}}}"#,
+            serde_json::to_string(NODEPORT).unwrap()
+        );
+        parse(&mut serde_json::Deserializer::from_str(&json)).unwrap()
+    }
+
+    fn bad(json: &str) -> String {
+        parse::<Request>(&mut serde_json::Deserializer::from_str(json)).unwrap_err()
+    }
+
+    #[test]
+    fn lint_is_the_cores_json() {
+        let expected =
+            realip_lint_core::lint(&[Source::new("a.yaml", NODEPORT)], &realip_lint_core::Options::default()).to_json();
+        assert_eq!(lint(request("")).unwrap(), expected);
+        let bytes = format!(r#"{{"files": [{{"name": "a.yaml", "bytes": {:?}}}]}}"#, NODEPORT.as_bytes());
+        let from_bytes: Request = parse(&mut serde_json::Deserializer::from_str(&bytes)).unwrap();
+        assert_eq!(lint(from_bytes).unwrap(), expected, "bytes are decoded by the core");
+    }
+
+    #[test]
+    fn run_gives_the_exit_code_and_the_config_errors() {
+        let r = run(request(r#", "failOn": "info", "output": "concise""#)).unwrap();
+        assert_eq!(r.exit_code, 1);
+        assert!(r.errors.is_empty());
+        assert!(r.output.starts_with("a.yaml:5:9: info[external-service-cluster-policy] "), "{}", r.output);
+        let bad_config = r#", "config": {"name": "/r/.realip-lint.yaml", "text": "nodez: 3\n"}"#;
+        let r = run(request(bad_config)).unwrap();
+        assert_eq!((r.exit_code, r.errors.len()), (2, 1));
+        assert!(r.errors[0].starts_with("/r/.realip-lint.yaml:1:1: unknown setting `nodez`"), "{:?}", r.errors);
+        assert!(lint(request(bad_config)).unwrap_err().contains("unknown setting `nodez`"), "lint throws");
+        let r = run(request(r#", "config": {"name": "c.yaml", "error": "permission denied"}"#)).unwrap();
+        assert_eq!(
+            (r.exit_code, r.errors),
+            (2, vec!["c.yaml: cannot read the config file: permission denied".to_owned()])
+        );
+    }
+
+    #[test]
+    fn files_too_large_or_unreadable_are_the_cores_sources() {
+        let json = r#"{"files": [{"name": "big.yaml", "size": 100}, {"name": "gone.yaml", "error": "EACCES"}], "config": {"text": "limits: {file-bytes: 10}\n"}}"#;
+        let out = lint(parse(&mut serde_json::Deserializer::from_str(json)).unwrap()).unwrap();
+        assert!(out.contains("the file is more than 100 bytes, over the `file-bytes` limit of 10 bytes"), "{out}");
+        assert!(out.contains("cannot read the file: EACCES"), "{out}");
+    }
+
+    #[test]
+    fn bad_requests_name_the_field() {
+        assert_eq!(
+            run(request(r#", "failOn": "loud""#)).unwrap_err(),
+            "failOn: `loud` is not one of error, warning, info, never"
+        );
+        assert_eq!(bad(r#"{"files": [], "nodes": 0}"#), "nodes: invalid value: integer `0`, expected a nonzero u32");
+        assert!(bad(r#"{"files": [{"text": "a"}]}"#).starts_with("files[0]: missing field `name`"));
+        assert!(bad(r#"{"files": [], "node": 3}"#).contains("unknown field `node`"));
+        let two = r#"{"files": [{"name": "a", "text": "", "size": 3}]}"#;
+        let err = lint(parse(&mut serde_json::Deserializer::from_str(two)).unwrap()).unwrap_err();
+        assert_eq!(err, "files: `a` needs exactly one of `text`, `bytes`, `size`, `error`");
+    }
+
+    #[test]
+    fn the_read_plan_excludes_and_sizes_as_the_cli() {
+        let plan = read_plan(PlanRequest {
+            config: Some("exclude: [\"charts/**\"]\nlimits: {file-bytes: 10}\n".into()),
+            dir: Some("/r".into()),
+            files: vec![
+                PlanFile { path: "/r/charts/x.yaml".into(), size: 100 },
+                PlanFile { path: "/r/deploy/x.yaml".into(), size: 100 },
+                PlanFile { path: "/s/charts/x.yaml".into(), size: 10 },
+            ],
+        });
+        assert_eq!(plan, Plan { files: vec!["excluded", "too-large", "read"], file_bytes: 10 });
+        let default = read_plan(PlanRequest { config: None, dir: None, files: Vec::new() });
+        assert_eq!(default.file_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn trace_is_the_cores_json() {
+        let expected =
+            realip_lint_core::trace::trace(&[Source::new("a.yaml", NODEPORT)], &realip_lint_core::Options::default())
+                .to_json();
+        assert_eq!(trace(request("")).unwrap(), expected);
+    }
+}
