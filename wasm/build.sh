@@ -83,7 +83,7 @@ cmp -s "$tmp/node/${crate}_bg.wasm" "$tmp/web/${crate}_bg.wasm" || {
     echo "error: wasm-bindgen wrote different modules for nodejs and web" >&2
     exit 1
 }
-"$wasm_opt" -Oz "$tmp/node/${crate}_bg.wasm" -o "$tmp/opt.wasm"
+"$wasm_opt" -O3 "$tmp/node/${crate}_bg.wasm" -o "$tmp/opt.wasm"
 cp "$tmp/opt.wasm" "$tmp/node/${crate}_bg.wasm"
 cp "$tmp/opt.wasm" "$tmp/web/${crate}_bg.wasm"
 # The web glue is an ES module: say so to Node and bundlers (the root package is CommonJS).
@@ -92,7 +92,7 @@ cat >"$tmp/BUILD.txt" <<EOF
 Built by wasm/build.sh; do not edit. Reproduce with: bash wasm/build.sh
 $rustc_pinned, target wasm32-unknown-unknown, profile wasm, --remap-path-prefix <checkout>=/realip-lint
 wasm-bindgen $wb_version (--target nodejs, --target web)
-wasm-opt -Oz from npm binaryen $binaryen_pinned
+wasm-opt -O3 from npm binaryen $binaryen_pinned
 EOF
 rm -rf "$out"
 mkdir -p "$out"
