@@ -35,6 +35,7 @@ function presetText(id, variant) {
 
 const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
 const sentAt = new Map();
+const sentText = new Map(); // id → [text, nodes] of each request in flight
 let readyResolve;
 const ready = new Promise((r) => (readyResolve = r));
 
@@ -49,11 +50,13 @@ worker.onmessage = ({ data }) => {
     setStatus(`the lint module did not load: ${data.error}`, 'bad');
   } else if (data.type === 'result') {
     const roundTripMs = performance.now() - sentAt.get(data.id);
+    const [text, nodes] = sentText.get(data.id);
     sentAt.delete(data.id);
+    sentText.delete(data.id);
     // Drop a result older than one on screen, or computed for a text that has changed since.
     if (data.id < state.shown || data.id !== state.sent) return;
     state.shown = data.id;
-    showResult({ ...data, roundTripMs });
+    showResult({ ...data, roundTripMs, text, nodes });
   }
 };
 
@@ -64,14 +67,20 @@ function nodesValue() {
 
 function requestLint() {
   const id = ++state.sent;
+  const text = view.state.doc.toString();
+  const nodes = nodesValue();
   sentAt.set(id, performance.now());
-  worker.postMessage({ type: 'lint', id, text: view.state.doc.toString(), nodes: nodesValue() });
+  sentText.set(id, [text, nodes]);
+  worker.postMessage({ type: 'lint', id, text, nodes });
 }
 
 let timer = 0;
 function scheduleLint() {
   clearTimeout(timer);
-  timer = setTimeout(requestLint, DEBOUNCE_MS);
+  timer = setTimeout(() => {
+    timer = 0;
+    requestLint();
+  }, DEBOUNCE_MS);
 }
 
 // ---------------------------------------------------------------- the editor
@@ -150,12 +159,12 @@ function messageDom(d) {
 }
 
 function showResult(result) {
+  state.last = result;
   if (result.error) {
     view.dispatch(setDiagnostics(view.state, []));
     setStatus(result.error, 'bad');
     return;
   }
-  state.last = result;
   state.stats.push({ roundTripMs: result.roundTripMs, lintMs: result.lintMs, traceMs: result.traceMs });
   if (state.stats.length > 1000) state.stats.shift();
   const { report } = result;
@@ -396,6 +405,11 @@ window.playground = {
   },
   get stats() {
     return state.stats;
+  },
+  /** True when what the page shows is the lint of the editor's text and node count as they are. */
+  settled() {
+    const r = state.last;
+    return !timer && state.shown === state.sent && !!r && r.text === view.state.doc.toString() && r.nodes === nodesValue();
   },
   /** The diagnostics in the editor's lint state: rule, 1-based line, and the text they cover. */
   editorDiagnostics() {
