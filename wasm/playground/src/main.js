@@ -165,8 +165,7 @@ function showResult(result) {
     setStatus(result.error, 'bad');
     return;
   }
-  state.stats.push({ roundTripMs: result.roundTripMs, lintMs: result.lintMs, traceMs: result.traceMs });
-  if (state.stats.length > 1000) state.stats.shift();
+  const renderStart = performance.now();
   const { report } = result;
   const len = view.state.doc.length;
   const diagnostics = report.diagnostics
@@ -194,6 +193,8 @@ function showResult(result) {
     s.error ? 'bad' : s.warning ? 'warn' : 'good',
   );
   document.body.dataset.lintId = String(state.shown);
+  state.stats.push({ id: state.shown, roundTripMs: result.roundTripMs, lintMs: result.lintMs, traceMs: result.traceMs, renderMs: performance.now() - renderStart });
+  if (state.stats.length > 1000) state.stats.shift();
 }
 
 function renderList(report) {
