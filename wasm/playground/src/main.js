@@ -2,13 +2,14 @@
 // docs and the shareable link. The lint runs in worker.js; nothing leaves the page.
 
 import { basicSetup } from 'codemirror';
-import { EditorView } from '@codemirror/view';
-import { EditorState, Annotation } from '@codemirror/state';
+import { EditorView, Decoration } from '@codemirror/view';
+import { EditorState, Annotation, StateField, StateEffect } from '@codemirror/state';
 import { yaml } from '@codemirror/lang-yaml';
 import { setDiagnostics, lintGutter, forEachDiagnostic } from '@codemirror/lint';
 import { renderManual, inline } from './markdown.js';
 import { encodeState, decodeState } from './share.js';
 import { renderTrace } from './trace-view.js';
+import { changedLines } from './diff.js';
 import presets from '../presets/index.json';
 import texts from 'presets:texts';
 
@@ -94,6 +95,25 @@ const theme = EditorView.theme({
 
 const programmatic = Annotation.define(); // text the page set, not the user
 
+// The lines a preset's fix changes: pale red in the problem version, green in the fixed one.
+const setFixLines = StateEffect.define();
+const fixLines = StateField.define({
+  create: () => Decoration.none,
+  update(deco, tr) {
+    deco = deco.map(tr.changes);
+    for (const e of tr.effects) if (e.is(setFixLines)) deco = e.value;
+    return deco;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+function markFixLines(lines, variant) {
+  const doc = view.state.doc;
+  const mark = Decoration.line({ class: variant === 'fixed' ? 'cm-fix-added' : 'cm-fix-removed' });
+  const deco = Decoration.set(lines.filter((n) => n <= doc.lines).map((n) => mark.range(doc.line(n).from)), true);
+  view.dispatch({ effects: setFixLines.of(deco) });
+}
+
 const view = new EditorView({
   parent: $('editor'),
   state: EditorState.create({
@@ -102,6 +122,7 @@ const view = new EditorView({
       basicSetup,
       yaml(),
       lintGutter(),
+      fixLines,
       theme,
       EditorView.updateListener.of((update) => {
         if (!update.docChanged) return;
@@ -116,16 +137,18 @@ const view = new EditorView({
 function setText(text) {
   view.dispatch({
     changes: { from: 0, to: view.state.doc.length, insert: text },
+    effects: setFixLines.of(Decoration.none),
     selection: { anchor: 0 },
     scrollIntoView: true,
     annotations: programmatic.of(true),
   });
 }
 
-function jumpTo(from, to = from) {
+// The cursor to the start of a place (not a selection: selecting `3` would mark every other `3`).
+function jumpTo(from) {
   const max = view.state.doc.length;
   view.dispatch({
-    selection: { anchor: Math.min(from, max), head: Math.min(to, max) },
+    selection: { anchor: Math.min(from, max) },
     effects: EditorView.scrollIntoView(Math.min(from, max), { y: 'center' }),
   });
   view.focus();
@@ -203,7 +226,7 @@ function renderList(report) {
   $('counts').innerHTML =
     `<span class="count error">${s.error}</span><span class="count warning">${s.warning}</span><span class="count info">${s.info}</span>`;
   if (!report.diagnostics.length) {
-    list.innerHTML = `<li class="empty">No problems: the client IP survives as far as realip-lint can tell. Look at the path below.</li>`;
+    list.innerHTML = `<li class="empty">No problems found. The path below shows where the client IP goes.</li>`;
     return;
   }
   list.replaceChildren(
@@ -221,7 +244,7 @@ function renderList(report) {
         `<div class="diag-msg">${inline(d.message)}</div>` +
         `<div class="diag-help">${inline(d.help)}</div>` +
         (obj ? `<div class="diag-obj">${inline(obj)}</div>` : '');
-      const go = () => jumpTo(d.from, d.to);
+      const go = () => jumpTo(d.from);
       li.addEventListener('click', (e) => {
         if (!e.target.closest('.rule-link')) go();
       });
@@ -296,8 +319,8 @@ function renderPresetNote() {
   const edited = state.edited ? ' <span class="tag edited">edited</span>' : '';
   note.innerHTML =
     state.variant === 'problem'
-      ? `<span class="tag problem">problem</span> <b>${inline(p.title)}.</b> ${inline(p.summary)}${edited} <span class="hint">The fix: ${inline(p.fix)}</span>`
-      : `<span class="tag fixed">fixed</span> <b>${inline(p.title)}.</b> ${inline(p.fix)}${edited}`;
+      ? `<span class="tag problem">problem</span> <b>${inline(p.title)}.</b> ${inline(p.summary)}${edited} <span class="hint">The fix: ${inline(p.fix)} <span class="swatch removed"></span> where it goes.</span>`
+      : `<span class="tag fixed">fixed</span> <b>${inline(p.title)}.</b> ${inline(p.fix)}${edited} <span class="hint"><span class="swatch added"></span> the lines the fix changed.</span>`;
 }
 
 function loadPreset(id, variant) {
@@ -309,6 +332,11 @@ function loadPreset(id, variant) {
   $('nodes').value = String(p.nodes ?? 3);
   renderPresetNote();
   setText(presetText(id, variant));
+  // the manifest lines the fix changes (the comments that explain each version differ too)
+  const diff = changedLines(presetText(id, 'problem'), presetText(id, 'fixed'));
+  const lines = presetText(id, variant).split('\n');
+  const marked = variant === 'fixed' ? diff.b : [...new Set([...diff.a, ...diff.after])];
+  markFixLines(marked.filter((n) => !/^\s*#/.test(lines[n - 1])), variant);
 }
 
 function fillPresetPicker() {

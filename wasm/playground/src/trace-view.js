@@ -43,7 +43,7 @@ function clickable(node, place, jump, title) {
   node.title = title ?? `line ${place.start.line}`;
   const go = (e) => {
     if (e.target.closest('.rule-link, a')) return;
-    jump(place.from, place.to);
+    jump(place.from);
   };
   node.addEventListener('click', go);
   node.addEventListener('keydown', (e) => e.key === 'Enter' && go(e));

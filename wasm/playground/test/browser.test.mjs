@@ -118,7 +118,12 @@ for (const p of presets) {
     const verdicts = await page.$$eval('#trace section.entry', (els) => els.map((e) => e.dataset.verdict));
     const traced = JSON.parse(wasm.trace({ files: [{ name: 'manifest.yaml', text: s.text }], nodes: p.nodes })).entries;
     assert.deepEqual(verdicts, traced.map((e) => e.verdict.kind));
-    await page.evaluate(() => window.playground.view.scrollDOM.scrollTo(0, 0));
+    // the lines the fix will change are marked
+    assert.ok((await page.locator('.cm-line.cm-fix-removed').count()) > 0, 'lines the fix changes');
+    await page.evaluate(() => {
+      window.playground.view.scrollDOM.scrollTo(0, 0);
+      document.getElementById('diagnostics').scrollTo(0, 0);
+    });
     await page.screenshot({ path: join(shots, `${p.id}.png`) });
 
     await page.click('#show-fix');
@@ -129,6 +134,7 @@ for (const p of presets) {
     assert.deepEqual(s.list.filter((d) => rules.has(d.rule) || d.severity !== 'info'), [], 'the fix leaves no error or warning');
     assert.deepEqual(s.editor.filter((d) => d.severity !== 'info'), []);
     assert.equal(await page.locator('.cm-lintRange-error, .cm-lintRange-warning').count(), 0);
+    assert.ok((await page.locator('.cm-line.cm-fix-added').count()) > 0, 'lines the fix changed');
     await page.screenshot({ path: join(shots, `${p.id}-fixed.png`) });
     await page.click('#show-problem');
     await settled(page);
@@ -195,6 +201,7 @@ test('hovering an underline shows the message, the help and a link to the rule d
   assert.match(tipText, /ingress-controller-cluster-policy/);
   assert.match(tipText, /help:/);
   assert.ok((await tip.locator('a[href*="#ingress-controller-cluster-policy"]').count()) === 1);
+  await page.screenshot({ path: join(shots, 'hover.png') });
   await tip.locator('button.rule-link').first().click();
   assert.equal(await page.getAttribute('#manual', 'data-rule'), d.rule);
   await page.click('#tab-trace');
