@@ -175,6 +175,19 @@ test('typing changes the diagnostics, and typing is never blocked by the lint', 
   assert.match(await page.textContent('#preset-note'), /edited/);
 });
 
+test('once loaded it works offline: a preset, an edit and the fix lint with the network off', async () => {
+  await browser.context.setOffline(true);
+  try {
+    await selectPreset('proxy-protocol');
+    assert.ok((await shown()).list.some((d) => d.rule === 'proxy-protocol-mismatch'));
+    await page.click('#show-fix');
+    await settled(page);
+    assert.ok(!(await shown()).list.some((d) => d.rule === 'proxy-protocol-mismatch'));
+  } finally {
+    await browser.context.setOffline(false);
+  }
+});
+
 test('multi-byte text: the underlines cover exactly the bytes the JSON names', async () => {
   const text = presetText('nodeport-cluster', 'problem')
     .replace(/^# .*$/m, '# 🚀 café — 中文 ✓ (multi-byte text before the findings)')

@@ -15,10 +15,10 @@ function lint(id, variant, nodes) {
   return JSON.parse(wasm.lint({ files: [{ name: 'manifest.yaml', text }], nodes })).diagnostics;
 }
 
-test('the seven classic topologies are there', () => {
+test('the classic topologies are there', () => {
   assert.deepEqual(
     presets.map((p) => p.id),
-    ['nodeport-cluster', 'nodeport-local', 'lb-local-no-spread', 'lb-local-anti-affinity', 'lb-ingress-cluster', 'proxy-protocol', 'gateway'],
+    ['nodeport-cluster', 'nodeport-local', 'lb-local-no-spread', 'lb-local-anti-affinity', 'lb-ingress-cluster', 'proxy-protocol', 'forwarded-trust-all', 'gateway'],
   );
 });
 
