@@ -22,10 +22,12 @@ export function changedLines(a, b) {
     if (i < n && j < m && x[i] === y[j]) {
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      onlyB.push(++j);
+    } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      onlyA.push(++i); // a line replaced or removed: the removal first, so an insertion after it
+    } else {
+      onlyB.push(++j); // is anchored on it, not on the line before
       after.add(Math.max(i, 1));
-    } else onlyA.push(++i);
+    }
   }
   return { a: onlyA, b: onlyB, after: [...after] };
 }
