@@ -3,7 +3,8 @@
 # Needs ../shared/corpus beside the checkout (or REALIP_CORPUS), kubectl, Node 18.3+ with npm,
 # and Python 3 on PATH. Installs the wasm32 target, wasm-bindgen-cli (crates.io), binaryen (npm)
 # and pre-commit (PyPI) into ~/.cache/realip-lint (or $REALIP_TOOLS), and cargo-fuzz, when they
-# are missing.
+# are missing; Debian's chromium (apt-get, as root) and the playground's npm packages
+# (wasm/playground/package-lock.json) for the browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,13 @@ cargo test --workspace
 
 step "the Node runner and the built module (node --test)"
 node --test wasm/runner/
+
+step "the playground in a real browser (Debian's chromium, playwright-core)"
+if [ ! -x /usr/bin/chromium ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+/usr/bin/chromium --version
+(cd wasm/playground && npm ci --quiet --no-audit --no-fund && npm run --silent build && node --test test/)
 
 step "both pre-commit hooks, with the real pre-commit $pre_commit_version from PyPI"
 venv="$tools/venv-pre-commit-$pre_commit_version"

@@ -1,0 +1,69 @@
+// The lint runs here, off the main thread: the Wasm module (`wasm/pkg/web`, as committed) is
+// loaded once; each request is linted and traced, and its byte offsets are mapped to the
+// editor's UTF-16 offsets. Requests that queue up while one runs are dropped but the newest.
+
+import init, { lint, trace, rules, explain, version } from '../../pkg/web/realip_lint_wasm.js';
+import { utf16Offsets } from './positions.js';
+
+const FILE = 'manifest.yaml';
+
+/** Every `{start, end}` place in `value` (diagnostics, related places, hops, verdicts). */
+function places(value, found = []) {
+  if (Array.isArray(value)) for (const v of value) places(v, found);
+  else if (value && typeof value === 'object') {
+    if (value.start && value.end && typeof value.start.offset === 'number') found.push(value);
+    for (const v of Object.values(value)) if (v && typeof v === 'object') places(v, found);
+  }
+  return found;
+}
+
+/** Adds `from` and `to` (UTF-16 offsets into `text`) to every place of this file. */
+function addEditorOffsets(text, ...values) {
+  const all = values.flatMap((v) => places(v)).filter((p) => p.file === FILE || p.file === undefined);
+  const mapped = utf16Offsets(text, all.flatMap((p) => [p.start.offset, p.end.offset]));
+  all.forEach((p, i) => {
+    p.from = mapped[2 * i];
+    p.to = mapped[2 * i + 1];
+  });
+}
+
+function run({ id, text, nodes }) {
+  const request = { files: [{ name: FILE, text }] };
+  if (Number.isInteger(nodes) && nodes > 0) request.nodes = nodes;
+  try {
+    const t0 = performance.now();
+    const json = lint(request);
+    const t1 = performance.now();
+    const traced = trace(request);
+    const t2 = performance.now();
+    const report = JSON.parse(json);
+    const paths = JSON.parse(traced);
+    addEditorOffsets(text, report.diagnostics, paths.entries);
+    postMessage({ type: 'result', id, report, trace: paths, lintMs: t1 - t0, traceMs: t2 - t1 });
+  } catch (e) {
+    postMessage({ type: 'result', id, error: String(e && e.message ? e.message : e) });
+  }
+}
+
+let pending = null;
+let scheduled = false;
+const ready = init({ module_or_path: new URL('realip_lint_wasm_bg.wasm', self.location.href) }).then(() => {
+  const list = rules();
+  postMessage({ type: 'ready', version: version(), rules: list, manuals: Object.fromEntries(list.map((r) => [r.name, explain(r.name)])) });
+});
+ready.catch((e) => postMessage({ type: 'fatal', error: String(e) }));
+
+self.onmessage = (event) => {
+  if (event.data.type !== 'lint') return;
+  pending = event.data; // a newer request replaces one not started yet: its result would be stale
+  if (scheduled) return;
+  scheduled = true;
+  ready.then(() =>
+    setTimeout(() => {
+      scheduled = false;
+      const next = pending;
+      pending = null;
+      if (next) run(next);
+    }, 0),
+  );
+};

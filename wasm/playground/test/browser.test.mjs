@@ -1,0 +1,301 @@
+// The playground in a real browser: Debian's chromium, driven by playwright-core. Builds dist/,
+// serves it on a free port, and fails on any
+// request off the server's origin, on any page error and on any console error.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { launch, settled, root } from '../browser.mjs';
+
+const wasm = createRequire(import.meta.url)('../../pkg/node/realip_lint_wasm.js');
+const presets = JSON.parse(readFileSync(join(root, 'presets/index.json'), 'utf8'));
+const presetText = (id, variant) => readFileSync(join(root, `presets/${id}.${variant}.yaml`), 'utf8');
+const shots = join(root, 'test/screenshots');
+
+let browser;
+let page;
+const offOrigin = [];
+const errors = [];
+
+function watch(p) {
+  p.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  p.on('console', (m) => m.type() === 'error' && errors.push(`console error: ${m.text()}`));
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  browser = await launch();
+  browser.context.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol !== 'data:' && u.protocol !== 'blob:' && u.origin !== browser.origin) offOrigin.push(r.url());
+  });
+  page = await browser.context.newPage();
+  watch(page);
+  await page.goto(browser.url);
+  await settled(page);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** What the page shows: the problems list and the editor's lint state. */
+async function shown(p = page) {
+  return p.evaluate(() => ({
+    list: [...document.querySelectorAll('#diagnostics li.diag')].map((li) => ({ rule: li.dataset.rule, line: Number(li.dataset.line), severity: [...li.classList].find((c) => c !== 'diag') })),
+    editor: window.playground.editorDiagnostics(),
+    text: window.playground.view.state.doc.toString(),
+    nodes: document.getElementById('nodes').value,
+  }));
+}
+
+/** The JSON diagnostics of the Node build of the module for this text: rule, line, covered text. */
+function expected(text, nodes) {
+  const bytes = Buffer.from(text, 'utf8');
+  return JSON.parse(wasm.lint({ files: [{ name: 'manifest.yaml', text }], nodes })).diagnostics.map((d) => ({
+    rule: d.rule,
+    line: d.start.line,
+    severity: d.severity,
+    text: bytes.subarray(d.start.offset, d.end.offset).toString('utf8'),
+  }));
+}
+
+/** The line numbers (1-based) of the rendered lint gutter markers and underlines. */
+async function markers(p = page) {
+  return p.evaluate(() => {
+    const view = window.playground.view;
+    const lineOf = (el) => view.state.doc.lineAt(view.posAtDOM(el)).number;
+    const gutterLine = (el) => {
+      const r = el.getBoundingClientRect();
+      return view.state.doc.lineAt(view.lineBlockAtHeight(r.top + r.height / 2 - view.documentTop).from).number;
+    };
+    return {
+      underlines: [...document.querySelectorAll('.cm-lintRange')].map((el) => ({ line: lineOf(el), severity: [...el.classList].find((c) => c.startsWith('cm-lintRange-')).slice(13) })),
+      gutter: [...document.querySelectorAll('.cm-gutter-lint .cm-lint-marker')].map((el) => ({ line: gutterLine(el), severity: [...el.classList].find((c) => /^cm-lint-marker-/.test(c)).slice(15) })),
+    };
+  });
+}
+
+async function selectPreset(id) {
+  await page.selectOption('#preset', id);
+  await settled(page);
+}
+
+test('the page loads the module: version, rules, a first preset linted', async () => {
+  assert.equal(await page.textContent('#version'), `v${wasm.version()}`);
+  const { list } = await shown();
+  assert.ok(list.length > 0);
+  assert.equal(await page.locator('#rule-picker option').count(), wasm.rules().length);
+});
+
+for (const p of presets) {
+  test(`preset ${p.id}: its rules at their lines, in the list and in the editor; the fix clears them`, async () => {
+    await selectPreset(p.id);
+    let s = await shown();
+    assert.equal(s.text, presetText(p.id, 'problem'));
+    assert.equal(s.nodes, String(p.nodes));
+    const want = expected(s.text, p.nodes);
+    // the list and the editor's lint state: exactly the module's diagnostics, at the same lines
+    assert.deepEqual(s.list, want.map(({ rule, line, severity }) => ({ rule, line, severity })));
+    assert.deepEqual(s.editor.map(({ rule, line, text }) => ({ rule, line, text })), want.map(({ rule, line, text }) => ({ rule, line, text })));
+    for (const e of p.expect) assert.ok(s.list.some((d) => d.rule === e.rule && d.line === e.line), `${e.rule} at line ${e.line}`);
+
+    // each expected finding: a click on its list item puts the cursor on its line, where the
+    // editor draws the underline and the gutter marker
+    for (const e of p.expect) {
+      await page.locator(`#diagnostics li.diag[data-rule="${e.rule}"][data-line="${e.line}"]`).first().click();
+      const cursorLine = await page.evaluate(() => {
+        const v = window.playground.view;
+        return v.state.doc.lineAt(v.state.selection.main.head).number;
+      });
+      assert.equal(cursorLine, e.line);
+      const m = await markers();
+      assert.ok(m.underlines.some((u) => u.line === e.line), `underline on line ${e.line}: ${JSON.stringify(m.underlines)}`);
+      assert.ok(m.gutter.some((g) => g.line === e.line), `gutter marker on line ${e.line}: ${JSON.stringify(m.gutter)}`);
+    }
+    // the path is drawn, every entry with a verdict
+    const verdicts = await page.$$eval('#trace section.entry', (els) => els.map((e) => e.dataset.verdict));
+    const traced = JSON.parse(wasm.trace({ files: [{ name: 'manifest.yaml', text: s.text }], nodes: p.nodes })).entries;
+    assert.deepEqual(verdicts, traced.map((e) => e.verdict.kind));
+    // the lines the fix will change are marked
+    assert.ok((await page.locator('.cm-line.cm-fix-removed').count()) > 0, 'lines the fix changes');
+    await page.evaluate(() => {
+      window.playground.view.scrollDOM.scrollTo(0, 0);
+      document.getElementById('diagnostics').scrollTo(0, 0);
+    });
+    await page.screenshot({ path: join(shots, `${p.id}.png`) });
+
+    await page.click('#show-fix');
+    await settled(page);
+    s = await shown();
+    assert.equal(s.text, presetText(p.id, 'fixed'));
+    const rules = new Set(p.expect.map((e) => e.rule));
+    assert.deepEqual(s.list.filter((d) => rules.has(d.rule) || d.severity !== 'info'), [], 'the fix leaves no error or warning');
+    assert.deepEqual(s.editor.filter((d) => d.severity !== 'info'), []);
+    assert.equal(await page.locator('.cm-lintRange-error, .cm-lintRange-warning').count(), 0);
+    assert.ok((await page.locator('.cm-line.cm-fix-added').count()) > 0, 'lines the fix changed');
+    await page.screenshot({ path: join(shots, `${p.id}-fixed.png`) });
+    await page.click('#show-problem');
+    await settled(page);
+    assert.equal((await shown()).text, presetText(p.id, 'problem'));
+  });
+}
+
+test('the node count feeds the node-count rules', async () => {
+  await selectPreset('lb-local-anti-affinity');
+  assert.ok((await shown()).list.some((d) => d.rule === 'hard-anti-affinity-replicas-exceed-nodes'));
+  await page.fill('#nodes', '5');
+  await settled(page);
+  assert.deepEqual((await shown()).list, []);
+  await page.fill('#nodes', '2');
+  await settled(page);
+  assert.ok((await shown()).list.some((d) => d.rule === 'hard-anti-affinity-replicas-exceed-nodes'));
+});
+
+test('typing changes the diagnostics, and typing is never blocked by the lint', async () => {
+  await selectPreset('nodeport-cluster');
+  assert.deepEqual((await shown()).list.map((d) => d.rule), ['external-service-cluster-policy']);
+  // the cursor to the end of line 11 (`  type: NodePort`), then type a new line key by key
+  await page.locator('#diagnostics li.diag').first().click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home'); // after the auto-indent, so the next line is typed as is
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.type('  externalTrafficPolicy: Local', { delay: 15 });
+  await settled(page);
+  const s = await shown();
+  assert.equal(s.text.split('\n')[11], '  externalTrafficPolicy: Local', 'every key typed landed');
+  assert.deepEqual(s.list, expected(s.text, 3).map(({ rule, line, severity }) => ({ rule, line, severity })));
+  assert.ok(!s.list.some((d) => d.rule === 'external-service-cluster-policy'));
+  assert.ok(s.list.some((d) => d.rule === 'nodeport-local-without-health-checks' && d.line === 12));
+  // with a debounce, far fewer lints than key strokes ran
+  const linted = await page.evaluate(() => window.playground.sentId);
+  assert.ok(linted < 60, `lints run: ${linted}`);
+  assert.match(await page.textContent('#preset-note'), /edited/);
+});
+
+test('once loaded it works offline: a preset, an edit and the fix lint with the network off', async () => {
+  await browser.context.setOffline(true);
+  try {
+    await selectPreset('proxy-protocol');
+    assert.ok((await shown()).list.some((d) => d.rule === 'proxy-protocol-mismatch'));
+    await page.click('#show-fix');
+    await settled(page);
+    assert.ok(!(await shown()).list.some((d) => d.rule === 'proxy-protocol-mismatch'));
+  } finally {
+    await browser.context.setOffline(false);
+  }
+});
+
+test('multi-byte text: the underlines cover exactly the bytes the JSON names', async () => {
+  const text = presetText('nodeport-cluster', 'problem')
+    .replace(/^# .*$/m, '# 🚀 café — 中文 ✓ (multi-byte text before the findings)')
+    .replace(/^spec:\n {2}type: NodePort\n {2}selector:\n {4}app: api\n {2}ports:\n {4}- port: 80\n {6}targetPort: 8080\n {6}nodePort: 30080\n/m, 'spec: {selector: {app: api}, ports: [{name: "é-中-🚀", port: 80}], type: NodePort}\n');
+  assert.match(text, /type: NodePort\}/);
+  await page.evaluate((t) => {
+    const v = window.playground.view;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+  }, text);
+  await settled(page);
+  const s = await shown();
+  const want = expected(text, 3);
+  assert.deepEqual(want.map((d) => [d.rule, d.line, d.text]), [['external-service-cluster-policy', 10, 'NodePort']]);
+  assert.deepEqual(s.editor.map(({ rule, line, text: t }) => ({ rule, line, text: t })), want.map(({ rule, line, text: t }) => ({ rule, line, text: t })));
+});
+
+test('hovering an underline shows the message, the help and a link to the rule docs', async () => {
+  await selectPreset('lb-ingress-cluster');
+  await page.locator('.cm-lintRange-warning').first().hover();
+  const tip = page.locator('.cm-tooltip-lint');
+  await tip.waitFor({ timeout: 5000 });
+  const d = expected(presetText('lb-ingress-cluster', 'problem'), 3).find((x) => x.severity === 'warning');
+  const tipText = await tip.textContent();
+  assert.match(tipText, /ingress-controller-cluster-policy/);
+  assert.match(tipText, /help:/);
+  assert.ok((await tip.locator('a[href*="#ingress-controller-cluster-policy"]').count()) === 1);
+  await page.screenshot({ path: join(shots, 'hover.png') });
+  await tip.locator('button.rule-link').first().click();
+  assert.equal(await page.getAttribute('#manual', 'data-rule'), d.rule);
+  await page.click('#tab-trace');
+});
+
+test('the rule docs: every rule, rendered from explain(); a rule in the list opens its manual', async () => {
+  await selectPreset('proxy-protocol');
+  await page.locator('#diagnostics li.diag[data-rule="proxy-protocol-mismatch"] .rule-link').click();
+  assert.equal(await page.isVisible('#docs'), true);
+  assert.equal(await page.getAttribute('#manual', 'data-rule'), 'proxy-protocol-mismatch');
+  const manual = wasm.explain('proxy-protocol-mismatch');
+  const headings = await page.$$eval('#manual h3', (hs) => hs.map((h) => h.textContent));
+  assert.deepEqual(headings, [...manual.matchAll(/^## (.*)$/gm)].map((m) => m[1]));
+  assert.ok((await page.locator('#manual pre.code').count()) >= 1, 'code blocks');
+  const firstLine = manual.split('\n').find((l) => l && !l.startsWith('#'));
+  assert.ok((await page.textContent('#manual')).replace(/\s+/g, ' ').includes(firstLine.replace(/`/g, '').trim()));
+  await page.screenshot({ path: join(shots, 'rule-docs.png') });
+  // every rule of rules() has its manual in the page
+  for (const r of wasm.rules()) {
+    await page.selectOption('#rule-picker', r.name);
+    const h = await page.textContent('#manual h2');
+    assert.equal(h, wasm.explain(r.name).split('\n')[0].replace(/^# /, ''));
+  }
+  await page.click('#tab-trace');
+});
+
+test('the client-IP path: hops with what carries the address, the verdict, and jumps to lines', async () => {
+  await selectPreset('lb-ingress-cluster');
+  const entry = page.locator('#trace section.entry').first();
+  assert.equal(await entry.getAttribute('data-verdict'), 'lost');
+  const carries = await entry.locator('li.hop').evaluateAll((els) => els.map((e) => e.dataset.carries));
+  const traced = JSON.parse(wasm.trace({ files: [{ name: 'manifest.yaml', text: presetText('lb-ingress-cluster', 'problem') }], nodes: 3 })).entries[0];
+  assert.deepEqual(carries, traced.hops.map((h) => h.carries));
+  assert.equal(await entry.locator('li.node').count(), traced.hops.length + 1);
+  assert.match(await entry.locator('.verdict-badge').textContent(), /lost/);
+  // the hop where kube-proxy SNATs: a click puts the cursor on its line
+  const snat = entry.locator('li.hop[data-carries="lost"]').first();
+  const line = Number(await snat.getAttribute('data-line'));
+  await snat.click();
+  assert.equal(await page.evaluate(() => window.playground.view.state.doc.lineAt(window.playground.view.state.selection.main.head).number), line);
+  await page.click('#show-fix');
+  await settled(page);
+  assert.equal(await page.locator('#trace section.entry').first().getAttribute('data-verdict'), 'preserved-in-header');
+});
+
+test('a shared link restores the text, the node count, the preset and the diagnostics', async () => {
+  await selectPreset('lb-local-anti-affinity');
+  await page.fill('#nodes', '4');
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n# shared: é 🚀 中文\n');
+  await settled(page);
+  const before = await shown();
+  await page.click('#share');
+  await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s='));
+  const link = await page.inputValue('#share-url');
+  assert.ok(link.startsWith(browser.url));
+  const other = await browser.context.newPage();
+  watch(other);
+  await other.goto(link);
+  await settled(other);
+  const after = await shown(other);
+  assert.equal(after.text, before.text);
+  assert.equal(after.nodes, '4');
+  assert.deepEqual(after.list, before.list);
+  assert.deepEqual(after.editor, before.editor);
+  assert.equal(await other.inputValue('#preset'), 'lb-local-anti-affinity');
+  await other.close();
+});
+
+test('nothing was requested off the page\'s origin, and no page or console error', async () => {
+  assert.deepEqual(offOrigin, []);
+  assert.deepEqual(errors, []);
+  // the watch itself sees such a request: a probe of the test's own, from a blank page (the
+  // playground's Content-Security-Policy would refuse it), aborted before it reaches the network
+  const probe = 'http://192.0.2.1/probe.png';
+  await browser.context.route(probe, (r) => r.abort());
+  const blank = await browser.context.newPage();
+  const seen = blank.waitForRequest(probe);
+  await blank.setContent(`<img src="${probe}">`);
+  await seen;
+  await blank.close();
+  assert.deepEqual(offOrigin, [probe]);
+});
