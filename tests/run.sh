@@ -45,7 +45,8 @@ node --test wasm/runner/
 
 step "the playground in a real browser (Debian's chromium, playwright-core)"
 if [ ! -x /usr/bin/chromium ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 /usr/bin/chromium --version
 (cd wasm/playground && npm ci --quiet --no-audit --no-fund && npm run --silent build && node --test test/)
