@@ -47,7 +47,7 @@ pub fn read_inputs_with(
             }
             stdin_read = true;
             let name = stdin_name.unwrap_or("<stdin>");
-            pending.push(Pending::Ready(read_limited(std::io::stdin().lock(), name, limits)));
+            pending.push(Pending::Ready(read_limited(std::io::stdin().lock(), name, limits, 0)));
             continue;
         }
         if given.starts_with("http://") || given.starts_with("https://") {
@@ -148,26 +148,35 @@ fn display_path(given: &str, found: &Path, root: &Path) -> String {
 }
 
 fn read_file(path: &Path, name: &str, limits: &Limits) -> Source {
+    let mut size = 0;
     if let Ok(meta) = std::fs::metadata(path)
         && meta.is_file()
-        && meta.len() > limits.file_bytes as u64
     {
-        return Source::too_large(name, meta.len(), limits);
+        if meta.len() > limits.file_bytes as u64 {
+            return Source::too_large(name, meta.len(), limits);
+        }
+        size = usize::try_from(meta.len()).unwrap_or(0);
     }
     let mut source = match std::fs::File::open(path) {
-        Ok(f) => read_limited(f, name, limits),
+        Ok(f) => read_limited(f, name, limits, size),
         Err(e) => Source::read_error(name, &e.to_string()),
     };
     source.chart = chart_of(path);
     source
 }
 
-/// Read at most one byte over the size limit, so a huge pipe cannot exhaust memory.
-fn read_limited(reader: impl Read, name: &str, limits: &Limits) -> Source {
-    let mut bytes = Vec::new();
+/// Read at most one byte over the size limit, so a huge pipe cannot exhaust memory. `size` is
+/// the length on disk when known: the buffer is allocated once at that size, not grown by
+/// doubling (the texts are held until the output is written, so slack would be a third more
+/// memory).
+fn read_limited(reader: impl Read, name: &str, limits: &Limits, size: usize) -> Source {
+    let mut bytes = Vec::with_capacity(size);
     let cap = limits.file_bytes as u64 + 1;
     match reader.take(cap).read_to_end(&mut bytes) {
-        Ok(_) => Source::from_read(name, bytes, limits),
+        Ok(_) => {
+            bytes.shrink_to_fit();
+            Source::from_read(name, bytes, limits)
+        }
         Err(e) => Source::unreadable(name, format!("cannot read: {e}"), false),
     }
 }

@@ -454,7 +454,7 @@ fn json_type(v: &Value) -> &'static str {
 fn meta_string(root: &Node, key: &str) -> Option<String> {
     let v = root.get("metadata")?.get(key)?;
     match &v.kind {
-        NodeKind::Scalar(s) if !s.value.is_empty() => Some(s.value.clone()),
+        NodeKind::Scalar(s) if !s.value.is_empty() => Some(s.value.to_string()),
         _ => None,
     }
 }

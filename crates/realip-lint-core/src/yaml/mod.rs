@@ -13,6 +13,8 @@ use granit_parser::{Event, Options, Parser, ScalarStyle};
 
 pub use scalar::{Resolved, resolve_plain};
 
+use compact_str::CompactString;
+
 use crate::source::{Span, to_u32};
 
 use crate::limits::{Limits, MAX_NESTING};
@@ -32,11 +34,12 @@ pub enum NodeKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
-    pub value: String,
+    /// Inline up to 24 bytes: most keys and values of a manifest allocate nothing of their own.
+    pub value: CompactString,
     /// Plain scalars are resolved (null, bool, number); every other style is a string.
     pub plain: bool,
     /// An explicit tag such as `!!str`, as its core-schema suffix (`str`) or full text.
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
 }
 
 /// A problem found while reading YAML, at an exact place.
@@ -207,8 +210,10 @@ impl Builder {
     }
 
     fn finish_map(&mut self, start: u32, end: u32, entries: Vec<(Node, Node)>) -> Node {
-        let entries = self.merge_keys(entries);
+        let mut entries = self.merge_keys(entries);
         self.check_duplicates(&entries);
+        // Trees live until the output is written: no growth slack (it was 45 % of a tree).
+        entries.shrink_to_fit();
         Node { span: Span::new(start, end), kind: NodeKind::Map(entries) }
     }
 
@@ -422,10 +427,11 @@ pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &st
                             continue;
                         }
                         let plain = style == ScalarStyle::Plain;
-                        let tag = tag.map(|t| t.core_suffix().map_or_else(|| t.original(), str::to_owned));
+                        let tag =
+                            tag.map(|t| t.core_suffix().map_or_else(|| t.original(), str::to_owned).into_boxed_str());
                         let node = Node {
                             span: Span::new(s, e),
-                            kind: NodeKind::Scalar(Scalar { value: value.into_owned(), plain, tag }),
+                            kind: NodeKind::Scalar(Scalar { value: CompactString::from(value), plain, tag }),
                         };
                         let node = b.anchored(anchor, node);
                         b.push_node(node);
@@ -460,13 +466,18 @@ pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &st
                                 // The region ends: its place in the tree holds an empty value.
                                 let start = skip.start;
                                 b.skip = None;
-                                let kind = NodeKind::Scalar(Scalar { value: String::new(), plain: false, tag: None });
+                                let kind = NodeKind::Scalar(Scalar {
+                                    value: CompactString::default(),
+                                    plain: false,
+                                    tag: None,
+                                });
                                 b.push_node(Node { span: Span::new(start, e.max(start)), kind });
                             }
                             continue;
                         }
                         let node = match b.stack.pop() {
-                            Some(Frame::Seq { start, anchor, items }) => {
+                            Some(Frame::Seq { start, anchor, mut items }) => {
+                                items.shrink_to_fit();
                                 let n = Node { span: Span::new(start, e.max(start)), kind: NodeKind::Seq(items) };
                                 b.anchored(anchor, n)
                             }
