@@ -44,7 +44,7 @@ fn lint_folder(real: &Path, folder: &Path) -> realip_lint_core::Report {
     }
     let report = lint(&inputs.sources, &Options::default());
     // The plugin's parallel path gives the same report, byte for byte, whatever the threads.
-    let parallel = realip_lint_plugin::lint_parallel(&inputs.sources, &Options::default(), 3);
+    let parallel = realip_lint_plugin::lint_parallel(&mut inputs.sources.clone(), &Options::default(), 3).report;
     assert!(report.to_json() == parallel.to_json(), "{}: parallel and serial lint differ", folder.display());
     report
 }

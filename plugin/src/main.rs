@@ -126,8 +126,12 @@ fn color() -> bool {
 }
 
 fn lint(args: &args::LintArgs) -> ExitCode {
-    let Some(p) = prepare(args) else { return ExitCode::from(2) };
-    let report = realip_lint_plugin::lint_parallel(&p.inputs.sources, &p.settings.options, p.threads);
+    let Some(mut p) = prepare(args) else { return ExitCode::from(2) };
+    let linted = realip_lint_plugin::lint_parallel(&mut p.inputs.sources, &p.settings.options, p.threads);
+    // The process ends after the output: the operating system takes the model back at once,
+    // where dropping it would walk every tree (as rustc and ruff do with their large state).
+    std::mem::forget(linted.model);
+    let report = linted.report;
     let cwd = std::env::current_dir().unwrap_or_default();
     match args.output {
         Format::Json => print(&report.to_json()),
