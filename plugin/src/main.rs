@@ -134,7 +134,10 @@ fn lint(args: &args::LintArgs) -> ExitCode {
     let report = linted.report;
     let cwd = std::env::current_dir().unwrap_or_default();
     match args.output {
-        Format::Json => print(&report.to_json()),
+        Format::Json => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = report.write_json(&mut stdout).and_then(|()| stdout.flush());
+        }
         Format::Sarif => print(&render::sarif::render(&report, &cwd)),
         Format::Github => print(&render::github::render(&report, &cwd)),
         Format::Human => print(&render::human::render(&report, &p.inputs.sources, color(), terminal_width())),

@@ -154,6 +154,12 @@ pub struct Report {
 
 impl Report {
     /// The JSON of the contract, byte for byte what `-o json` prints and the Wasm `lint` returns.
+    /// [`Report::to_json`] written to `out` as it is made, without holding the text.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
+    }
+
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');

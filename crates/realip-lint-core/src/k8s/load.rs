@@ -11,7 +11,10 @@ use k8s_openapi::api::policy::v1 as policy;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::object::{Hpa, ObjData, Object, Workload, WorkloadKind, group_of, is_cluster_scoped, meta_maps};
+use super::object::{
+    DaemonSetRollout, DeploymentRollout, Hpa, ObjData, Object, Workload, WorkloadKind, group_of, is_cluster_scoped,
+    meta_maps,
+};
 use crate::diagnostic::{Loc, ObjectRef};
 use crate::limits::Limits;
 use crate::source::{Source, Span, to_u32};
@@ -649,7 +652,7 @@ fn convert(kind: &str, read_as: &str, value: Value) -> Result<Converted, (Vec<Pa
         "ConfigMap" => {
             let c: core::ConfigMap = de(value)?;
             let (l, a) = meta_maps(&c.metadata);
-            (ObjData::ConfigMap(c.data.unwrap_or_default()), l, a)
+            (ObjData::ConfigMap, l, a)
         }
         "Node" => {
             let n: core::Node = de(value)?;
@@ -741,7 +744,7 @@ fn workload(kind: &str, value: Value) -> Result<Converted, (Vec<PathPart>, Strin
             w.replicas = o.spec.replicas;
             w.selector = Some(selector);
             w.owners = owners(&o.metadata);
-            w.deployment = Some(Box::new(o));
+            w.deployment = Some(DeploymentRollout { strategy: o.spec.strategy });
             (l, a, Some(t))
         }
         WorkloadKind::StatefulSet => {
@@ -755,7 +758,7 @@ fn workload(kind: &str, value: Value) -> Result<Converted, (Vec<PathPart>, Strin
             let (o, l, a, selector, t) = templated!(apps::DaemonSet);
             w.selector = Some(selector);
             w.owners = owners(&o.metadata);
-            w.daemon_set = Some(Box::new(o));
+            w.daemon_set = Some(DaemonSetRollout { update_strategy: o.spec.update_strategy });
             (l, a, Some(t))
         }
         WorkloadKind::ReplicaSet => {

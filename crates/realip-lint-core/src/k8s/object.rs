@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use crate::diagnostic::{Loc, ObjectRef};
 use crate::source::Span;
-use crate::yaml::{Node, PathSeg};
+use crate::yaml::{Node, NodeKind, PathSeg};
 
 /// Index of an object in `Model::objects`.
 pub type ObjId = usize;
@@ -43,7 +43,9 @@ pub enum ObjData {
     Workload(Box<Workload>),
     Ingress(Box<networking::Ingress>),
     IngressClass(Box<networking::IngressClass>),
-    ConfigMap(BTreeMap<String, String>),
+    /// Its `data` is read from `root` (`Object::config_data`): typing has checked that every
+    /// value is a string, and a second copy of it (Grafana dashboards…) would only cost memory.
+    ConfigMap,
     Hpa(Hpa),
     Pdb(Box<policy::PodDisruptionBudget>),
     NetworkPolicy(Box<networking::NetworkPolicy>),
@@ -100,10 +102,22 @@ pub struct Workload {
     pub pod: core::PodSpec,
     /// Where the pod spec sits in the object's tree.
     pub pod_path: &'static [&'static str],
-    /// The original typed objects, for rules that read kind-specific fields.
-    pub deployment: Option<Box<apps::Deployment>>,
-    pub daemon_set: Option<Box<apps::DaemonSet>>,
+    /// What the rollout rules read of a Deployment or a DaemonSet (its typed object is not kept).
+    pub deployment: Option<DeploymentRollout>,
+    pub daemon_set: Option<DaemonSetRollout>,
     pub owners: Vec<(String, String)>,
+}
+
+/// A Deployment's `spec.strategy`.
+#[derive(Debug, Default)]
+pub struct DeploymentRollout {
+    pub strategy: Option<apps::DeploymentStrategy>,
+}
+
+/// A DaemonSet's `spec.updateStrategy`.
+#[derive(Debug, Default)]
+pub struct DaemonSetRollout {
+    pub update_strategy: Option<apps::DaemonSetUpdateStrategy>,
 }
 
 impl Workload {
@@ -131,6 +145,17 @@ pub struct Hpa {
 }
 
 impl Object {
+    /// A ConfigMap's `data`, by key (the last of a duplicated key wins, as in the API server).
+    pub fn config_data(&self) -> BTreeMap<&str, &str> {
+        let Some(NodeKind::Map(entries)) = self.root.get("data").map(|n| &n.kind) else { return BTreeMap::new() };
+        entries.iter().filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?))).collect()
+    }
+
+    /// One value of a ConfigMap's `data`.
+    pub fn config_value(&self, key: &str) -> Option<&str> {
+        self.root.get("data")?.get(key)?.as_str()
+    }
+
     pub fn group(&self) -> &str {
         group_of(&self.read_as)
     }
@@ -310,6 +335,7 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
 
 // Re-exports so rules name the typed values through one place.
 pub use apps::{DaemonSet, Deployment};
+
 pub use autoscaling_v1::HorizontalPodAutoscaler as HpaV1;
 pub use autoscaling_v2::HorizontalPodAutoscaler as HpaV2;
 pub use core::{Pod, PodSpec, Service};

@@ -12,7 +12,7 @@
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::object::{DaemonSet, Deployment, Object};
+use super::object::{DaemonSetRollout, DeploymentRollout, Object};
 use crate::diagnostic::Loc;
 use crate::yaml::PathSeg;
 
@@ -214,8 +214,8 @@ pub fn rolling_update_loc(obj: &Object, daemon_set: bool) -> Loc {
     obj.key_loc(&[PathSeg::Key("spec"), PathSeg::Key(key), PathSeg::Key("rollingUpdate")])
 }
 
-pub fn deployment_strategy(obj: &Object, d: &Deployment) -> Strategy {
-    let strategy = d.spec.strategy.as_ref();
+pub fn deployment_strategy(obj: &Object, d: &DeploymentRollout) -> Strategy {
+    let strategy = d.strategy.as_ref();
     let ty = strategy.and_then(|s| s.type_.as_deref()).unwrap_or_default();
     match ty {
         "" | "RollingUpdate" => {
@@ -242,8 +242,8 @@ pub fn deployment_strategy(obj: &Object, d: &Deployment) -> Strategy {
     }
 }
 
-pub fn daemon_set_strategy(obj: &Object, ds: &DaemonSet) -> Strategy {
-    let strategy = ds.spec.update_strategy.as_ref();
+pub fn daemon_set_strategy(obj: &Object, ds: &DaemonSetRollout) -> Strategy {
+    let strategy = ds.update_strategy.as_ref();
     let ty = strategy.and_then(|s| s.type_.as_deref()).unwrap_or_default();
     match ty {
         "" | "RollingUpdate" => {

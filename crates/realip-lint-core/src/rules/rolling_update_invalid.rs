@@ -82,7 +82,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             Strategy::NotRolling("Recreate")
                 if w.deployment
                     .as_ref()
-                    .is_some_and(|d| d.spec.strategy.as_ref().is_some_and(|s| s.rolling_update.is_some())) =>
+                    .is_some_and(|d| d.strategy.as_ref().is_some_and(|s| s.rolling_update.is_some())) =>
             {
                 push(Finding::new(
                     rollout::rolling_update_loc(obj, false),

@@ -48,9 +48,10 @@ fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
 
 /// The cluster's `cilium-config` ConfigMap, if the input holds it.
 fn cilium_config(ctx: &GatewayCtx<'_>) -> Option<ObjId> {
-    ctx.lookup.objects.iter().position(|o| {
-        !o.shadowed && matches!(o.data, ObjData::ConfigMap(_)) && o.name.as_deref() == Some("cilium-config")
-    })
+    ctx.lookup
+        .objects
+        .iter()
+        .position(|o| !o.shadowed && matches!(o.data, ObjData::ConfigMap) && o.name.as_deref() == Some("cilium-config"))
 }
 
 #[allow(clippy::unnecessary_wraps)] // `GatewaySupport::data_plane`'s signature: other implementations return `None`

@@ -78,10 +78,10 @@ impl Overlays {
     fn read(ctx: &GatewayCtx<'_>, cm: ObjId, issues: &mut Vec<ParamIssue>) -> Self {
         let obj = ctx.obj(cm);
         let mut parsed = BTreeMap::new();
-        if let ObjData::ConfigMap(data) = &obj.data {
-            for (key, text) in data {
+        if matches!(obj.data, ObjData::ConfigMap) {
+            for (key, text) in obj.config_data() {
                 let at = ctx.place(cm, &["data", key]);
-                if !OVERLAYS.contains(&key.as_str()) {
+                if !OVERLAYS.contains(&key) {
                     issues.push(ParamIssue {
                         at: ctx.key_place(cm, &["data", key]),
                         problem: format!("`{key}` is not an overlay istiod knows ({})", OVERLAYS.join(", ")),
@@ -94,7 +94,7 @@ impl Overlays {
                 }
                 let root = crate::yaml::parse_stream(text).into_iter().next().and_then(|d| d.root);
                 if let Some(root) = root {
-                    parsed.insert(key.clone(), (root, at));
+                    parsed.insert(key.to_owned(), (root, at));
                 }
             }
         }
@@ -142,7 +142,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let class = ctx.class_name();
     if let Some(cm) = ctx.lookup.objects.iter().position(|o| {
         !o.shadowed
-            && matches!(o.data, ObjData::ConfigMap(_))
+            && matches!(o.data, ObjData::ConfigMap)
             && o.labels.get("gateway.istio.io/defaults-for-class") == Some(&class)
     }) {
         layers.push(Overlays::read(ctx, cm, &mut issues));

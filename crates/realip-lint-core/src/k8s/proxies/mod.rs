@@ -202,9 +202,11 @@ pub fn controller_configmap(lookup: &Lookup<'_>, ctrl: ObjId, flag_names: &[&str
 /// A ConfigMap's `data` value and where it is written.
 pub fn cm_value<'a>(lookup: &'a Lookup<'_>, cm: ObjId, key: &str) -> Option<(&'a str, Loc)> {
     let obj = &lookup.objects[cm];
-    let super::object::ObjData::ConfigMap(data) = &obj.data else { return None };
-    let v = data.get(key)?;
-    Some((v.as_str(), obj.loc_at(&[PathSeg::Key("data"), PathSeg::Key(key)])))
+    if !matches!(obj.data, super::object::ObjData::ConfigMap) {
+        return None;
+    }
+    let v = obj.config_value(key)?;
+    Some((v, obj.loc_at(&[PathSeg::Key("data"), PathSeg::Key(key)])))
 }
 
 /// The setting of a boolean key in a ConfigMap named by a controller flag.
