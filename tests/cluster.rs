@@ -206,6 +206,14 @@ fn the_whole_cluster_is_linted_with_node_facts_from_the_live_nodes() {
     ] {
         assert!(found.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} in {found:?}");
     }
+    // The Gateway's data plane, from the live GatewayClass, Gateway and EnvoyProxy: Envoy
+    // Gateway's Service in `Cluster` mode, as the EnvoyProxy sets it.
+    assert!(
+        found
+            .iter()
+            .any(|(rule, object)| rule == "ingress-controller-cluster-policy" && object.contains("proxy-config")),
+        "the Gateway's data plane: {found:?}"
+    );
     assert!(
         !found.iter().any(
             |(rule, object)| rule == "hard-anti-affinity-replicas-exceed-nodes" && object.contains("ingress-nginx")
@@ -222,8 +230,10 @@ fn the_whole_cluster_is_linted_with_node_facts_from_the_live_nodes() {
     );
 
     // The positions are those of what `kubectl get -o json` printed.
-    let get =
-        ClusterArgs { context: Some("kind-prod".into()), all_namespaces: true, ..ClusterArgs::default() }.get_args();
+    let args = ClusterArgs { context: Some("kind-prod".into()), all_namespaces: true, ..ClusterArgs::default() };
+    let discovery = args.api_resources_args();
+    let served = kubectl(&discovery.iter().map(String::as_str).collect::<Vec<_>>(), &path, &kc, home.path());
+    let get = args.get_args(&stdout(&served));
     let get: Vec<&str> = get.iter().map(String::as_str).collect();
     let printed = kubectl(&get, &path, &kc, home.path());
     assert!(printed.status.success(), "{}", stderr(&printed));
@@ -241,6 +251,10 @@ fn the_whole_cluster_is_linted_with_node_facts_from_the_live_nodes() {
         "/api/v1/nodes?limit=500",
         "/apis/apps/v1/deployments?limit=500",
         "/api/v1/configmaps?limit=500",
+        // The Gateway API and Envoy Gateway's config kinds: the cluster serves them (discovery).
+        "/apis/gateway.networking.k8s.io/v1/gateways?limit=500",
+        "/apis/gateway.networking.k8s.io/v1/gatewayclasses?limit=500",
+        "/apis/gateway.envoyproxy.io/v1alpha1/envoyproxies?limit=500",
     ] {
         assert!(requests.iter().any(|r| r == asked), "{asked} in {requests:?}");
     }
@@ -269,7 +283,16 @@ fn the_namespace_comes_from_the_context_or_n_and_nodes_are_always_read() {
         found.contains(&("hard-anti-affinity-replicas-exceed-nodes".into(), "Deployment shop/web".into())),
         "{found:?}"
     );
-    assert!(found.iter().all(|(_, o)| o.contains(" shop/")), "only namespace shop: {found:?}");
+    // Namespace shop, and the cluster-scoped GatewayClass of its Gateway, whose EnvoyProxy lives
+    // in a namespace this read did not cover: an info says so rather than guessing its settings.
+    assert!(found.iter().all(|(_, o)| o.contains(" shop/") || o.contains(" -/")), "only namespace shop: {found:?}");
+    let info = report["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "gateway-parameters-invalid");
+    let info = info.expect("the GatewayClass's parameters are named");
+    assert_eq!(info["severity"], "info");
+    assert!(
+        info["message"].as_str().unwrap().contains("envoy-gateway-system/proxy-config is not in the input"),
+        "{info}"
+    );
     let requests = api.requests();
     assert!(requests.iter().any(|r| r.starts_with("/api/v1/namespaces/shop/services")), "{requests:?}");
     assert!(requests.iter().any(|r| r.starts_with("/api/v1/nodes")), "Nodes are cluster-wide: {requests:?}");

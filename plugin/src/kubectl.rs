@@ -26,6 +26,23 @@ pub const CLUSTER_KINDS: &[&str] = &[
     "nodes",
 ];
 
+/// The kinds `--cluster` reads when the cluster serves them: the Gateway API's and the Gateway
+/// implementations' config kinds, all CRDs, so that asking for one the cluster lacks does not fail
+/// the whole read. (`resource.group`, group, kind); a test checks that it covers every kind the
+/// core reads from its tree (`k8s::gateway::tree_kinds`).
+pub const OPTIONAL_CLUSTER_KINDS: &[(&str, &str, &str)] = &[
+    ("gatewayclasses.gateway.networking.k8s.io", "gateway.networking.k8s.io", "GatewayClass"),
+    ("gateways.gateway.networking.k8s.io", "gateway.networking.k8s.io", "Gateway"),
+    ("envoyproxies.gateway.envoyproxy.io", "gateway.envoyproxy.io", "EnvoyProxy"),
+    ("clienttrafficpolicies.gateway.envoyproxy.io", "gateway.envoyproxy.io", "ClientTrafficPolicy"),
+    ("nginxproxies.gateway.nginx.org", "gateway.nginx.org", "NginxProxy"),
+    ("gatewayparameters.gateway.kgateway.dev", "gateway.kgateway.dev", "GatewayParameters"),
+    ("listenerpolicies.gateway.kgateway.dev", "gateway.kgateway.dev", "ListenerPolicy"),
+    ("httplistenerpolicies.gateway.kgateway.dev", "gateway.kgateway.dev", "HTTPListenerPolicy"),
+    ("contourdeployments.projectcontour.io", "projectcontour.io", "ContourDeployment"),
+    ("ciliumgatewayclassconfigs.cilium.io", "cilium.io", "CiliumGatewayClassConfig"),
+];
+
 /// What `--cluster` passes on to `kubectl get`.
 #[derive(Debug, Default, Clone)]
 pub struct ClusterArgs {
@@ -48,9 +65,23 @@ impl ClusterArgs {
         flags
     }
 
-    /// The arguments of the `kubectl get` that reads the cluster.
-    pub fn get_args(&self) -> Vec<String> {
-        let mut args = vec!["get".to_owned(), CLUSTER_KINDS.join(","), "-o".to_owned(), "json".to_owned()];
+    /// The arguments of `kubectl api-resources` that say which optional kinds the cluster serves.
+    pub fn api_resources_args(&self) -> Vec<String> {
+        let mut args = vec!["api-resources".to_owned(), "--verbs=list".to_owned(), "-o".to_owned(), "name".to_owned()];
+        args.extend(self.connection_flags());
+        args
+    }
+
+    /// The arguments of the `kubectl get` that reads the cluster: the kinds every cluster has,
+    /// and those of `served` (the cluster's `api-resources -o name`) among the optional ones.
+    pub fn get_args(&self, served: &str) -> Vec<String> {
+        let served: std::collections::HashSet<&str> = served.lines().map(str::trim).collect();
+        let kinds: Vec<&str> = CLUSTER_KINDS
+            .iter()
+            .copied()
+            .chain(OPTIONAL_CLUSTER_KINDS.iter().map(|k| k.0).filter(|k| served.contains(k)))
+            .collect();
+        let mut args = vec!["get".to_owned(), kinds.join(","), "-o".to_owned(), "json".to_owned()];
         args.extend(self.connection_flags());
         if let Some(ns) = &self.namespace {
             args.push(format!("--namespace={ns}"));
@@ -156,7 +187,14 @@ pub fn cluster(args: &ClusterArgs) -> (Option<Source>, Option<String>) {
         }
     };
     let name = cluster_name(context.as_deref());
-    let get = args.get_args();
+    // Which CRD kinds the cluster serves. kubectl prints what it discovered even when a group's
+    // discovery fails (and then exits 1), so its output is used whatever the exit; a cluster it
+    // cannot reach at all fails the `get` below, which says so.
+    let served = match kubectl(args.api_resources_args()) {
+        Ok(ran) => ran.stdout,
+        Err(e) => return (None, Some(e)),
+    };
+    let get = args.get_args(&served);
     let ran = match kubectl(&get) {
         Ok(r) => r,
         Err(e) => return (None, Some(e)),
@@ -195,8 +233,11 @@ mod tests {
             namespace: Some("shop".into()),
             all_namespaces: true,
         };
-        let get = args.get_args();
+        let get = args.get_args("gateways.gateway.networking.k8s.io\nfoos.example.com\n");
         assert_eq!(get[0], "get");
+        assert!(get[1].split(',').any(|k| k == "gateways.gateway.networking.k8s.io"), "served: {get:?}");
+        assert!(!get[1].split(',').any(|k| k == "gatewayclasses.gateway.networking.k8s.io"), "not served: {get:?}");
+        assert!(!get[1].contains("foos"), "only kinds a rule reads: {get:?}");
         assert!(get[1].split(',').any(|k| k == "nodes") && get[1].split(',').any(|k| k == "services"));
         assert_eq!(&get[2..4], ["-o", "json"]);
         for flag in ["--kubeconfig=/tmp/kc", "--context=kind-prod", "--namespace=shop", "--all-namespaces"] {
@@ -205,6 +246,19 @@ mod tests {
         assert_eq!(cluster_name(Some("kind-prod")), "<cluster kind-prod>");
         assert_eq!(cluster_name(Some("")), "<cluster>");
         assert_eq!(cluster_name(None), "<cluster>");
+    }
+
+    #[test]
+    fn every_kind_the_core_reads_from_its_tree_is_asked_for_when_served() {
+        for (group, kind) in realip_lint_core::k8s::gateway::tree_kinds() {
+            assert!(
+                OPTIONAL_CLUSTER_KINDS.iter().any(|(_, g, k)| *g == group && *k == kind),
+                "{kind}.{group} is read by the core but not by --cluster"
+            );
+        }
+        for (resource, group, _) in OPTIONAL_CLUSTER_KINDS {
+            assert!(resource.ends_with(&format!(".{group}")), "{resource}");
+        }
     }
 
     #[test]

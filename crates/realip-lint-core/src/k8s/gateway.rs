@@ -17,11 +17,15 @@ pub const GROUP: &str = "gateway.networking.k8s.io";
 /// Is this kind read from its YAML tree: a Gateway API object the model links, or a config
 /// object of a Gateway implementation?
 pub fn reads_tree(group: &str, kind: &str) -> bool {
-    (group == GROUP && matches!(kind, "Gateway" | "GatewayClass"))
-        || proxies::PROXIES
-            .iter()
-            .filter_map(|p| p.gateway)
-            .any(|g| g.config_kinds.iter().any(|(gr, k)| *gr == group && *k == kind))
+    tree_kinds().any(|(gr, k)| gr == group && k == kind)
+}
+
+/// Every (group, kind) read from its tree: the Gateway API's, and each implementation's config
+/// kinds (what `--cluster` asks a cluster for when it serves them).
+pub fn tree_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
+    [(GROUP, "GatewayClass"), (GROUP, "Gateway")]
+        .into_iter()
+        .chain(proxies::PROXIES.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
 }
 
 /// What an implementation brings to the Gateway API side of the model.
