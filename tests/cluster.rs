@@ -80,11 +80,29 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<String>>) {
     }
 }
 
-/// The recorded response of a path: discovery documents, and list calls (filtered by namespace
-/// for `/namespaces/<ns>/` paths, as the API server does).
+/// The recorded response of a path: discovery documents, list calls (filtered by namespace
+/// for `/namespaces/<ns>/` paths, as the API server does), and one object of a list by name.
 fn respond(target: &str) -> (&'static str, String) {
     let path = target.split('?').next().unwrap_or_default();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    if let ["apis", _, _, "namespaces", ns, resource, name] = segments.as_slice() {
+        let text = std::fs::read_to_string(repo().join(format!("tests/data/cluster/lists/{resource}.json")));
+        let list: serde_json::Value = text.ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        let found = list["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|i| i["metadata"]["namespace"] == *ns && i["metadata"]["name"] == *name);
+        if let Some(item) = found {
+            return ("200 OK", item.to_string());
+        }
+        return (
+            "404 Not Found",
+            format!(
+                r#"{{"kind":"Status","apiVersion":"v1","metadata":{{}},"status":"Failure","message":"{resource} \"{name}\" not found","reason":"NotFound","code":404}}"#
+            ),
+        );
+    }
     let (file, namespace) = match segments.as_slice() {
         ["version"] => ("discovery/version.json".to_owned(), None),
         ["api"] => ("discovery/api.json".to_owned(), None),
@@ -283,17 +301,26 @@ fn the_namespace_comes_from_the_context_or_n_and_nodes_are_always_read() {
         found.contains(&("hard-anti-affinity-replicas-exceed-nodes".into(), "Deployment shop/web".into())),
         "{found:?}"
     );
-    // Namespace shop, and the cluster-scoped GatewayClass of its Gateway, whose EnvoyProxy lives
-    // in a namespace this read did not cover: an info says so rather than guessing its settings.
-    assert!(found.iter().all(|(_, o)| o.contains(" shop/") || o.contains(" -/")), "only namespace shop: {found:?}");
-    let info = report["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "gateway-parameters-invalid");
-    let info = info.expect("the GatewayClass's parameters are named");
-    assert_eq!(info["severity"], "info");
+    // Namespace shop, and what its Gateway's data plane depends on: the cluster-scoped
+    // GatewayClass, and the EnvoyProxy it names in envoy-gateway-system, read by name.
     assert!(
-        info["message"].as_str().unwrap().contains("envoy-gateway-system/proxy-config is not in the input"),
-        "{info}"
+        found.iter().all(|(_, o)| o.contains(" shop/") || o.contains("proxy-config")),
+        "only namespace shop: {found:?}"
     );
+    assert!(
+        found.iter().any(|(rule, o)| rule == "ingress-controller-cluster-policy" && o.contains("proxy-config")),
+        "the EnvoyProxy's Cluster policy, read from its namespace: {found:?}"
+    );
+    assert!(!found.iter().any(|(rule, _)| rule == "gateway-parameters-invalid"), "{found:?}");
+    assert_eq!(report["summary"]["files"], 2, "the List, and the EnvoyProxy read by name");
     let requests = api.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r
+                == "/apis/gateway.envoyproxy.io/v1alpha1/namespaces/envoy-gateway-system/envoyproxies/proxy-config"),
+        "{requests:?}"
+    );
     assert!(requests.iter().any(|r| r.starts_with("/api/v1/namespaces/shop/services")), "{requests:?}");
     assert!(requests.iter().any(|r| r.starts_with("/api/v1/nodes")), "Nodes are cluster-wide: {requests:?}");
     assert!(!requests.iter().any(|r| r.starts_with("/api/v1/services")), "not every namespace: {requests:?}");

@@ -171,9 +171,107 @@ pub fn cluster_name(context: Option<&str>) -> String {
 
 /// The live objects, read with `kubectl get <kinds> -o json` (a `List`, which the core expands).
 ///
-/// Gives the source read and the usage error for standard error, if any. Both come back when
-/// kubectl printed objects but failed on some kind (RBAC, say): what was read is still linted.
-pub fn cluster(args: &ClusterArgs) -> (Option<Source>, Option<String>) {
+/// Gives the sources read and the usage errors for standard error. Both come back when kubectl
+/// printed objects but failed on some kind (RBAC, say): what was read is still linted. A read
+/// limited to a namespace also gets, one `kubectl get` each, the config objects its GatewayClasses
+/// name in other namespaces (Envoy Gateway's EnvoyProxy in `envoy-gateway-system`).
+pub fn cluster(args: &ClusterArgs) -> (Vec<Source>, Vec<String>) {
+    let ListRead { context, served, source, error } = match cluster_list(args) {
+        Ok(read) => read,
+        Err(e) => return (Vec::new(), vec![e]),
+    };
+    let mut sources = Vec::new();
+    let mut errors: Vec<String> = error.into_iter().collect();
+    if let Some(source) = source {
+        let elsewhere = if args.all_namespaces { Vec::new() } else { referenced_elsewhere(&source.text, &served) };
+        sources.push(source);
+        for r in elsewhere {
+            let mut get =
+                vec!["get".to_owned(), r.resource.to_owned(), r.name.clone(), format!("--namespace={}", r.namespace)];
+            get.extend(["-o".to_owned(), "json".to_owned()]);
+            get.extend(args.connection_flags());
+            match kubectl(&get) {
+                Ok(ran) if ran.ok => {
+                    forward_warnings(&ran.stderr);
+                    let name = format!(
+                        "<cluster{} {} {}/{}>",
+                        context.as_deref().filter(|c| !c.is_empty()).map(|c| format!(" {c}")).unwrap_or_default(),
+                        r.kind,
+                        r.namespace,
+                        r.name
+                    );
+                    sources.push(Source::new(name, ran.stdout));
+                }
+                Ok(ran) => errors.push(format!(
+                    "cannot read the {} {}/{} a GatewayClass names, with `kubectl {}` ({}): {}",
+                    r.kind,
+                    r.namespace,
+                    r.name,
+                    get.join(" "),
+                    exit(ran.code),
+                    ran.stderr
+                )),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    (sources, errors)
+}
+
+/// A config object a GatewayClass names (`spec.parametersRef`) that the read did not return.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Elsewhere {
+    pub resource: &'static str,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+/// The GatewayClasses' `parametersRef`s, in a `kubectl get -o json` List, to objects of a kind the
+/// cluster serves (`served`: `api-resources -o name`) and the List does not hold.
+pub fn referenced_elsewhere(list: &str, served: &str) -> Vec<Elsewhere> {
+    let Ok(list) = serde_json::from_str::<serde_json::Value>(list) else { return Vec::new() };
+    let Some(items) = list["items"].as_array() else { return Vec::new() };
+    let served: std::collections::HashSet<&str> = served.lines().map(str::trim).collect();
+    let held = |kind: &str, namespace: &str, name: &str| {
+        items
+            .iter()
+            .any(|i| i["kind"] == kind && i["metadata"]["namespace"] == namespace && i["metadata"]["name"] == name)
+    };
+    let mut found: Vec<Elsewhere> = Vec::new();
+    for class in items.iter().filter(|i| i["kind"] == "GatewayClass") {
+        let r = &class["spec"]["parametersRef"];
+        let (Some(group), Some(kind), Some(name), Some(namespace)) =
+            (r["group"].as_str(), r["kind"].as_str(), r["name"].as_str(), r["namespace"].as_str())
+        else {
+            continue;
+        };
+        let Some(&(resource, ..)) =
+            OPTIONAL_CLUSTER_KINDS.iter().find(|(res, g, k)| *g == group && *k == kind && served.contains(res))
+        else {
+            continue;
+        };
+        let wanted =
+            Elsewhere { resource, kind: kind.to_owned(), namespace: namespace.to_owned(), name: name.to_owned() };
+        if !held(kind, namespace, name) && !found.contains(&wanted) {
+            found.push(wanted);
+        }
+    }
+    found
+}
+
+/// What the main read of a cluster gave.
+struct ListRead {
+    /// The current context, if kubectl names one.
+    context: Option<String>,
+    /// `kubectl api-resources -o name`: the kinds the cluster serves.
+    served: String,
+    /// The `kubectl get` List, and the error met reading it, if any.
+    source: Option<Source>,
+    error: Option<String>,
+}
+
+fn cluster_list(args: &ClusterArgs) -> Result<ListRead, String> {
     let context = match &args.context {
         Some(c) => Some(c.clone()),
         None => {
@@ -182,7 +280,7 @@ pub fn cluster(args: &ClusterArgs) -> (Option<Source>, Option<String>) {
             match kubectl(&current) {
                 Ok(ran) if ran.ok => Some(ran.stdout.trim().to_owned()),
                 Ok(_) => None,
-                Err(e) => return (None, Some(e)),
+                Err(e) => return Err(e),
             }
         }
     };
@@ -190,19 +288,13 @@ pub fn cluster(args: &ClusterArgs) -> (Option<Source>, Option<String>) {
     // Which CRD kinds the cluster serves. kubectl prints what it discovered even when a group's
     // discovery fails (and then exits 1), so its output is used whatever the exit; a cluster it
     // cannot reach at all fails the `get` below, which says so.
-    let served = match kubectl(args.api_resources_args()) {
-        Ok(ran) => ran.stdout,
-        Err(e) => return (None, Some(e)),
-    };
+    let served = kubectl(args.api_resources_args())?.stdout;
     let get = args.get_args(&served);
-    let ran = match kubectl(&get) {
-        Ok(r) => r,
-        Err(e) => return (None, Some(e)),
-    };
+    let ran = kubectl(&get)?;
     let shown = format!("kubectl {}", get.join(" "));
     if ran.ok {
         forward_warnings(&ran.stderr);
-        return (Some(Source::new(name, ran.stdout)), None);
+        return Ok(ListRead { context, served, source: Some(Source::new(name, ran.stdout)), error: None });
     }
     let error = format!(
         "cannot read the cluster{} with `{shown}` ({}): {}",
@@ -211,7 +303,7 @@ pub fn cluster(args: &ClusterArgs) -> (Option<Source>, Option<String>) {
         if ran.stderr.is_empty() { "kubectl printed no error" } else { &ran.stderr }
     );
     let partial = ran.stdout.contains("\"items\"").then(|| Source::new(name, ran.stdout));
-    (partial, Some(error))
+    Ok(ListRead { context, served, source: partial, error: Some(error) })
 }
 
 /// kubectl's own warnings (deprecations, say) still reach the user on success.
@@ -259,6 +351,31 @@ mod tests {
         for (resource, group, _) in OPTIONAL_CLUSTER_KINDS {
             assert!(resource.ends_with(&format!(".{group}")), "{resource}");
         }
+    }
+
+    #[test]
+    fn a_gateway_class_parameters_in_another_namespace_are_read_by_name() {
+        let list = r#"{"kind": "List", "items": [
+            {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass", "metadata": {"name": "eg"},
+             "spec": {"parametersRef": {"group": "gateway.envoyproxy.io", "kind": "EnvoyProxy", "name": "p", "namespace": "eg-system"}}},
+            {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass", "metadata": {"name": "held"},
+             "spec": {"parametersRef": {"group": "gateway.envoyproxy.io", "kind": "EnvoyProxy", "name": "q", "namespace": "shop"}}},
+            {"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "EnvoyProxy", "metadata": {"name": "q", "namespace": "shop"}},
+            {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass", "metadata": {"name": "cm"},
+             "spec": {"parametersRef": {"group": "", "kind": "ConfigMap", "name": "c", "namespace": "x"}}}
+        ]}"#;
+        let served = "envoyproxies.gateway.envoyproxy.io\n";
+        assert_eq!(
+            referenced_elsewhere(list, served),
+            [Elsewhere {
+                resource: "envoyproxies.gateway.envoyproxy.io",
+                kind: "EnvoyProxy".into(),
+                namespace: "eg-system".into(),
+                name: "p".into()
+            }]
+        );
+        assert!(referenced_elsewhere(list, "").is_empty(), "a kind the cluster does not serve is not asked for");
+        assert!(referenced_elsewhere("not json", served).is_empty());
     }
 
     #[test]
