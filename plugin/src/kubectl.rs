@@ -75,7 +75,7 @@ impl ClusterArgs {
     /// The arguments of the `kubectl get` that reads the cluster: the kinds every cluster has,
     /// and those of `served` (the cluster's `api-resources -o name`) among the optional ones.
     pub fn get_args(&self, served: &str) -> Vec<String> {
-        let served: std::collections::HashSet<&str> = served.lines().map(str::trim).collect();
+        let served = served_set(served);
         let kinds: Vec<&str> = CLUSTER_KINDS
             .iter()
             .copied()
@@ -166,7 +166,23 @@ pub fn kustomize(dir: &str) -> Result<Source, String> {
 /// The source name of a cluster read: `<cluster CONTEXT>`, or `<cluster>` when kubectl names no
 /// current context.
 pub fn cluster_name(context: Option<&str>) -> String {
-    context.filter(|c| !c.is_empty()).map_or_else(|| "<cluster>".to_owned(), |c| format!("<cluster {c}>"))
+    cluster_stream(context, "")
+}
+
+/// `<cluster CONTEXT DETAIL>`, leaving out the parts that are empty.
+fn cluster_stream(context: Option<&str>, detail: &str) -> String {
+    let mut name = "<cluster".to_owned();
+    for part in [context.unwrap_or_default(), detail].into_iter().filter(|p| !p.is_empty()) {
+        name.push(' ');
+        name.push_str(part);
+    }
+    name.push('>');
+    name
+}
+
+/// The kinds a cluster serves, from `kubectl api-resources -o name`.
+fn served_set(served: &str) -> std::collections::HashSet<&str> {
+    served.lines().map(str::trim).collect()
 }
 
 /// The live objects, read with `kubectl get <kinds> -o json` (a `List`, which the core expands).
@@ -193,13 +209,7 @@ pub fn cluster(args: &ClusterArgs) -> (Vec<Source>, Vec<String>) {
             match kubectl(&get) {
                 Ok(ran) if ran.ok => {
                     forward_warnings(&ran.stderr);
-                    let name = format!(
-                        "<cluster{} {} {}/{}>",
-                        context.as_deref().filter(|c| !c.is_empty()).map(|c| format!(" {c}")).unwrap_or_default(),
-                        r.kind,
-                        r.namespace,
-                        r.name
-                    );
+                    let name = cluster_stream(context.as_deref(), &format!("{} {}/{}", r.kind, r.namespace, r.name));
                     sources.push(Source::new(name, ran.stdout));
                 }
                 Ok(ran) => errors.push(format!(
@@ -232,7 +242,7 @@ pub struct Elsewhere {
 pub fn referenced_elsewhere(list: &str, served: &str) -> Vec<Elsewhere> {
     let Ok(list) = serde_json::from_str::<serde_json::Value>(list) else { return Vec::new() };
     let Some(items) = list["items"].as_array() else { return Vec::new() };
-    let served: std::collections::HashSet<&str> = served.lines().map(str::trim).collect();
+    let served = served_set(served);
     let held = |kind: &str, namespace: &str, name: &str| {
         items
             .iter()
