@@ -8,7 +8,8 @@
 #
 # It lints files and standard input; -k and --cluster need kubectl, which the image does not have.
 # Both platforms from one machine, without emulation: the build stage runs on the build machine
-# and cross-links arm64 with Debian's gcc-aarch64-linux-gnu, as scripts/release.sh does here:
+# and cross-links the other architecture with Debian's gcc-aarch64-linux-gnu or
+# gcc-x86-64-linux-gnu, as scripts/release.sh does here:
 #   docker buildx build --platform linux/amd64,linux/arm64 -t realip-lint .
 # tests/krew.rs checks the build stage runs the release script for the release's musl targets.
 
@@ -22,8 +23,9 @@ RUN case "$TARGETARCH" in \
         arm64) echo aarch64-unknown-linux-musl ;; \
         *) echo "no release target for $TARGETARCH" >&2; exit 1 ;; \
     esac >/rust-target \
-    && if [ "$TARGETARCH" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then \
-        apt-get update && apt-get install -y --no-install-recommends gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+    && arch="$(cut -d- -f1 /rust-target)" \
+    && if [ "$arch" != "$(uname -m)" ]; then \
+        apt-get update && apt-get install -y --no-install-recommends "gcc-$(echo "$arch" | tr _ -)-linux-gnu" \
         && rm -rf /var/lib/apt/lists/*; \
     fi
 COPY . .

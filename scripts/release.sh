@@ -53,13 +53,16 @@ build() {
     local target=$1
     [ -n "$(platform_of "$target")" ] || die "unknown target $target (see: bash scripts/release.sh targets)"
     rustup target list --installed 2>/dev/null | grep -qx "$target" || rustup target add "$target"
-    # Cross linkers where the host is not the target (Debian: gcc-aarch64-linux-gnu).
-    local host
+    # A Linux target of another architecture than the host's links with Debian's cross gcc
+    # (gcc-aarch64-linux-gnu, gcc-x86-64-linux-gnu) and Rust's own musl objects.
+    local host arch var
     host="$(rustc -vV | sed -n 's/^host: //p')"
-    if [ "$target" = aarch64-unknown-linux-musl ] && [ "${host%%-*}" != aarch64 ] &&
-        [ -z "${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER:-}" ]; then
-        command -v aarch64-linux-gnu-gcc >/dev/null || die "no aarch64 linker: apt-get install gcc-aarch64-linux-gnu"
-        export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=aarch64-linux-gnu-gcc
+    arch="${target%%-*}"
+    var="CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_LINKER"
+    if [[ "$target" == *-linux-musl ]] && [ "${host%%-*}" != "$arch" ] && [ -z "${!var:-}" ]; then
+        command -v "$arch-linux-gnu-gcc" >/dev/null ||
+            die "no $arch linker: apt-get install gcc-$(echo "$arch" | tr _ -)-linux-gnu"
+        export "$var=$arch-linux-gnu-gcc"
     fi
     # Remap every path that could reach the binary (panic locations): the checkout, and each
     # source folder of Cargo's registry (its name carries a hash of the registry URL).

@@ -9,7 +9,8 @@
 #
 # Not part of tests/run.sh (two release builds take minutes); run it when scripts/release.sh,
 # the Dockerfile, the krew manifest or the release workflow change. Needs, from Debian (installed
-# with apt-get when missing, as root): gcc-aarch64-linux-gnu, qemu-user, file; and the two musl
+# with apt-get when missing, as root): gcc-aarch64-linux-gnu, qemu-user, file (and podman, if
+# installed, builds the Dockerfile's final stage from the musl binary); and the two musl
 # targets (rustup target add). Reuses target/ (each target builds once).
 # The repository's files are not touched: the manifest and README are written in a temp folder.
 set -euo pipefail
@@ -94,6 +95,35 @@ if chroot "$root" /kubectl-realip_lint --version >/dev/null 2>&1; then
     echo "lints in a root holding only the binary, LICENSE and the manifest"
 else
     echo "chroot is not permitted here: the empty-root run is skipped (the static check above stands)"
+fi
+
+step "the Dockerfile's final stage, with podman when it is installed (base images cannot be pulled here)"
+if command -v podman >/dev/null; then
+    ctx="$work/image"
+    mkdir -p "$ctx"
+    cp "$amd" "$ctx/kubectl-realip_lint"
+    cp LICENSE "$ctx/LICENSE"
+    # The stage as written, its files taken from the musl build instead of the build stage.
+    sed -n '/^FROM scratch$/,$p' Dockerfile | sed 's#^COPY --from=build /out/\([^ ]*\) #COPY \1 #' >"$ctx/Containerfile"
+    grep -q '^COPY kubectl-realip_lint /kubectl-realip_lint$' "$ctx/Containerfile" || fail "the final stage: $(cat "$ctx/Containerfile")"
+    tag="localhost/realip-lint-release-test:$$"
+    podman build -q -t "$tag" "$ctx" >/dev/null
+    [ "$(podman image inspect "$tag" --format '{{.Config.Entrypoint}} {{.Config.User}}')" = "[/kubectl-realip_lint] 65532:65532" ] ||
+        fail "image config: $(podman image inspect "$tag" --format '{{.Config.Entrypoint}} {{.Config.User}}')"
+    c="$(podman create "$tag")"
+    files="$(podman export "$c" | tar -t | grep -v '/$' | sort | tr '\n' ' ')"
+    podman rm "$c" >/dev/null
+    [ "$files" = "LICENSE kubectl-realip_lint " ] || fail "the image holds: $files"
+    echo "image: the binary and LICENSE only, entrypoint the binary, user 65532"
+    if out="$(podman run --rm -i "$tag" -f - --stdin-filename svc.yaml -o json --fail-on never <examples/nodeport-cluster.yaml 2>&1)"; then
+        echo "$out" | grep -q '"external-service-cluster-policy"' || fail "the container's lint: $out"
+        echo "the container lints standard input"
+    else
+        echo "podman cannot run containers here: $(echo "$out" | tail -1)"
+    fi
+    podman rmi -f "$tag" >/dev/null
+else
+    echo "podman is not installed: skipped (apt-get install podman to check the image's final stage)"
 fi
 
 step "archives: the binary and LICENSE, reproducible; SHA256SUMS; the manifest"
