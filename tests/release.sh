@@ -11,7 +11,8 @@
 # the Dockerfile, the krew manifest or the release workflow change. Needs, from Debian (installed
 # with apt-get when missing, as root): gcc-aarch64-linux-gnu, qemu-user, file (and podman, if
 # installed, builds the Dockerfile's final stage from the musl binary); and the two musl
-# targets (rustup target add). Reuses target/ (each target builds once).
+# targets (rustup target add); check-jsonschema (PyPI, into ~/.cache/realip-lint) validates the
+# workflow and action.yml against GitHub's schemas. Reuses target/ (each target builds once).
 # The repository's files are not touched: the manifest and README are written in a temp folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -151,5 +152,17 @@ else
     echo "note: plugin/krew/realip-lint.yaml differs from this build's (the sources changed since it was written):"
     diff plugin/krew/realip-lint.yaml "$REALIP_RELEASE_MANIFEST" || true
 fi
+
+step "the workflow and the action against GitHub's schemas (check-jsonschema from PyPI, its bundled copies)"
+tools="${REALIP_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/realip-lint}"
+cj_version=0.39.0
+venv="$tools/venv-check-jsonschema-$cj_version"
+if [ ! -x "$venv/bin/check-jsonschema" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$cj_version"
+fi
+"$venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/release.yml
+"$venv/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
 
 step "release build test passed"
