@@ -268,7 +268,7 @@ function showResult(result) {
 /** A run-level notice (what was not checked, and how to settle it), above the findings. */
 function noticeItem(n) {
   const li = document.createElement('li');
-  li.className = 'notice';
+  li.className = 'run-notice';
   li.dataset.notice = n.id;
   li.innerHTML =
     `<div class="diag-head"><span class="sev notice">notice</span><span class="notice-id">${inline(n.id)}</span></div>` +
