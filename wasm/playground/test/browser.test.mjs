@@ -392,6 +392,18 @@ test('a shared link restores the text, the node count, the preset and the diagno
   await other.close();
 });
 
+test('the desktop layout: the editor left, the problems and the path right, in one screen that does not scroll', async () => {
+  await selectPreset('lb-ingress-cluster');
+  const l = await page.evaluate(() => {
+    const box = (sel) => document.querySelector(sel).getBoundingClientRect().toJSON();
+    return { innerWidth, innerHeight, scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight, editor: box('.left'), problems: box('.panel.diagnostics'), lower: box('.lower') };
+  });
+  assert.ok(l.scrollWidth <= l.innerWidth && l.scrollHeight <= l.innerHeight, `the page scrolls: ${JSON.stringify(l)}`);
+  assert.ok(l.problems.left > l.editor.right && l.lower.left > l.editor.right, 'two columns');
+  assert.ok(l.editor.bottom > l.innerHeight - 40 && l.lower.bottom > l.innerHeight - 40, 'both columns fill the window');
+  assert.ok(l.problems.height >= 150 && l.lower.height >= 300, `panel heights ${l.problems.height}, ${l.lower.height}`);
+});
+
 /** Computed colours that the scheme must change: the page, the panels, the editor, the list, the path. */
 async function schemeColours(p = page) {
   return p.evaluate(() => {
@@ -430,7 +442,9 @@ test('the dark scheme: prefers-color-scheme dark recolours the page and the edit
   try {
     // switched on the open page: the editor follows without a reload
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForFunction(() => getComputedStyle(document.querySelector('.cm-cursor')).borderLeftColor === 'rgb(221, 221, 221)');
+    await page
+      .waitForFunction(() => getComputedStyle(document.querySelector('.cm-cursor')).borderLeftColor === 'rgb(221, 221, 221)', null, { timeout: 5000 })
+      .catch(() => assert.fail("the editor did not switch to CodeMirror's dark theme"));
     const dark = await schemeColours();
     for (const [what, value] of Object.entries(light)) assert.notEqual(dark[what], value, `${what} is the same in both schemes: ${value}`);
     const rgb = (s) => s.match(/\d+/g).slice(0, 3).map(Number);
@@ -467,7 +481,9 @@ test('the dark scheme: prefers-color-scheme dark recolours the page and the edit
     await page.click('#tab-trace');
     // back to light on the open page: the editor follows again
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.waitForFunction(() => getComputedStyle(document.querySelector('.cm-cursor')).borderLeftColor === 'rgb(0, 0, 0)');
+    await page
+      .waitForFunction(() => getComputedStyle(document.querySelector('.cm-cursor')).borderLeftColor === 'rgb(0, 0, 0)', null, { timeout: 5000 })
+      .catch(() => assert.fail("the editor did not switch back to CodeMirror's light theme"));
   } finally {
     await page.emulateMedia({ colorScheme: 'light' });
   }

@@ -74,9 +74,12 @@ function expected(text, nodes) {
   return JSON.parse(wasm.lint({ files: [{ name: 'manifest.yaml', text }], nodes })).diagnostics.map((d) => ({ rule: d.rule, line: d.start.line }));
 }
 
+// A phone zooms out a page wider than its screen, and innerWidth then grows with the page: the
+// screen's own width is the measure too.
 function assertFits(l, what) {
-  assert.ok(l.scrollWidth <= l.innerWidth, `${what}: the page is ${l.scrollWidth} px wide on a ${l.innerWidth} px screen`);
-  assert.ok(l.bodyScrollWidth <= l.innerWidth, `${what}: the body is ${l.bodyScrollWidth} px wide`);
+  assert.ok(l.scrollWidth <= l.innerWidth && l.scrollWidth <= PHONE.width, `${what}: the page is ${l.scrollWidth} px wide on a ${PHONE.width} px screen (innerWidth ${l.innerWidth})`);
+  assert.equal(l.innerWidth, PHONE.width, `${what}: zoomed out to ${l.innerWidth} px`);
+  assert.ok(l.bodyScrollWidth <= PHONE.width, `${what}: the body is ${l.bodyScrollWidth} px wide`);
   for (const h of l.header) assert.ok(h.left >= 0 && h.right <= l.innerWidth + 0.5, `${what}: header ${h.what} at ${h.left}–${h.right}`);
 }
 
@@ -166,7 +169,7 @@ test('on a phone, typing in the editor lints, and the node-count notice fits the
   assert.equal(await page.locator('#diagnostics li.run-notice').count(), 1);
   assertFits(await layout(), 'the node-count notice');
   assert.deepEqual(await clipped(page), []);
-  await page.locator('#diagnostics li.run-notice').scrollIntoViewIfNeeded();
+  await page.locator('#diagnostics li.run-notice').evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: join(shots, 'phone-node-count-unknown.png') });
   await page.fill('#nodes', '2');
   await settled(page);
