@@ -207,6 +207,24 @@ test('on a phone in the dark scheme: the same layout, readable', async () => {
   }
 });
 
+test('smaller and larger phones, a tablet, a phone on its side: nothing wider than the screen, nothing clipped', async () => {
+  try {
+    for (const [width, height] of [[320, 568], [360, 740], [412, 915], [768, 1024], [844, 390]]) {
+      await page.setViewportSize({ width, height });
+      for (const id of ['forwarded-trust-all', 'gateway']) {
+        await selectPreset(id);
+        const l = await page.evaluate(() => ({ innerWidth, scrollWidth: document.documentElement.scrollWidth, problems: document.querySelector('.panel.diagnostics').getBoundingClientRect().height, editor: document.querySelector('#editor').getBoundingClientRect().height }));
+        const what = `${id} at ${width}×${height}`;
+        assert.ok(l.scrollWidth <= width && l.innerWidth === width, `${what}: the page is ${l.scrollWidth} px wide (innerWidth ${l.innerWidth})`);
+        assert.ok(l.editor >= 250 && l.problems >= 150, `${what}: editor ${l.editor} px, problems ${l.problems} px high`);
+        assert.deepEqual(await clipped(page), [], what);
+      }
+    }
+  } finally {
+    await page.setViewportSize(PHONE);
+  }
+});
+
 test('no page or console error on the phone', () => {
   assert.deepEqual(errors, []);
 });
