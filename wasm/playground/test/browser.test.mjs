@@ -188,6 +188,8 @@ test('an empty or 0 node count is no green all-clear: a notice says the node-cou
     assert.match(s.notices[0].text, /Node objects/);
     assert.match(s.empty, /rules that ran/);
   }
+  assert.deepEqual((await lowContrast(page, '.right')).low, [], 'the notice is readable');
+  assert.deepEqual((await lowContrast(page, '#status')).low, [], 'the status line is readable');
   await page.screenshot({ path: join(shots, 'node-count-unknown.png') });
   // its button puts the cursor in the node field
   await page.click('#diagnostics li.run-notice .notice-action');
@@ -473,6 +475,11 @@ test('the dark scheme: prefers-color-scheme dark recolours the page and the edit
       assert.deepEqual((await lowContrast(page)).low, [], id);
     }
     await page.screenshot({ path: join(shots, 'dark-gateway.png') });
+    await page.fill('#nodes', '');
+    await settled(page);
+    assert.equal(await page.locator('#diagnostics li.run-notice').count(), 1);
+    assert.deepEqual((await lowContrast(page)).low, [], 'the node-count notice');
+    await page.screenshot({ path: join(shots, 'dark-node-count-unknown.png') });
     await page.click('#show-fix');
     await settled(page);
     await page.click('#tab-docs');
