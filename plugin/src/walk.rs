@@ -201,8 +201,13 @@ fn is_manifest_name(p: &Path) -> bool {
 }
 
 /// The path as the user gave it, joined with the part below the directory walked.
+/// `-f .` names files as the working directory's (`deploy/web.yaml`, not `./deploy/web.yaml`), as
+/// the pre-commit hooks, which lint `.`, print them.
 fn display_path(given: &str, found: &Path, root: &Path) -> String {
     let rel = found.strip_prefix(root).unwrap_or(found);
+    if matches!(given, "." | "./") {
+        return rel.display().to_string();
+    }
     let mut base = given.to_owned();
     if !base.ends_with('/') {
         base.push('/');

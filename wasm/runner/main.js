@@ -6,6 +6,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const childProcess = require('node:child_process');
 const { parseArgs } = require('node:util');
 
 const wasm = require('../pkg/node/realip_lint_wasm.js');
@@ -16,11 +17,13 @@ Usage: realip-lint [OPTIONS] [-f PATH]... [PATH]...
        realip-lint explain <RULE>
 
 Lints the files given (what pre-commit passes) and the .yaml, .yml and .json files of the
-directories given (every level with -R; node_modules, .git, target and virtual environments skipped).
+directories given (every level with -R; in a git work tree what .gitignore ignores is left out, and
+node_modules, .git, target and virtual environments are skipped everywhere).
 
 Options:
   -f, --filename <PATH>      a manifest file, a directory, or - for standard input (repeatable; comma-separated too)
   -R, --recursive            walk the directories given into every subdirectory
+      --no-ignore            walk directories without honouring .gitignore (in a git work tree) and without skipping node_modules, target, …
   -n, --namespace <NS>       the namespace of objects that name none
       --stdin-filename <N>   the file name to report for standard input
       --nodes <N>            eligible nodes, when the input has no Node objects (wins over the config file)
@@ -36,6 +39,7 @@ Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 u
 const OPTIONS = {
   filename: { type: 'string', short: 'f', multiple: true },
   recursive: { type: 'boolean', short: 'R' },
+  'no-ignore': { type: 'boolean' },
   namespace: { type: 'string', short: 'n' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string' },
@@ -124,7 +128,7 @@ const MANIFEST_EXT = new Set(['.yaml', '.yml', '.json']);
  * CLI; a link loop and a named pipe or socket are left out (the CLI's notes about them are
  * info-level, and the module reports an unreadable file as an error).
  */
-function collectFiles(given, { cwd, recursive = false }) {
+function collectFiles(given, { cwd, recursive = false, ignoreAware = true }) {
   const byName = (a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const out = [];
   const walk = (dir, name, ancestors) => {
@@ -146,7 +150,7 @@ function collectFiles(given, { cwd, recursive = false }) {
         continue;
       }
       if (stat.isDirectory()) {
-        if (!recursive || SKIPPED_DIRS.has(entry)) continue;
+        if (!recursive || (ignoreAware && SKIPPED_DIRS.has(entry))) continue;
         const real = fs.realpathSync(abs);
         if (!ancestors.includes(real)) walk(abs, `${shown}/`, [...ancestors, real]);
       } else if (stat.isFile() && MANIFEST_EXT.has(path.extname(entry))) {
@@ -166,9 +170,58 @@ function collectFiles(given, { cwd, recursive = false }) {
       continue;
     }
     const abs = path.resolve(cwd, name);
-    walk(abs, name.endsWith('/') ? name : `${name}/`, [fs.realpathSync(abs)]);
+    // `.` names files as the working directory's (`deploy/web.yaml`), as the kubectl plugin does.
+    const shown = name === '.' || name === './' ? '' : name.endsWith('/') ? name : `${name}/`;
+    const tracked = ignoreAware ? gitFiles(abs, recursive) : undefined;
+    if (tracked === undefined) walk(abs, shown, [fs.realpathSync(abs)]);
+    else out.push(...tracked.map((rel) => `${shown}${rel}`));
   }
   return out;
+}
+
+/** Compare two relative paths as a sorted depth-first walk meets them: component by component. */
+function walkOrder(a, b) {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const c = Buffer.compare(Buffer.from(x[i]), Buffer.from(y[i]));
+    if (c !== 0) return c;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * The manifests of a directory as git sees them (tracked, and untracked but not ignored: so
+ * `.gitignore`, `.git/info/exclude` and the global excludes apply, as in the kubectl plugin's
+ * walk), relative to it and in walk order; `undefined` outside a git work tree or without git.
+ */
+function gitFiles(dir, recursive) {
+  const ran = childProcess.spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', '--', '.'], {
+    cwd: dir,
+    encoding: 'buffer',
+    maxBuffer: 1 << 30,
+  });
+  if (ran.error || ran.status !== 0) return undefined;
+  const top = childProcess.spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
+  if (top.error || top.status !== 0) return undefined;
+  const root = top.stdout.trim();
+  const real = fs.realpathSync(dir);
+  const files = new Set();
+  for (const full of ran.stdout.toString('utf8').split('\0')) {
+    if (full === '') continue;
+    const rel = path.relative(real, path.join(root, full)).split(path.sep).join('/');
+    const parts = rel.split('/');
+    if (rel.startsWith('../') || (!recursive && parts.length > 1)) continue;
+    if (parts.slice(0, -1).some((p) => SKIPPED_DIRS.has(p)) || !MANIFEST_EXT.has(path.extname(rel))) continue;
+    let stat;
+    try {
+      stat = fs.statSync(path.join(real, rel));
+    } catch {
+      continue; // deleted from the working tree
+    }
+    if (stat.isFile()) files.add(rel);
+  }
+  return [...files].sort(walkOrder);
 }
 
 /**
@@ -287,14 +340,14 @@ function main(argv, io = {}) {
   }
   const given = (o.filename ?? []).flatMap((f) => f.split(',')).concat(args.positionals);
   if (given.length === 0) {
-    return usage('no input: give manifests with -f <file|->, or as arguments');
+    return usage('no input: give manifests with -f <file|dir|->, or as arguments');
   }
   if (o.nodes !== undefined && !/^[1-9][0-9]*$/.test(o.nodes)) {
     return usage(`invalid value '${o.nodes}' for '--nodes <N>': a whole number of nodes, at least 1`);
   }
 
   const config = loadConfig(o.config, cwd);
-  const { files, errors } = readSources(collectFiles(given, { cwd, recursive: o.recursive }), { cwd, config, stdin, stdinName: o['stdin-filename'] });
+  const { files, errors } = readSources(collectFiles(given, { cwd, recursive: o.recursive, ignoreAware: !o['no-ignore'] }), { cwd, config, stdin, stdinName: o['stdin-filename'] });
   const request = {
     files,
     config: config && (config.text !== undefined ? { name: config.name, text: config.text } : { name: config.name, error: config.error }),

@@ -234,7 +234,7 @@ test('a directory: its .yaml, .yml and .json files; -R every level, in byte orde
   const files = (argv) => [...new Set(JSON.parse(run([...argv, '-o', 'json'], { cwd: root }).stdout).diagnostics.map((d) => d.file))];
   assert.deepEqual(files(['deploy/']), ['deploy/a.yml', 'deploy/b.yaml']);
   assert.deepEqual(files(['-f', 'deploy', '-R']), ['deploy/a.yml', 'deploy/app/Z.yaml', 'deploy/app/svc.json', 'deploy/b.yaml']);
-  assert.deepEqual(files(['--recursive', '.']), ['./deploy/a.yml', './deploy/app/Z.yaml', './deploy/app/svc.json', './deploy/b.yaml']);
+  assert.deepEqual(files(['--recursive', '.']), ['deploy/a.yml', 'deploy/app/Z.yaml', 'deploy/app/svc.json', 'deploy/b.yaml']);
   const r = run(['deploy', '-R'], { cwd: root });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^deploy\/app\/Z\.yaml:8:9: warning\[external-service-cluster-policy\] /m);
@@ -255,6 +255,39 @@ test('a directory walk: the config excludes files in it; a link loop is not foll
   assert.equal(report.summary.files, 5, messages.join('\n'));
   assert.ok(!messages.some((m) => m.includes('/up/')), messages.join('\n'));
   assert.ok(messages.includes(`deploy/gone.yaml: cannot read the file: ENOENT: no such file or directory, stat '${root}/deploy/gone.yaml'`), messages.join('\n'));
+});
+
+test('a directory in a git work tree: .gitignore applies (tracked and untracked files), --no-ignore walks everything', () => {
+  const root = walkTree();
+  const git = (...args) => {
+    const r = spawnSync('git', args, { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root } });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  git('init', '-q');
+  fs.writeFileSync(path.join(root, '.gitignore'), 'app/\n');
+  fs.mkdirSync(path.join(root, 'deploy/node_modules/x'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'deploy/node_modules/x/bad.yaml'), 'kind: [\n');
+  git('add', 'deploy/a.yml');
+  const { collectFiles } = require('./main.js');
+  // a.yml tracked, b.yaml untracked: both; app/ ignored; node_modules skipped.
+  assert.deepEqual(collectFiles(['deploy'], { cwd: root, recursive: true }), ['deploy/a.yml', 'deploy/b.yaml']);
+  assert.deepEqual(collectFiles(['.'], { cwd: root, recursive: true }), ['deploy/a.yml', 'deploy/b.yaml']);
+  assert.deepEqual(collectFiles(['deploy'], { cwd: root, recursive: true, ignoreAware: false }), [
+    'deploy/.git/svc.yaml',
+    'deploy/.venv/lib/svc.yaml',
+    'deploy/a.yml',
+    'deploy/app/Z.yaml',
+    'deploy/app/svc.json',
+    'deploy/b.yaml',
+    'deploy/node_modules/dep/svc.yaml',
+    'deploy/node_modules/x/bad.yaml',
+    'deploy/target/svc.yaml',
+    'deploy/venv/svc.yaml',
+  ]);
+  // The same files the kubectl plugin's walk reads (it honours .gitignore too): the hook and the CLI agree.
+  const r = run(['-f', '.', '-R', '-o', 'json'], { cwd: root });
+  assert.equal(JSON.parse(r.stdout).summary.files, 2, r.stdout);
+  assert.equal(JSON.parse(run(['-f', '.', '-R', '--no-ignore', '-o', 'json'], { cwd: root }).stdout).summary.files, 10);
 });
 
 test('npx realip-lint DIR from the packed package, offline', { timeout: 120000 }, () => {
