@@ -80,6 +80,12 @@ fn usage_errors_exit_2_after_linting_the_rest() {
     assert_eq!(run(&[], None).status.code(), Some(2));
     let unknown = run(&["explain", "no-such-rule"], None);
     assert_eq!(unknown.status.code(), Some(2));
+    let typo = run(&["explain", "pdb-block-drain"], None);
+    assert_eq!(typo.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&typo.stderr),
+        "error: unknown rule `pdb-block-drain`; did you mean `pdb-blocks-drain`? `kubectl realip-lint rules` lists them\n"
+    );
 }
 
 #[test]
@@ -228,13 +234,31 @@ fn the_config_file_is_found_upward_and_flags_win_over_it() {
     );
     assert_eq!(out.status.code(), Some(0));
 
-    // A bad config is a usage error at its exact place; the manifests are still linted.
-    std::fs::write(root.join("bad.yaml"), "nodes: 3\nrulez: {}\nrules:\n  no-such-rule: off\n").unwrap();
-    let out = run_in(&deploy, &["-f", "web.yaml", "--config", "../bad.yaml", "-o", "json"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("../bad.yaml:2:1: unknown setting `rulez`"), "{err}");
-    assert!(err.contains("../bad.yaml:4:3: unknown rule `no-such-rule`"), "{err}");
-    assert_eq!(json(&out)["summary"]["files"], 1);
+    // A bad config is a usage error at its exact place, with the closest name; the run stops
+    // before the report (a report made without the user's settings would mislead, or in CI be
+    // uploaded), in every format.
+    std::fs::write(
+        root.join("bad.yaml"),
+        "nodes: 3\nrulez: {}\nrules:\n  no-such-rule: off\n  pdb-block-drain: off\nexempt:\n  - {kind: Service, name: x, rules: [duplicate-objects]}\n",
+    )
+    .unwrap();
+    for format in ["json", "human", "sarif", "github", "concise"] {
+        let out = run_in(&deploy, &["-f", "web.yaml", "--config", "../bad.yaml", "-o", format]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty(), "no report after a bad config (-o {format})");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("../bad.yaml:2:1: unknown setting `rulez`"), "{err}");
+        assert!(err.contains("; did you mean `rules`?"), "{err}");
+        assert!(
+            err.contains("../bad.yaml:4:3: unknown rule `no-such-rule` (`kubectl realip-lint rules` lists them)\n"),
+            "nothing close: {err}"
+        );
+        assert!(err.contains("../bad.yaml:5:3: unknown rule `pdb-block-drain` (`kubectl realip-lint rules` lists them); did you mean `pdb-blocks-drain`?"), "{err}");
+        assert!(
+            err.contains("../bad.yaml:7:38: unknown rule `duplicate-objects`")
+                && err.contains("did you mean `duplicate-object`?"),
+            "{err}"
+        );
+    }
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -20,6 +20,9 @@ use crate::registry;
 use crate::source::{LineIndex, Position, Span};
 use crate::yaml::{Node, NodeKind, parse_stream};
 
+/// The settings a config file may have.
+pub const SETTINGS: &[&str] = &["nodes", "fail-on", "dataplane", "cloud", "rules", "exclude", "exempt", "limits"];
+
 /// The names the config file is found by, from the working directory upward.
 pub const FILE_NAMES: &[&str] = &[".realip-lint.yaml", ".realip-lint.yml"];
 
@@ -188,6 +191,12 @@ impl Parser<'_> {
         self.errors.push(ConfigError { span: node.span, start, message: message.into() });
     }
 
+    /// `unknown <what> `<name>`<place> (known: …); did you mean `…`?`
+    fn unknown(&mut self, node: &Node, what: &str, name: &str, place: &str, known: &[&str]) {
+        let hint = registry::did_you_mean(name, known.iter().copied());
+        self.error(node, format!("unknown {what} `{name}`{place} (known: {}){hint}", known.join(", ")));
+    }
+
     fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
         match &node.kind {
             NodeKind::Scalar(s) => Some(&s.value),
@@ -285,10 +294,7 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                     }
                 }
             }
-            other => p.error(
-                k,
-                format!("unknown setting `{other}` (known: nodes, fail-on, dataplane, cloud, rules, exclude, exempt, limits)"),
-            ),
+            other => p.unknown(k, "setting", other, "", SETTINGS),
         }
     }
     (config, p.errors)
@@ -298,7 +304,8 @@ fn rule_name_ok(p: &mut Parser<'_>, node: &Node, name: &str) -> bool {
     if registry::rule(name).is_some() {
         return true;
     }
-    p.error(node, format!("unknown rule `{name}` (`kubectl realip-lint rules` lists them)"));
+    let hint = registry::similar_rule(name).map_or_else(String::new, |r| format!("; did you mean `{r}`?"));
+    p.error(node, format!("unknown rule `{name}` (`kubectl realip-lint rules` lists them){hint}"));
     false
 }
 
@@ -350,9 +357,7 @@ fn limits(p: &mut Parser<'_>, v: &Node, config: &mut Config) {
             "alias-nodes" => l.alias_nodes = value,
             "nesting" if value <= crate::limits::MAX_NESTING => l.nesting = value,
             "nesting" => p.error(n, format!("`nesting` can be at most {}", crate::limits::MAX_NESTING)),
-            other => {
-                p.error(k, format!("unknown limit `{other}` (known: file-bytes, documents, nesting, alias-nodes)"));
-            }
+            other => p.unknown(k, "limit", other, "", &["file-bytes", "documents", "nesting", "alias-nodes"]),
         }
     }
 }
@@ -378,9 +383,7 @@ fn exempt(p: &mut Parser<'_>, item: &Node) -> Option<Exempt> {
                     }
                 }
             }
-            other => {
-                p.error(k, format!("unknown key `{other}` in an `exempt` entry (known: kind, namespace, name, rules)"));
-            }
+            other => p.unknown(k, "key", other, " in an `exempt` entry", &["kind", "namespace", "name", "rules"]),
         }
     }
     match (kind, name) {
@@ -459,6 +462,21 @@ mod tests {
         assert_eq!(at, vec![(1, 1), (2, 10), (4, 3), (5, 21), (6, 8)]);
         assert!(errors[0].message.contains("unknown setting `nodez`"));
         assert!(errors[2].message.contains("unknown rule `no-such-rule`"));
+        assert!(errors[0].message.ends_with("; did you mean `nodes`?"), "{}", errors[0].message);
+        assert!(!errors[2].message.contains("did you mean"), "nothing close to `no-such-rule`");
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest() {
+        let text = "rules:\n  duplicate-objects: off\nexempt:\n  - {kind: Service, nme: web, rules: [pdb-block-drain]}\nlimits: {nestng: 3}\n";
+        let (_, errors) = parse(text);
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages[0].ends_with("did you mean `duplicate-object`?"), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("unknown key `nme`") && m.ends_with("did you mean `name`?")));
+        assert!(
+            messages.iter().any(|m| m.contains("`pdb-block-drain`") && m.ends_with("did you mean `pdb-blocks-drain`?"))
+        );
+        assert!(messages.iter().any(|m| m.contains("`nestng`") && m.ends_with("did you mean `nesting`?")));
     }
 
     #[test]

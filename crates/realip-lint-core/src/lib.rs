@@ -3,6 +3,7 @@
 //! No file, network, environment, terminal or thread use: it builds for
 //! `wasm32-unknown-unknown`, and every face (the kubectl plugin, the Wasm module) calls [`lint`].
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod k8s;
@@ -17,10 +18,10 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 
-pub use diagnostic::{DOCS_BASE, Diagnostic, Report, Severity};
+pub use diagnostic::{DOCS_BASE, Diagnostic, Notice, Report, Severity};
 pub use source::Source;
 
-use diagnostic::{Finding, Related, Summary, rule_url};
+use diagnostic::{Finding, Related, Summary, Suppressed, SuppressedBy, rule_url};
 use k8s::model::{Model, ModelOptions};
 use source::LineIndex;
 
@@ -89,43 +90,78 @@ pub fn build_model(sources: &[Source], loaded: k8s::load::Loaded, options: &Opti
 /// Run every rule over a model: the diagnostics, configured, suppressed and sorted.
 pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report {
     // Line indexes only for the files that get a diagnostic.
-    let mut indexes: Vec<Option<LineIndex>> = vec![None; sources.len()];
+    let mut at = Places { sources, model, indexes: vec![None; sources.len()], by_file: None };
     let mut diagnostics = Vec::new();
+    let mut suppressed = Vec::new();
+    // The rules that skipped or weakened a check for want of the node count.
+    let mut need_nodes = Vec::new();
     for rule in registry::RULES {
         let level = options.rule_levels.get(rule.name).copied();
         if level == Some(None) {
             continue;
         }
         let mut findings = Vec::new();
+        model.node_count_unknown.store(0, std::sync::atomic::Ordering::Relaxed);
         (rule.check)(model, &mut findings);
+        if model.node_count_unknown.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            need_nodes.push(rule.name);
+        }
         for f in findings {
-            if is_suppressed(model, rule.name, &f) || is_exempt(model, &options.exempt, rule.name, &f) {
-                continue;
-            }
+            let by = if is_suppressed(model, rule.name, &f) {
+                Some(SuppressedBy::Annotation)
+            } else if is_exempt(model, &options.exempt, rule.name, &f) {
+                Some(SuppressedBy::Config)
+            } else {
+                None
+            };
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
-            diagnostics.push(to_diagnostic(sources, &mut indexes, model, rule.name, severity, f));
+            let diagnostic = at.diagnostic(rule.name, severity, f);
+            match by {
+                Some(by) => suppressed.push(Suppressed { diagnostic, by }),
+                None => diagnostics.push(diagnostic),
+            }
         }
     }
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
-            &b.file,
-            b.start.line,
-            b.start.column,
-            b.rule,
-            &b.message,
-        ))
-    });
-    diagnostics.dedup_by(|a, b| a == b);
-    let mut summary =
+    sort(&mut diagnostics);
+    suppressed.sort_by(|a, b| order(&a.diagnostic, &b.diagnostic));
+    suppressed.dedup_by(|a, b| a == b);
+    let summary =
         Summary { files: sources.len(), objects: model.objects.len(), skipped: model.skipped, ..Summary::default() };
-    for d in &diagnostics {
-        match d.severity {
-            Severity::Error => summary.error += 1,
-            Severity::Warning => summary.warning += 1,
-            Severity::Info => summary.info += 1,
-        }
-    }
-    Report { version: 1, diagnostics, summary }
+    let notices = node_count_notice(&need_nodes).into_iter().collect();
+    let mut report = Report { version: 1, diagnostics, summary, notices, suppressed };
+    report.recount();
+    report
+}
+
+fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
+        &b.file,
+        b.start.line,
+        b.start.column,
+        b.rule,
+        &b.message,
+    ))
+}
+
+/// Sort diagnostics by place, rule and message, and drop exact repeats.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(order);
+    diagnostics.dedup_by(|a, b| a == b);
+}
+
+/// The `node-count-unknown` notice, when a rule skipped or weakened a check without E.
+fn node_count_notice(rules: &[&str]) -> Option<Notice> {
+    let (last, first) = rules.split_last()?;
+    let names = if first.is_empty() { format!("`{last}`") } else { format!("`{}` and `{last}`", first.join("`, `")) };
+    Some(Notice {
+        id: diagnostic::NODE_COUNT_UNKNOWN,
+        message: format!(
+            "the number of eligible nodes is unknown (no `--nodes` and no Node objects), so {names} skipped or weakened {} that need{} it",
+            if rules.len() == 1 { "a check" } else { "checks" },
+            if rules.len() == 1 { "s" } else { "" }
+        ),
+        help: "give the node count with `--nodes N`, or `nodes: N` in `.realip-lint.yaml`, or add the cluster's Node objects to the input (`kubectl get nodes -o yaml`)".to_owned(),
+    })
 }
 
 fn is_suppressed(model: &Model, rule: &str, f: &Finding) -> bool {
@@ -144,40 +180,68 @@ fn is_exempt(model: &Model, exempt: &[config::Exempt], rule: &str, f: &Finding) 
     })
 }
 
-fn to_diagnostic(
-    sources: &[Source],
-    idx: &mut [Option<LineIndex>],
-    model: &Model,
-    rule: &'static str,
-    severity: Severity,
-    f: Finding,
-) -> Diagnostic {
-    let mut pos = |file: usize, off: u32| {
-        let text = &sources[file].text;
-        idx[file].get_or_insert_with(|| LineIndex::new(text)).position(text, off)
-    };
-    let related = f
-        .related
-        .iter()
-        .map(|(loc, message)| Related {
-            file: sources[loc.file].name.clone(),
-            start: pos(loc.file, loc.span.start),
-            end: pos(loc.file, loc.span.end),
-            message: message.clone(),
-        })
-        .collect();
-    Diagnostic {
-        rule,
-        severity,
-        message: f.message,
-        help: f.help,
-        url: rule_url(rule),
-        file: sources[f.loc.file].name.clone(),
-        start: pos(f.loc.file, f.loc.span.start),
-        end: pos(f.loc.file, f.loc.span.end),
-        object: f.object.and_then(|o| model.objects[o].reference()).or(f.object_ref),
-        related_sources: f.related.iter().map(|(l, _)| l.file).collect(),
-        related,
-        source: f.loc.file,
+/// Turns findings into diagnostics: positions (with a line index per file, made when first
+/// needed) and field paths.
+struct Places<'a> {
+    sources: &'a [Source],
+    model: &'a Model,
+    indexes: Vec<Option<LineIndex>>,
+    /// The objects of each file, made when a finding names no object.
+    by_file: Option<BTreeMap<usize, Vec<usize>>>,
+}
+
+impl Places<'_> {
+    fn pos(&mut self, file: usize, off: u32) -> source::Position {
+        let text = &self.sources[file].text;
+        self.indexes[file].get_or_insert_with(|| LineIndex::new(text)).position(text, off)
+    }
+
+    /// The field path of a place in the tree of the object that holds it.
+    fn path(&mut self, f: &Finding) -> Option<String> {
+        let model = self.model;
+        let holds = |o: usize| {
+            let obj = &model.objects[o];
+            (obj.file == f.loc.file).then(|| yaml::path::path_to(&obj.root, f.loc.span)).flatten()
+        };
+        if let Some(path) = [f.object, f.also_object].into_iter().flatten().find_map(holds) {
+            return Some(path.to_string());
+        }
+        let by_file = self.by_file.get_or_insert_with(|| {
+            let mut m: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (i, o) in model.objects.iter().enumerate() {
+                m.entry(o.file).or_default().push(i);
+            }
+            m
+        });
+        by_file.get(&f.loc.file)?.iter().find_map(|&o| holds(o)).map(|p| p.to_string())
+    }
+
+    fn diagnostic(&mut self, rule: &'static str, severity: Severity, f: Finding) -> Diagnostic {
+        let related = f
+            .related
+            .iter()
+            .map(|(loc, message)| Related {
+                file: self.sources[loc.file].name.clone(),
+                start: self.pos(loc.file, loc.span.start),
+                end: self.pos(loc.file, loc.span.end),
+                message: message.clone(),
+            })
+            .collect();
+        let path = self.path(&f);
+        Diagnostic {
+            rule,
+            severity,
+            url: rule_url(rule),
+            file: self.sources[f.loc.file].name.clone(),
+            start: self.pos(f.loc.file, f.loc.span.start),
+            end: self.pos(f.loc.file, f.loc.span.end),
+            object: f.object.and_then(|o| self.model.objects[o].reference()).or(f.object_ref),
+            related_sources: f.related.iter().map(|(l, _)| l.file).collect(),
+            related,
+            source: f.loc.file,
+            path,
+            message: f.message,
+            help: f.help,
+        }
     }
 }
