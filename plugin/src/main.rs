@@ -227,8 +227,9 @@ impl BaselineFile {
         if render::is_stream_name(&d.file) {
             return d.file.clone();
         }
-        let abs = self.cwd.join(&d.file);
-        render::relative_path(&abs.to_string_lossy(), &self.dir).unwrap_or_else(|| d.file.clone())
+        let abs = render::normalize(&self.cwd.join(&d.file));
+        let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+        relative_to(&abs, &self.dir).unwrap_or_else(|| d.file.clone())
     }
 
     /// Write the file (when it does not exist, or with `--update-baseline`) or hide what it
@@ -280,6 +281,19 @@ impl BaselineFile {
     }
 }
 
+/// `path` relative to the folder `base` (both absolute), with `..` where it lies outside it and
+/// `/` separators; `None` when they share no root (another drive).
+fn relative_to(path: &std::path::Path, base: &std::path::Path) -> Option<String> {
+    let (p, b): (Vec<_>, Vec<_>) = (path.components().collect(), base.components().collect());
+    if p.first() != b.first() {
+        return None;
+    }
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let up = std::iter::repeat_n("..".to_owned(), b.len() - common);
+    let down = p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    Some(up.chain(down).collect::<Vec<_>>().join("/"))
+}
+
 /// Today as `YYYY-MM-DD` (UTC), for baseline expiry; `REALIP_LINT_TODAY` sets it (tests).
 fn today() -> String {
     if let Ok(day) = std::env::var("REALIP_LINT_TODAY") {
@@ -306,7 +320,17 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::civil_from_days;
+    use super::{civil_from_days, relative_to};
+    use std::path::Path;
+
+    #[test]
+    fn paths_relative_to_the_baseline_folder() {
+        let rel = |p: &str, b: &str| relative_to(Path::new(p), Path::new(b));
+        assert_eq!(rel("/r/deploy/a.yaml", "/r/ci").as_deref(), Some("../deploy/a.yaml"));
+        assert_eq!(rel("/r/a.yaml", "/r").as_deref(), Some("a.yaml"));
+        assert_eq!(rel("/r/ci/x/a.yaml", "/r/ci").as_deref(), Some("x/a.yaml"));
+        assert_eq!(rel("/a.yaml", "/r/s").as_deref(), Some("../../a.yaml"));
+    }
 
     #[test]
     fn days_become_dates() {
