@@ -71,8 +71,8 @@ pub struct LintArgs {
     /// The config file (default: `.realip-lint.yaml` in the working directory or above)
     #[arg(long = "config", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
-    /// Output format
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human)]
+    /// Output format (the last one given wins: the pre-commit hook's `-o concise` yields to a user's `-o json`)
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human, overrides_with = "output")]
     pub output: Format,
     /// Threads that read and parse files [default: the available cores]
     #[arg(long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
