@@ -434,4 +434,7 @@ fn concise_is_one_line_per_finding() {
         lines.last().unwrap(),
         &"2 errors, 4 warnings, 1 info in 5 files (12 objects read, 0 skipped as not manifests)"
     );
+    // The system pre-commit hook's entry says `-o concise`; a user's `-o json` after it wins.
+    let last_wins = run(&["-o", "concise", "-f", "examples/", "-o", "json"], None);
+    assert_eq!(json(&last_wins), json_out);
 }
