@@ -245,3 +245,65 @@ impl Places<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANTI: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 4\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: api}}}\n      containers: [{name: api, image: nginx}]\n";
+    const PDB: &str = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n";
+    const NODEPORT: &str =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n";
+
+    fn notices(text: &str, options: &Options) -> Vec<Notice> {
+        lint(&[Source::new("a.yaml", text)], options).notices
+    }
+
+    #[test]
+    fn the_node_count_notice_names_the_rules_that_needed_it() {
+        let none = Options::default();
+        let both = notices(&format!("{ANTI}---\n{PDB}"), &none);
+        assert_eq!(both.len(), 1, "once per run");
+        assert_eq!(both[0].id, "node-count-unknown");
+        for rule in ["hard-anti-affinity-replicas-exceed-nodes", "rollout-deadlock-one-per-node", "pdb-blocks-drain"] {
+            assert!(both[0].message.contains(&format!("`{rule}`")), "{rule}: {}", both[0].message);
+        }
+        assert!(both[0].help.contains("`--nodes N`") && both[0].help.contains("`nodes: N` in `.realip-lint.yaml`"));
+        // Settled by --nodes; never said where no check needed the count; a rule turned off
+        // skipped nothing.
+        assert!(notices(ANTI, &Options { nodes: Some(3), ..Options::default() }).is_empty());
+        assert!(notices(NODEPORT, &none).is_empty());
+        assert!(
+            notices(&ANTI.replace("replicas: 4", "replicas: 1"), &none)
+                .iter()
+                .all(|n| !n.message.contains("hard-anti"))
+        );
+        let mut off = Options::default();
+        off.rule_levels.insert("rollout-deadlock-one-per-node".into(), None);
+        let one = notices(ANTI, &off);
+        assert_eq!(one.len(), 1);
+        assert!(
+            one[0]
+                .message
+                .contains("so `hard-anti-affinity-replicas-exceed-nodes` skipped or weakened a check that needs it"),
+            "{}",
+            one[0].message
+        );
+    }
+
+    #[test]
+    fn diagnostics_carry_the_field_path_and_suppressed_findings_are_kept_aside() {
+        let quiet = NODEPORT.replace(
+            "name: web}",
+            "name: quiet, annotations: {ignore-check.realip-lint.io/external-service-cluster-policy: \"metrics\"}}",
+        );
+        let report = lint(&[Source::new("a.yaml", format!("{NODEPORT}---\n{quiet}"))], &Options::default());
+        assert_eq!(report.diagnostics.len(), 1);
+        assert_eq!(report.diagnostics[0].path.as_deref(), Some("spec.type"));
+        assert_eq!(report.suppressed.len(), 1);
+        assert_eq!(report.suppressed[0].by, SuppressedBy::Annotation);
+        assert_eq!(report.suppressed[0].diagnostic.object.as_ref().unwrap().name, "quiet");
+        assert_eq!(report.summary.info, 1, "a suppressed finding is not counted");
+        assert!(!report.to_json().contains("quiet"), "nor in the JSON");
+    }
+}
