@@ -508,3 +508,44 @@ fn the_readme_workflows_run_the_commands_tested_here() {
     formats.sort_unstable();
     assert_eq!(formats, ["github", "sarif"]);
 }
+
+/// The code spans of a text: what is between pairs of backticks.
+fn code_spans(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn human_help_never_breaks_a_code_span_at_any_width() {
+    // Every fixture of every rule, rendered as a user sees it at several terminal widths: each
+    // code span of a help text (what a user copies) is on one line, whole.
+    let root = repo().join("crates/realip-lint-core/tests/fixtures");
+    let mut checked = 0;
+    for rule in RULES {
+        let Ok(entries) = std::fs::read_dir(root.join(rule.name)) else { continue };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let sources = vec![realip_lint_core::Source::new(
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            )];
+            let report = realip_lint_core::lint(&sources, &realip_lint_core::Options::default());
+            for width in [50, 80, 100] {
+                let text = realip_lint_plugin::render::human::render(&report, &sources, false, width);
+                for d in &report.diagnostics {
+                    for span in code_spans(&d.help) {
+                        assert!(
+                            text.contains(&format!("`{span}`")),
+                            "{}: help span `{span}` broken at width {width}:\n{text}",
+                            path.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} code spans checked");
+}
