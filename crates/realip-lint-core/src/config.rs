@@ -249,7 +249,13 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                 if let Some(s) = p.string(v, "fail-on") {
                     match FailOn::parse(s) {
                         Some(f) => config.fail_on = Some(f),
-                        None => p.error(v, format!("`fail-on: {s}` is not one of error, warning, info, never")),
+                        None => p.error(
+                            v,
+                            format!(
+                                "`fail-on: {s}` is not one of error, warning, info, never{}",
+                                registry::did_you_mean(s, ["error", "warning", "info", "never"])
+                            ),
+                        ),
                     }
                 }
             }
@@ -262,7 +268,10 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                         _ => {
                             p.error(
                                 v,
-                                format!("`dataplane: {s}` is not one of kube-proxy, cilium-dsr, calico-ebpf-dsr"),
+                                format!(
+                                    "`dataplane: {s}` is not one of kube-proxy, cilium-dsr, calico-ebpf-dsr{}",
+                                    registry::did_you_mean(s, ["kube-proxy", "cilium-dsr", "calico-ebpf-dsr"])
+                                ),
                             );
                             None
                         }
@@ -274,7 +283,8 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                     if CLOUDS.contains(&s) {
                         config.cloud = Some(s.to_owned());
                     } else {
-                        p.error(v, format!("`cloud: {s}` is not one of {}", CLOUDS.join(", ")));
+                        let hint = registry::did_you_mean(s, CLOUDS.iter().copied());
+                        p.error(v, format!("`cloud: {s}` is not one of {}{hint}", CLOUDS.join(", ")));
                     }
                 }
             }
@@ -464,6 +474,9 @@ mod tests {
         assert!(errors[2].message.contains("unknown rule `no-such-rule`"));
         assert!(errors[0].message.ends_with("; did you mean `nodes`?"), "{}", errors[0].message);
         assert!(!errors[2].message.contains("did you mean"), "nothing close to `no-such-rule`");
+        let (_, errors) = parse("fail-on: warn\ndataplane: cilium\ncloud: awss\n");
+        let hints: Vec<&str> = errors.iter().map(|e| e.message.rsplit("; ").next().unwrap()).collect();
+        assert_eq!(hints, ["did you mean `warning`?", "did you mean `cilium-dsr`?", "did you mean `aws`?"]);
     }
 
     #[test]

@@ -72,15 +72,23 @@ pub fn rules_json() -> String {
 }
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo (at
-/// most a third of the word's length, and at least one edit): for "did you mean `X`?".
+/// most a third of the word's length, and at least one edit), else the one candidate that `word`
+/// begins (`warn` → `warning`): for "did you mean `X`?".
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
     let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+    let near = candidates
+        .iter()
+        .map(|&c| (edit_distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    near.or_else(
+        || match candidates.iter().filter(|c| word.len() >= 3 && c.starts_with(word)).collect::<Vec<_>>()[..] {
+            [&only] => Some(only),
+            _ => None,
+        },
+    )
 }
 
 /// ` (did you mean `X`?)`, or nothing.
@@ -124,5 +132,7 @@ mod tests {
         assert_eq!(similar_rule("pdb-block-drain"), Some("pdb-blocks-drain"));
         assert_eq!(similar_rule("whatever"), None);
         assert_eq!(did_you_mean("exempts", ["exempt"]), "; did you mean `exempt`?");
+        assert_eq!(closest("warn", ["error", "warning", "info"]), Some("warning"), "a prefix");
+        assert_eq!(closest("local", ["local-a", "local-b"]), None, "an ambiguous prefix");
     }
 }
