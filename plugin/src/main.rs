@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use realip_lint_core::baseline;
 use realip_lint_core::diagnostic::{Diagnostic, Report, count};
+use realip_lint_core::origin::Remapper;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::run::{self, Overrides, Settings};
 
@@ -68,6 +69,7 @@ struct Prepared {
     threads: usize,
     /// Every usage error (bad config, missing paths), reported after the output.
     errors: Vec<String>,
+    renders: Renders,
 }
 
 fn prepare(args: &args::LintArgs) -> Option<Prepared> {
@@ -95,15 +97,22 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
     let threads = args.threads.map_or_else(realip_lint_plugin::parallel::default_threads, usize::from);
     let mut inputs = walk::read_inputs_with(
         &paths,
-        args.recursive,
+        walk::Walk { recursive: args.recursive, respect_ignore: !args.no_ignore },
         args.stdin_filename.as_deref(),
         &excluded,
         &settings.options.limits,
         threads,
     );
+    let mut renders = Renders::default();
     for dir in &args.kustomize {
         match kubectl::kustomize(dir) {
-            Ok(source) => inputs.sources.push(source),
+            Ok(k) => {
+                if let Some((annotated, base)) = k.annotated {
+                    renders.streams.push((inputs.sources.len(), annotated));
+                    renders.base.get_or_insert(base);
+                }
+                inputs.sources.push(k.source);
+            }
             Err(e) => inputs.errors.push(e),
         }
     }
@@ -118,7 +127,36 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
         inputs.errors.extend(error);
     }
     let errors = settings.errors(std::mem::take(&mut inputs.errors));
-    Some(Prepared { inputs, settings, threads, errors })
+    Some(Prepared { inputs, settings, threads, errors, renders })
+}
+
+/// The `-k` renders whose findings move back to the user's files (`realip_lint_core::origin`).
+#[derive(Default)]
+struct Renders {
+    /// (index of the rendered stream among the sources, its annotated twin).
+    streams: Vec<(usize, String)>,
+    /// The folder the annotations' paths are relative to.
+    base: Option<std::path::PathBuf>,
+}
+
+impl Renders {
+    /// Run `f` with a remapper over these renders; gives the files it read (they follow the
+    /// sources, for the snippets of the human report).
+    fn remap(
+        &self,
+        sources: &[realip_lint_core::Source],
+        f: impl FnOnce(&mut Remapper),
+    ) -> Vec<realip_lint_core::Source> {
+        let Some(base) = &self.base else { return Vec::new() };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut read = kubectl::origin_reader(base, &cwd);
+        let mut remapper = Remapper::new(sources, &mut read);
+        for (stream, annotated) in &self.streams {
+            remapper.add_render(*stream, annotated);
+        }
+        f(&mut remapper);
+        remapper.into_extra()
+    }
 }
 
 /// Print usage errors; true when there were any (exit 2).
@@ -146,8 +184,11 @@ fn lint(args: &args::LintArgs) -> ExitCode {
     let linted = realip_lint_plugin::lint_parallel(&mut p.inputs.sources, &p.settings.options, p.threads);
     // The process ends after the output: the operating system takes the model back at once,
     // where dropping it would walk every tree (as rustc and ruff do with their large state).
-    std::mem::forget(linted.model);
+    std::mem::forget(linted.models);
     let mut report = linted.report;
+    let extra = p.renders.remap(&p.inputs.sources, |r| r.remap_report(&mut report));
+    p.inputs.sources.extend(extra);
+    // After the remap: the baseline keys findings on the files the user edits.
     if let Some(b) = &baseline
         && let Err(e) = b.apply(&mut report, args.update_baseline)
     {
@@ -180,7 +221,8 @@ fn trace(args: &args::LintArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let Some(p) = prepare(args) else { return ExitCode::from(2) };
-    let report = realip_lint_core::trace::trace(&p.inputs.sources, &p.settings.options);
+    let mut report = realip_lint_core::trace::trace(&p.inputs.sources, &p.settings.options);
+    p.renders.remap(&p.inputs.sources, |r| r.remap_trace(&mut report));
     match args.output {
         Format::Json => print(&report.to_json()),
         Format::Human | Format::Sarif | Format::Github | Format::Concise => {

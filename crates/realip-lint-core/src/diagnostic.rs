@@ -124,6 +124,22 @@ pub struct Related {
     pub message: String,
 }
 
+/// The order of the contract: by file, line, column, rule, then message.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(order);
+}
+
+/// The order of [`sort`]: file, line, column, rule, message.
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
+        &b.file,
+        b.start.line,
+        b.start.column,
+        b.rule,
+        &b.message,
+    ))
+}
+
 /// One diagnostic as every face shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {

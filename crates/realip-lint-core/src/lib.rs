@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod k8s;
 pub mod limits;
+pub mod origin;
 pub mod registry;
 pub mod rules;
 pub mod run;
@@ -73,28 +74,59 @@ pub fn namespace(options: &Options) -> &str {
 /// Lint sources already loaded (a face with threads loads them in parallel with
 /// [`k8s::load::plan`], [`k8s::load::load_file`] and [`k8s::load::assemble`]).
 pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Report {
-    let model = build_model(sources, loaded, options);
-    run_rules(sources, &model, options)
+    let models = build_models(sources, loaded, options);
+    run_rules(sources, &models, options)
 }
 
-/// Link the loaded objects into the model the rules and the trace read.
-pub fn build_model(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Model {
+/// Split the loaded objects into the worlds that are linked together ([`k8s::worlds`]) and link
+/// each into the model the rules and the trace read.
+pub fn build_models(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Vec<Model> {
     let texts: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
-    Model::build(
-        loaded,
-        &ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() },
-        &texts,
-    )
+    let model_options =
+        ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() };
+    k8s::worlds::split(sources, loaded).into_iter().map(|world| Model::build(world, &model_options, &texts)).collect()
 }
 
-/// Run every rule over a model: the diagnostics, configured, suppressed and sorted.
-pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report {
+/// Run every rule over each world's model: the diagnostics, configured, suppressed and sorted.
+pub fn run_rules(sources: &[Source], models: &[Model], options: &Options) -> Report {
     // Line indexes only for the files that get a diagnostic.
-    let mut at = Places { sources, model, indexes: vec![None; sources.len()], by_file: None };
-    let mut diagnostics = Vec::new();
-    let mut suppressed = Vec::new();
-    // The rules that skipped or weakened a check for want of the node count.
-    let mut need_nodes = Vec::new();
+    let mut at = Places { sources, indexes: vec![None; sources.len()] };
+    let mut out = Found::default();
+    for model in models {
+        rules_of_world(&mut at, model, options, &mut out);
+    }
+    let Found { mut diagnostics, mut suppressed, need_nodes } = out;
+    diagnostic::sort(&mut diagnostics);
+    diagnostics.dedup_by(|a, b| a == b);
+    suppressed.sort_by(|a, b| diagnostic::order(&a.diagnostic, &b.diagnostic));
+    suppressed.dedup_by(|a, b| a == b);
+    let summary = Summary {
+        files: sources.len(),
+        objects: models.iter().map(|m| m.objects.len()).sum(),
+        skipped: models.iter().map(|m| m.skipped).sum(),
+        ..Summary::default()
+    };
+    // In the catalog's order, each rule once (it may have needed the count in several worlds).
+    let need_nodes: Vec<&str> =
+        registry::RULES.iter().map(|r| r.name).filter(|name| need_nodes.contains(name)).collect();
+    let notices = node_count_notice(&need_nodes).into_iter().collect();
+    let mut report = Report { version: 1, diagnostics, summary, notices, suppressed };
+    report.recount();
+    report
+}
+
+/// What the rules found over every world.
+#[derive(Default)]
+struct Found {
+    diagnostics: Vec<Diagnostic>,
+    suppressed: Vec<Suppressed>,
+    /// The rules that skipped or weakened a check for want of the node count.
+    need_nodes: Vec<&'static str>,
+}
+
+fn rules_of_world(at: &mut Places<'_>, model: &Model, options: &Options, out: &mut Found) {
+    // The objects of each file, made when a finding names no object.
+    let mut by_file = None;
     for rule in registry::RULES {
         let level = options.rule_levels.get(rule.name).copied();
         if level == Some(None) {
@@ -104,7 +136,7 @@ pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report
         model.node_count_unknown.store(0, std::sync::atomic::Ordering::Relaxed);
         (rule.check)(model, &mut findings);
         if model.node_count_unknown.load(std::sync::atomic::Ordering::Relaxed) > 0 {
-            need_nodes.push(rule.name);
+            out.need_nodes.push(rule.name);
         }
         for f in findings {
             let by = if is_suppressed(model, rule.name, &f) {
@@ -115,38 +147,13 @@ pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report
                 None
             };
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
-            let diagnostic = at.diagnostic(rule.name, severity, f);
+            let diagnostic = at.diagnostic(model, &mut by_file, rule.name, severity, f);
             match by {
-                Some(by) => suppressed.push(Suppressed { diagnostic, by }),
-                None => diagnostics.push(diagnostic),
+                Some(by) => out.suppressed.push(Suppressed { diagnostic, by }),
+                None => out.diagnostics.push(diagnostic),
             }
         }
     }
-    sort(&mut diagnostics);
-    suppressed.sort_by(|a, b| order(&a.diagnostic, &b.diagnostic));
-    suppressed.dedup_by(|a, b| a == b);
-    let summary =
-        Summary { files: sources.len(), objects: model.objects.len(), skipped: model.skipped, ..Summary::default() };
-    let notices = node_count_notice(&need_nodes).into_iter().collect();
-    let mut report = Report { version: 1, diagnostics, summary, notices, suppressed };
-    report.recount();
-    report
-}
-
-fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
-    (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
-        &b.file,
-        b.start.line,
-        b.start.column,
-        b.rule,
-        &b.message,
-    ))
-}
-
-/// Sort diagnostics by place, rule and message, and drop exact repeats.
-pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(order);
-    diagnostics.dedup_by(|a, b| a == b);
 }
 
 /// The `node-count-unknown` notice, when a rule skipped or weakened a check without E.
@@ -184,11 +191,11 @@ fn is_exempt(model: &Model, exempt: &[config::Exempt], rule: &str, f: &Finding) 
 /// needed) and field paths.
 struct Places<'a> {
     sources: &'a [Source],
-    model: &'a Model,
     indexes: Vec<Option<LineIndex>>,
-    /// The objects of each file, made when a finding names no object.
-    by_file: Option<BTreeMap<usize, Vec<usize>>>,
 }
+
+/// The objects of each file of a world, by file.
+type ByFile = Option<BTreeMap<usize, Vec<usize>>>;
 
 impl Places<'_> {
     fn pos(&mut self, file: usize, off: u32) -> source::Position {
@@ -197,8 +204,7 @@ impl Places<'_> {
     }
 
     /// The field path of a place in the tree of the object that holds it.
-    fn path(&mut self, f: &Finding) -> Option<String> {
-        let model = self.model;
+    fn path(model: &Model, by_file: &mut ByFile, f: &Finding) -> Option<String> {
         let holds = |o: usize| {
             let obj = &model.objects[o];
             (obj.file == f.loc.file).then(|| yaml::path::path_to(&obj.root, f.loc.span)).flatten()
@@ -206,7 +212,7 @@ impl Places<'_> {
         if let Some(path) = [f.object, f.also_object].into_iter().flatten().find_map(holds) {
             return Some(path.to_string());
         }
-        let by_file = self.by_file.get_or_insert_with(|| {
+        let by_file = by_file.get_or_insert_with(|| {
             let mut m: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for (i, o) in model.objects.iter().enumerate() {
                 m.entry(o.file).or_default().push(i);
@@ -216,7 +222,14 @@ impl Places<'_> {
         by_file.get(&f.loc.file)?.iter().find_map(|&o| holds(o)).map(|p| p.to_string())
     }
 
-    fn diagnostic(&mut self, rule: &'static str, severity: Severity, f: Finding) -> Diagnostic {
+    fn diagnostic(
+        &mut self,
+        model: &Model,
+        by_file: &mut ByFile,
+        rule: &'static str,
+        severity: Severity,
+        f: Finding,
+    ) -> Diagnostic {
         let related = f
             .related
             .iter()
@@ -227,7 +240,7 @@ impl Places<'_> {
                 message: message.clone(),
             })
             .collect();
-        let path = self.path(&f);
+        let path = Self::path(model, by_file, &f);
         Diagnostic {
             rule,
             severity,
@@ -235,7 +248,7 @@ impl Places<'_> {
             file: self.sources[f.loc.file].name.clone(),
             start: self.pos(f.loc.file, f.loc.span.start),
             end: self.pos(f.loc.file, f.loc.span.end),
-            object: f.object.and_then(|o| self.model.objects[o].reference()).or(f.object_ref),
+            object: f.object.and_then(|o| model.objects[o].reference()).or(f.object_ref),
             related_sources: f.related.iter().map(|(l, _)| l.file).collect(),
             related,
             source: f.loc.file,

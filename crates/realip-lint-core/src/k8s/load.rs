@@ -175,9 +175,24 @@ pub fn load_file(file: usize, source: &Source, namespace: &str, limits: &Limits)
             info: false,
         });
     } else {
-        let mut reader = Reader { file, text: &source.text, namespace, out: &mut out };
+        let mut reader =
+            Reader { file, text: &source.text, namespace, out: &mut out, syntax_problems: 0, limited: false };
         for doc in parse_stream_keeping(&source.text, limits, &reads_kind) {
             reader.document(doc);
+        }
+        let (syntax_problems, limited) = (reader.syntax_problems, reader.limited);
+        // A file that does not parse and is evidently not meant as a manifest (JSON with
+        // comments such as `.devcontainer/devcontainer.json`, a template of some other tool) is
+        // skipped like any YAML without `apiVersion` and `kind`; one that names them is still
+        // an error at its exact place.
+        if syntax_problems > 0
+            && !limited
+            && out.objects.is_empty()
+            && out.invalid.len() == syntax_problems
+            && !looks_like_manifest(&source.text)
+        {
+            out.invalid.clear();
+            out.skipped += 1;
         }
     }
     FileLoad { objects: out.objects, invalid: out.invalid, skipped: out.skipped }
@@ -212,7 +227,6 @@ pub fn assemble(plans: &[Plan], loads: Vec<Option<FileLoad>>) -> Loaded {
             }
         }
     }
-    mark_duplicates(&mut out);
     out
 }
 
@@ -233,6 +247,25 @@ struct Reader<'a> {
     text: &'a str,
     namespace: &'a str,
     out: &'a mut Loaded,
+    /// How many of `out.invalid` are syntax problems of the YAML (or JSON) itself.
+    syntax_problems: usize,
+    /// A limit stopped the reading.
+    limited: bool,
+}
+
+/// Does this text name `apiVersion` or `kind` as a key (YAML or JSON), or hold a template's
+/// `{{` (a Helm template, refused with its own help), so that it is meant as a Kubernetes
+/// manifest even where it does not parse?
+fn looks_like_manifest(text: &str) -> bool {
+    text.contains("{{")
+        || ["apiVersion", "kind"].iter().any(|key| {
+            text.match_indices(key).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let key_start = before.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '{' | ',' | '-'));
+                let rest = text[at + key.len()..].trim_start_matches(['"', '\'']);
+                key_start && rest.trim_start_matches([' ', '\t']).starts_with(':')
+            })
+        })
 }
 
 impl Reader<'_> {
@@ -259,7 +292,15 @@ impl Reader<'_> {
     }
 
     fn problem(&mut self, p: YamlProblem) {
+        // A limit that stopped the reading (nesting, aliases, documents) is never taken for "not
+        // a manifest": the file must be reported, whatever it holds.
+        let limit = p.message.contains("` limit");
+        let before = self.out.invalid.len();
         self.invalid(p.span, p.message, p.related, None);
+        self.limited |= limit;
+        if !limit {
+            self.syntax_problems += self.out.invalid.len() - before;
+        }
     }
 
     fn document(&mut self, doc: crate::yaml::Document) {
@@ -840,8 +881,8 @@ fn slim(pod: &mut core::PodSpec) {
     }
 }
 
-/// The same (group, kind, namespace, name) twice: the later wins.
-fn mark_duplicates(out: &mut Loaded) {
+/// The same (group, kind, namespace, name) twice in one world: the later wins.
+pub(crate) fn mark_duplicates(out: &mut Loaded) {
     let mut seen: HashMap<(String, String, Option<String>, String), usize> = HashMap::new();
     for i in 0..out.objects.len() {
         let o = &out.objects[i];
