@@ -81,7 +81,7 @@ expect_refused "a bad manifest" \
     "deploy/web.yaml:8:9: warning external-service-cluster-policy: " \
     "- hook id: realip-lint" "- hook id: realip-lint-system" "- exit code: 1"
 [ "$(grep -c -- '- exit code: 1' "$work/log")" = 2 ] || fail "both hooks should exit 1"
-[ "$(grep -c '^deploy/web.yaml:8:9: warning external-service-cluster-policy: ' "$work/log")" = 2 ] ||
+[ "$(grep -cE '^(\./)?deploy/web.yaml:8:9: warning external-service-cluster-policy: ' "$work/log")" = 2 ] ||
     fail "the two hooks should print the same line"
 
 # Fixed as the help says: Local, one pod per node (a DaemonSet).
