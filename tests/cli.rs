@@ -80,6 +80,12 @@ fn usage_errors_exit_2_after_linting_the_rest() {
     assert_eq!(run(&[], None).status.code(), Some(2));
     let unknown = run(&["explain", "no-such-rule"], None);
     assert_eq!(unknown.status.code(), Some(2));
+    let typo = run(&["explain", "pdb-block-drain"], None);
+    assert_eq!(typo.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&typo.stderr),
+        "error: unknown rule `pdb-block-drain`; did you mean `pdb-blocks-drain`? `kubectl realip-lint rules` lists them\n"
+    );
 }
 
 #[test]
@@ -228,13 +234,207 @@ fn the_config_file_is_found_upward_and_flags_win_over_it() {
     );
     assert_eq!(out.status.code(), Some(0));
 
-    // A bad config is a usage error at its exact place; the manifests are still linted.
-    std::fs::write(root.join("bad.yaml"), "nodes: 3\nrulez: {}\nrules:\n  no-such-rule: off\n").unwrap();
-    let out = run_in(&deploy, &["-f", "web.yaml", "--config", "../bad.yaml", "-o", "json"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("../bad.yaml:2:1: unknown setting `rulez`"), "{err}");
-    assert!(err.contains("../bad.yaml:4:3: unknown rule `no-such-rule`"), "{err}");
-    assert_eq!(json(&out)["summary"]["files"], 1);
+    // A bad config is a usage error at its exact place, with the closest name; the run stops
+    // before the report (a report made without the user's settings would mislead, or in CI be
+    // uploaded), in every format.
+    std::fs::write(
+        root.join("bad.yaml"),
+        "nodes: 3\nrulez: {}\nrules:\n  no-such-rule: off\n  pdb-block-drain: off\nexempt:\n  - {kind: Service, name: x, rules: [duplicate-objects]}\n",
+    )
+    .unwrap();
+    for format in ["json", "human", "sarif", "github", "concise"] {
+        let out = run_in(&deploy, &["-f", "web.yaml", "--config", "../bad.yaml", "-o", format]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty(), "no report after a bad config (-o {format})");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("../bad.yaml:2:1: unknown setting `rulez`"), "{err}");
+        assert!(err.contains("; did you mean `rules`?"), "{err}");
+        assert!(
+            err.contains("../bad.yaml:4:3: unknown rule `no-such-rule` (`kubectl realip-lint rules` lists them)\n"),
+            "nothing close: {err}"
+        );
+        assert!(err.contains("../bad.yaml:5:3: unknown rule `pdb-block-drain` (`kubectl realip-lint rules` lists them); did you mean `pdb-blocks-drain`?"), "{err}");
+        assert!(
+            err.contains("../bad.yaml:7:38: unknown rule `duplicate-objects`")
+                && err.contains("did you mean `duplicate-object`?"),
+            "{err}"
+        );
+    }
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(BIN).args(args).current_dir(dir).envs(env.iter().copied()).output().unwrap()
+}
+
+fn rule_objects(out: &Output) -> Vec<String> {
+    json(out)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d["rule"].as_str().unwrap(), d["object"]["name"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_baseline_hides_known_findings_across_line_shifts_until_they_expire() {
+    let root = std::env::temp_dir().join(format!("realip-baseline-{}", std::process::id()));
+    let deploy = root.join("deploy");
+    std::fs::create_dir_all(&deploy).unwrap();
+    let svc = format!("{NODEPORT}---\n{}", NODEPORT.replace("name: web", "name: api"));
+    std::fs::write(deploy.join("svc.yaml"), &svc).unwrap();
+    std::fs::write(deploy.join("web.yaml"), ANTI).unwrap();
+    let args = ["-f", "deploy", "--nodes", "3", "--baseline", "ci/baseline.yaml", "-o", "json"];
+    std::fs::create_dir_all(root.join("ci")).unwrap();
+
+    // No baseline yet: it is written with every finding, the run passes, one line says so.
+    let out = run_in(&root, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(rule_objects(&out).is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("note: wrote ci/baseline.yaml with 4 findings"), "{err}");
+    let written = std::fs::read_to_string(root.join("ci/baseline.yaml")).unwrap();
+    assert!(written.contains("  - file: \"../deploy/svc.yaml\"\n    object: \"Service default/api\"\n"), "{written}");
+    assert!(
+        !written.lines().any(|l| l.trim_start().starts_with("line:")),
+        "keyed on the path, never the line: {written}"
+    );
+
+    // Lines inserted above every object, and a new finding: only the new one is reported.
+    std::fs::write(deploy.join("svc.yaml"), format!("# moved down\n\n{svc}")).unwrap();
+    std::fs::write(
+        deploy.join("web.yaml"),
+        format!("# a comment\n{}", ANTI.replace("spec:\n  replicas", "spec:\n  # four\n  replicas")),
+    )
+    .unwrap();
+    std::fs::write(deploy.join("new.yaml"), NODEPORT.replace("name: web", "name: new")).unwrap();
+    let out = run_in(&root, &args);
+    assert_eq!(rule_objects(&out), ["external-service-cluster-policy new"]);
+    assert_eq!(json(&out)["summary"]["info"], 1, "the summary counts what is reported");
+    assert_eq!(out.status.code(), Some(0), "an info is below the fail level");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "note: 4 findings hidden by the baseline ci/baseline.yaml\n");
+    // From another working directory, the entries still match (paths relative to the baseline).
+    let out = run_in(&deploy, &["-f", ".", "--nodes", "3", "--baseline", "../ci/baseline.yaml", "-o", "json"]);
+    assert_eq!(rule_objects(&out), ["external-service-cluster-policy new"]);
+
+    // Multiplicity: two equal findings need two entries. Drop one of web's two entries.
+    let mut entries: Vec<&str> = written.split("\n  # ").collect();
+    let web_entry = entries.iter().position(|e| e.contains("hard-anti-affinity")).unwrap();
+    let dropped = entries.remove(web_entry);
+    std::fs::write(root.join("ci/baseline.yaml"), entries.join("\n  # ")).unwrap();
+    let out = run_in(&root, &args);
+    assert_eq!(rule_objects(&out).len(), 2, "the new one and the one no longer listed: {:?}", rule_objects(&out));
+    assert!(dropped.contains("object: \"Deployment default/web\""));
+
+    // An entry past its date no longer hides its finding, and the run says so.
+    let dated = written.replacen(
+        "    object: \"Service default/api\"\n    rule: \"external-service-cluster-policy\"\n    path: \"spec.type\"\n",
+        "    object: \"Service default/api\"\n    rule: \"external-service-cluster-policy\"\n    path: \"spec.type\"\n    expires: 2026-06-30\n",
+        1,
+    );
+    assert_ne!(dated, written);
+    std::fs::write(root.join("ci/baseline.yaml"), &dated).unwrap();
+    let on_the_day = run_env(&root, &args, &[("REALIP_LINT_TODAY", "2026-06-30")]);
+    assert_eq!(rule_objects(&on_the_day), ["external-service-cluster-policy new"], "valid through its date");
+    let later = run_env(&root, &args, &[("REALIP_LINT_TODAY", "2026-07-01")]);
+    assert_eq!(rule_objects(&later), ["external-service-cluster-policy new", "external-service-cluster-policy api"]);
+    let err = String::from_utf8_lossy(&later.stderr);
+    assert!(
+        err.contains(": the baseline entry for `external-service-cluster-policy` on Service default/api expired on 2026-06-30: its finding is reported again"),
+        "{err}"
+    );
+
+    // --update-baseline rewrites it with every current finding, keeping the dates.
+    let mut update = args.to_vec();
+    update.push("--update-baseline");
+    let out = run_env(&root, &update, &[("REALIP_LINT_TODAY", "2026-07-01")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(rule_objects(&out).is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("note: rewrote ci/baseline.yaml with 5 findings"));
+    let rewritten = std::fs::read_to_string(root.join("ci/baseline.yaml")).unwrap();
+    assert!(
+        rewritten.contains("object: \"Service default/new\"") && rewritten.contains("expires: 2026-06-30"),
+        "{rewritten}"
+    );
+
+    // A malformed baseline is a usage error at its exact place, before any report.
+    std::fs::write(
+        root.join("ci/baseline.yaml"),
+        "version: 1\nfindings:\n  - {file: a.yaml, rule: x, expires: soon}\n",
+    )
+    .unwrap();
+    let out = run_in(&root, &args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: ci/baseline.yaml:3:38: `expires: soon` is not a date written YYYY-MM-DD\n"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn an_unknown_node_count_is_said_once_where_a_check_needed_it() {
+    let alone = run(&["-f", "examples/lb-local-anti-affinity.yaml"], None);
+    let human = String::from_utf8_lossy(&alone.stdout);
+    assert_eq!(human.matches("note[node-count-unknown]").count(), 1, "{human}");
+    assert!(human.contains("`--nodes N`, or `nodes: N` in `.realip-lint.yaml`, or add the"), "{human}");
+    assert!(
+        human.contains("`hard-anti-affinity-replicas-exceed-nodes` and `rollout-deadlock-one-per-node`"),
+        "{human}"
+    );
+    assert!(
+        human.ends_with("\n\n0 errors, 0 warnings, 0 infos in 1 file (2 objects read, 0 skipped as not manifests)\n"),
+        "{human}"
+    );
+    let r = json(&run(&["-f", "examples/lb-local-anti-affinity.yaml", "-o", "json"], None));
+    assert_eq!(r["notices"].as_array().unwrap().len(), 1);
+    assert_eq!(r["notices"][0]["id"], "node-count-unknown");
+    assert!(r["notices"][0]["help"].as_str().unwrap().contains("--nodes N"));
+    let concise =
+        String::from_utf8(run(&["-f", "examples/lb-local-anti-affinity.yaml", "-o", "concise"], None).stdout).unwrap();
+    assert!(concise.starts_with("note[node-count-unknown]: the number of eligible nodes is unknown"), "{concise}");
+    let github =
+        String::from_utf8(run(&["-f", "examples/lb-local-anti-affinity.yaml", "-o", "github"], None).stdout).unwrap();
+    assert!(github.starts_with("::notice title=realip-lint%3A node-count-unknown::"), "{github}");
+    // Settled by the flag or by Node objects; and never said where no check needed the count.
+    for args in [
+        &["-f", "examples/lb-local-anti-affinity.yaml", "--nodes", "3", "-o", "json"][..],
+        &["-f", "examples/lb-local-anti-affinity.yaml", "-f", "examples/nodes.yaml", "-o", "json"],
+        &["-f", "examples/nodeport-local.yaml", "-f", "examples/lb-ingress-controller.yaml", "-o", "json"],
+    ] {
+        let r = json(&run(args, None));
+        assert!(r.get("notices").is_none(), "{args:?}: {r}");
+    }
+}
+
+#[test]
+fn concise_is_one_line_per_finding() {
+    let out = run(&["-f", "examples/", "-o", "concise"], None);
+    let json_out = json(&run(&["-f", "examples/", "-o", "json"], None));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let diagnostics = json_out["diagnostics"].as_array().unwrap();
+    assert_eq!(lines.len(), diagnostics.len() + 1, "one line each, then the summary: {text}");
+    for (line, d) in lines.iter().zip(diagnostics) {
+        let expected = format!(
+            "{}:{}:{}: {} {}: {}",
+            d["file"].as_str().unwrap(),
+            d["start"]["line"],
+            d["start"]["column"],
+            d["severity"].as_str().unwrap(),
+            d["rule"].as_str().unwrap(),
+            d["message"].as_str().unwrap()
+        );
+        assert_eq!(*line, expected);
+    }
+    assert_eq!(
+        lines.last().unwrap(),
+        &"2 errors, 4 warnings, 1 info in 5 files (12 objects read, 0 skipped as not manifests)"
+    );
+    // The system pre-commit hook's entry says `-o concise`; a user's `-o json` after it wins.
+    let last_wins = run(&["-o", "concise", "-f", "examples/", "-o", "json"], None);
+    assert_eq!(json(&last_wins), json_out);
 }

@@ -137,6 +137,103 @@ fn sarif_is_valid_sarif_2_1_0_with_the_rules_and_the_places_of_the_json() {
     }
 }
 
+const WEB: &str =
+    "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n";
+const ANTI: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 4\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: api}}}\n      containers: [{name: api, image: nginx}]\n";
+
+fn fingerprints(log: &Value) -> Vec<(String, String)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                r["partialFingerprints"]["realipLint/v1"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_for_code_scanning_fingerprints_suppressions_notifications_precision() {
+    let dir = Dir::new("realip-sarif-cs");
+    let annotated = WEB.replace(
+        "name: web}",
+        "name: quiet, annotations: {ignore-check.realip-lint.io/external-service-cluster-policy: \"metrics only\"}}",
+    );
+    let vendored = WEB.replace("name: web", "name: vendored");
+    std::fs::write(dir.path().join("svc.yaml"), format!("{WEB}---\n{annotated}---\n{vendored}")).unwrap();
+    std::fs::write(dir.path().join("api.yaml"), ANTI).unwrap();
+    std::fs::write(
+        dir.path().join(".realip-lint.yaml"),
+        "exempt:\n  - {kind: Service, name: vendored, rules: [external-service-cluster-policy]}\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["-f", "svc.yaml", "-f", "api.yaml", "-f", "gone.yaml", "-o", "sarif"], None);
+    assert_eq!(out.status.code(), Some(2), "a missing path is a usage error: {}", stderr(&out));
+    let log = json(&out);
+    assert_valid_sarif(&log);
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "realip-lint/");
+
+    // Tool notifications: the usage error, and the checks skipped without a node count.
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    let ids: Vec<(&str, &str)> =
+        notes.iter().map(|n| (n["descriptor"]["id"].as_str().unwrap(), n["level"].as_str().unwrap())).collect();
+    assert_eq!(ids, [("usage-error", "error"), ("node-count-unknown", "note")]);
+    assert!(notes[0]["message"]["text"].as_str().unwrap().contains("gone.yaml"));
+    assert!(notes[1]["message"]["text"].as_str().unwrap().contains("--nodes N"));
+
+    // Suppressed findings are results with their suppression; the others have none.
+    let results = run["results"].as_array().unwrap();
+    let suppressed: Vec<(&str, &str)> = results
+        .iter()
+        .filter_map(|r| {
+            let s = r.get("suppressions")?;
+            Some((r["locations"][0]["logicalLocations"][0]["name"].as_str().unwrap(), s[0]["kind"].as_str().unwrap()))
+        })
+        .collect();
+    assert_eq!(suppressed, [("quiet", "inSource"), ("vendored", "external")]);
+    let active = results.iter().filter(|r| r.get("suppressions").is_none()).count();
+    let json_out = json(&run_in(dir.path(), &["-f", "svc.yaml", "-f", "api.yaml", "-o", "json"], None));
+    assert_eq!(
+        active,
+        json_out["diagnostics"].as_array().unwrap().len(),
+        "the JSON is unchanged: suppressed findings are not in it"
+    );
+
+    // Every rule says how precise it is.
+    for d in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        let p = d["properties"]["precision"].as_str().unwrap();
+        assert!(["very-high", "high", "medium"].contains(&p), "{}: {p}", d["id"]);
+    }
+    let precision = |id: &str| {
+        run["tool"]["driver"]["rules"].as_array().unwrap().iter().find(|d| d["id"] == id).unwrap()["properties"]["precision"].clone()
+    };
+    assert_eq!(precision("rolling-update-invalid"), "very-high");
+    assert_eq!(precision("soft-spread-only"), "medium");
+
+    // Fingerprints survive lines inserted above the objects, and differ between findings.
+    let before = fingerprints(&log);
+    let unique: std::collections::BTreeSet<&String> = before.iter().map(|(_, f)| f).collect();
+    assert_eq!(unique.len(), before.len(), "{before:?}");
+    std::fs::write(dir.path().join("svc.yaml"), format!("# a comment\n\n{WEB}---\n{annotated}---\n{vendored}"))
+        .unwrap();
+    std::fs::write(dir.path().join("api.yaml"), ANTI.replace("spec:\n  replicas", "spec:\n  # four\n  replicas"))
+        .unwrap();
+    let after = json(&run_in(dir.path(), &["-f", "svc.yaml", "-f", "api.yaml", "-o", "sarif"], None));
+    assert_eq!(fingerprints(&after), before, "no line in the fingerprint");
+    assert_ne!(
+        after["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        "the lines did move"
+    );
+    assert_eq!(after["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
+
 /// A NodePort Service whose flagged value follows non-ASCII text on its line, behind a BOM: code
 /// point columns differ from byte columns there.
 const UNICODE: &str = "\u{feff}apiVersion: v1\nkind: Service\nmetadata: {name: wéb, labels: {team: été}}\nspec: {selector: {app: wéb}, type: NodePort}\n";
@@ -411,4 +508,45 @@ fn the_readme_workflows_run_the_commands_tested_here() {
     }
     formats.sort_unstable();
     assert_eq!(formats, ["github", "sarif"]);
+}
+
+/// The code spans of a text: what is between pairs of backticks.
+fn code_spans(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn human_help_never_breaks_a_code_span_at_any_width() {
+    // Every fixture of every rule, rendered as a user sees it at several terminal widths: each
+    // code span of a help text (what a user copies) is on one line, whole.
+    let root = repo().join("crates/realip-lint-core/tests/fixtures");
+    let mut checked = 0;
+    for rule in RULES {
+        let Ok(entries) = std::fs::read_dir(root.join(rule.name)) else { continue };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let sources = vec![realip_lint_core::Source::new(
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            )];
+            let report = realip_lint_core::lint(&sources, &realip_lint_core::Options::default());
+            for width in [50, 80, 100] {
+                let text = realip_lint_plugin::render::human::render(&report, &sources, false, width);
+                for d in &report.diagnostics {
+                    for span in code_spans(&d.help) {
+                        assert!(
+                            text.contains(&format!("`{span}`")),
+                            "{}: help span `{span}` broken at width {width}:\n{text}",
+                            path.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} code spans checked");
 }

@@ -25,7 +25,7 @@ pub enum Command {
         output: ListFormat,
     },
     /// For every entry point, where the client IP survives or dies on its way to the pods
-    Trace(LintArgs),
+    Trace(Box<LintArgs>),
     /// Print a rule's manual
     Explain {
         /// The rule's name, as `rules` lists it
@@ -74,8 +74,8 @@ pub struct LintArgs {
     /// The config file (default: `.realip-lint.yaml` in the working directory or above)
     #[arg(long = "config", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
-    /// Output format
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human)]
+    /// Output format (the last one given wins: the pre-commit hook's `-o concise` yields to a user's `-o json`)
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human, overrides_with = "output")]
     pub output: Format,
     /// Threads that read and parse files [default: the available cores]
     #[arg(long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -83,6 +83,12 @@ pub struct LintArgs {
     /// Exit 1 when a finding is at or above this level [default: warning, or the config file's]
     #[arg(long = "fail-on", value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Report only findings not listed in FILE; when FILE does not exist, write the current findings to it
+    #[arg(long = "baseline", value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+    /// Rewrite the --baseline file with the current findings (keeping the entries' `expires`)
+    #[arg(long = "update-baseline", requires = "baseline")]
+    pub update_baseline: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +99,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// One line per finding, `file:line:col: severity rule: message` (what the Node hook prints)
+    Concise,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use realip_lint_core::baseline;
+use realip_lint_core::diagnostic::{Diagnostic, Report, count};
 use realip_lint_core::origin::Remapper;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::run::{self, Overrides, Settings};
@@ -45,7 +47,8 @@ fn rules(output: ListFormat) -> ExitCode {
 
 fn explain(name: &str) -> ExitCode {
     let Some(rule) = registry::rule(name) else {
-        eprintln!("error: unknown rule `{name}`; `kubectl realip-lint rules` lists them");
+        let hint = registry::similar_rule(name).map_or_else(String::new, |r| format!("did you mean `{r}`? "));
+        eprintln!("error: unknown rule `{name}`; {hint}`kubectl realip-lint rules` lists them");
         return ExitCode::from(2);
     };
     print(&docs::explain(rule));
@@ -86,6 +89,11 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
     let overrides =
         Overrides { namespace: args.namespace.clone(), nodes: args.nodes, fail_on: args.fail_on.map(Into::into) };
     let settings = run::settings(loaded.as_ref().map(|l| &l.file), &overrides);
+    // A bad config stops the run before anything is read or reported: its settings are not the
+    // user's, and a report made without them (in CI: an upload) would mislead.
+    if report_usage_errors(&settings.config_errors) {
+        return None;
+    }
     let threads = args.threads.map_or_else(realip_lint_plugin::parallel::default_threads, usize::from);
     let mut inputs = walk::read_inputs_with(
         &paths,
@@ -165,6 +173,14 @@ fn color() -> bool {
 
 fn lint(args: &args::LintArgs) -> ExitCode {
     let Some(mut p) = prepare(args) else { return ExitCode::from(2) };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let baseline = match args.baseline.as_deref().map(|f| BaselineFile::open(f, &cwd)).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            report_usage_errors(&[e]);
+            return ExitCode::from(2);
+        }
+    };
     let linted = realip_lint_plugin::lint_parallel(&mut p.inputs.sources, &p.settings.options, p.threads);
     // The process ends after the output: the operating system takes the model back at once,
     // where dropping it would walk every tree (as rustc and ruff do with their large state).
@@ -172,14 +188,21 @@ fn lint(args: &args::LintArgs) -> ExitCode {
     let mut report = linted.report;
     let extra = p.renders.remap(&p.inputs.sources, |r| r.remap_report(&mut report));
     p.inputs.sources.extend(extra);
-    let cwd = std::env::current_dir().unwrap_or_default();
+    // After the remap: the baseline keys findings on the files the user edits.
+    if let Some(b) = &baseline
+        && let Err(e) = b.apply(&mut report, args.update_baseline)
+    {
+        report_usage_errors(&[e]);
+        return ExitCode::from(2);
+    }
     match args.output {
         Format::Json => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             let _ = report.write_json(&mut stdout).and_then(|()| stdout.flush());
         }
-        Format::Sarif => print(&render::sarif::render(&report, &cwd)),
+        Format::Sarif => print(&render::sarif::render(&report, &cwd, &p.errors)),
         Format::Github => print(&render::github::render(&report, &cwd)),
+        Format::Concise => print(&report.to_concise()),
         Format::Human => print(&render::human::render(&report, &p.inputs.sources, color(), terminal_width())),
     }
     report_usage_errors(&p.errors);
@@ -187,8 +210,14 @@ fn lint(args: &args::LintArgs) -> ExitCode {
 }
 
 fn trace(args: &args::LintArgs) -> ExitCode {
-    if matches!(args.output, Format::Sarif | Format::Github) {
-        eprintln!("error: trace prints -o human or -o json; SARIF and GitHub annotations are for findings");
+    if matches!(args.output, Format::Sarif | Format::Github | Format::Concise) {
+        eprintln!(
+            "error: trace prints -o human or -o json; SARIF, GitHub annotations and concise lines are for findings"
+        );
+        return ExitCode::from(2);
+    }
+    if args.baseline.is_some() {
+        eprintln!("error: --baseline is for findings; trace shows every entry point");
         return ExitCode::from(2);
     }
     let Some(p) = prepare(args) else { return ExitCode::from(2) };
@@ -196,11 +225,160 @@ fn trace(args: &args::LintArgs) -> ExitCode {
     p.renders.remap(&p.inputs.sources, |r| r.remap_trace(&mut report));
     match args.output {
         Format::Json => print(&report.to_json()),
-        Format::Human | Format::Sarif | Format::Github => print(&render::trace::render(&report, color())),
+        Format::Human | Format::Sarif | Format::Github | Format::Concise => {
+            print(&render::trace::render(&report, color()));
+        }
     }
     if report_usage_errors(&p.errors) { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }
 
 fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w: &usize| w >= 40).unwrap_or(100)
+}
+
+/// The `--baseline` file: where it is, and what it lists (`None`: it does not exist yet).
+struct BaselineFile {
+    path: std::path::PathBuf,
+    /// The folder the entries' file names are relative to: the baseline's own, so the file
+    /// works from any working directory.
+    dir: std::path::PathBuf,
+    cwd: std::path::PathBuf,
+    listed: Option<baseline::Baseline>,
+}
+
+impl BaselineFile {
+    /// Read and check it; a malformed file is a usage error at its exact place.
+    fn open(path: &std::path::Path, cwd: &std::path::Path) -> Result<Self, String> {
+        let shown = path.display().to_string();
+        let listed = match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: the baseline is not UTF-8 text"))?;
+                Some(baseline::parse(&shown, &text)?)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("{shown}: cannot read the baseline: {e}")),
+        };
+        let abs = render::normalize(&cwd.join(path));
+        let dir = abs.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+        Ok(Self { path: path.to_path_buf(), dir, cwd: cwd.to_path_buf(), listed })
+    }
+
+    /// How an entry names a finding's file: relative to the baseline's folder, `/`-separated.
+    fn file_of(&self, d: &Diagnostic) -> String {
+        if render::is_stream_name(&d.file) {
+            return d.file.clone();
+        }
+        let abs = render::normalize(&self.cwd.join(&d.file));
+        let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+        relative_to(&abs, &self.dir).unwrap_or_else(|| d.file.clone())
+    }
+
+    /// Write the file (when it does not exist, or with `--update-baseline`) or hide what it
+    /// lists; either way, one line on standard error says what happened.
+    fn apply(&self, report: &mut Report, update: bool) -> Result<(), String> {
+        let shown = self.path.display();
+        let file_of = |d: &Diagnostic| self.file_of(d);
+        let empty = baseline::Baseline::default();
+        let today = today();
+        match &self.listed {
+            Some(listed) if !update => {
+                let applied = baseline::apply(report, listed, &file_of, &today);
+                let mut note =
+                    format!("note: {} hidden by the baseline {shown}", count(applied.hidden, "finding", "findings"));
+                if applied.unmatched > 0 {
+                    note.push_str(&format!(
+                        " ({} no longer found: `--update-baseline` drops {})",
+                        count(applied.unmatched, "entry is", "entries are"),
+                        if applied.unmatched == 1 { "it" } else { "them" }
+                    ));
+                }
+                eprintln!("{note}");
+                for e in &applied.expired {
+                    eprintln!(
+                        "note: {shown}:{}: the baseline entry for `{}`{} expired on {}: its finding is reported again",
+                        e.line,
+                        e.key.rule,
+                        e.key.object.as_ref().map_or_else(String::new, |o| format!(" on {o}")),
+                        e.expires.as_deref().unwrap_or_default()
+                    );
+                }
+            }
+            listed => {
+                let text = baseline::write(&report.diagnostics, &file_of, listed.as_ref().unwrap_or(&empty));
+                std::fs::write(&self.path, text).map_err(|e| format!("{shown}: cannot write the baseline: {e}"))?;
+                let n = report.diagnostics.len();
+                // From now on the file lists them all: this run reports what the next one will.
+                let written =
+                    baseline::parse(&shown.to_string(), &baseline::write(&report.diagnostics, &file_of, &empty))?;
+                baseline::apply(report, &written, &file_of, &today);
+                eprintln!(
+                    "note: {} {shown} with {}: later runs with --baseline report only new findings",
+                    if listed.is_some() { "rewrote" } else { "wrote" },
+                    count(n, "finding", "findings")
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `path` relative to the folder `base` (both absolute), with `..` where it lies outside it and
+/// `/` separators; `None` when they share no root (another drive).
+fn relative_to(path: &std::path::Path, base: &std::path::Path) -> Option<String> {
+    let (p, b): (Vec<_>, Vec<_>) = (path.components().collect(), base.components().collect());
+    if p.first() != b.first() {
+        return None;
+    }
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let up = std::iter::repeat_n("..".to_owned(), b.len() - common);
+    let down = p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    Some(up.chain(down).collect::<Vec<_>>().join("/"))
+}
+
+/// Today as `YYYY-MM-DD` (UTC), for baseline expiry; `REALIP_LINT_TODAY` sets it (tests).
+fn today() -> String {
+    if let Ok(day) = std::env::var("REALIP_LINT_TODAY") {
+        return day;
+    }
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{civil_from_days, relative_to};
+    use std::path::Path;
+
+    #[test]
+    fn paths_relative_to_the_baseline_folder() {
+        let rel = |p: &str, b: &str| relative_to(Path::new(p), Path::new(b));
+        assert_eq!(rel("/r/deploy/a.yaml", "/r/ci").as_deref(), Some("../deploy/a.yaml"));
+        assert_eq!(rel("/r/a.yaml", "/r").as_deref(), Some("a.yaml"));
+        assert_eq!(rel("/r/ci/x/a.yaml", "/r/ci").as_deref(), Some("x/a.yaml"));
+        assert_eq!(rel("/a.yaml", "/r/s").as_deref(), Some("../../a.yaml"));
+    }
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
 }

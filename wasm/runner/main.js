@@ -28,7 +28,8 @@ Options:
       --stdin-filename <N>   the file name to report for standard input
       --nodes <N>            eligible nodes, when the input has no Node objects (wins over the config file)
       --config <FILE>        the config file (default: .realip-lint.yaml in the working directory or above)
-  -o, --output <FORMAT>      concise (default) or json (exactly \`kubectl realip-lint -o json\`)
+  -o, --output <FORMAT>      concise (default: file:line:col: severity rule: message, as
+                             \`kubectl realip-lint -o concise\`) or json (as \`-o json\`)
       --fail-on <LEVEL>      exit 1 at or above: error, warning (default, or the config file's), info, never
   -h, --help                 print this
   -V, --version              print the version

@@ -61,9 +61,9 @@ test('a finding names file, line, column and rule, and fails at the default leve
   const root = tempTree({ 'deploy/web.yaml': FLAGGED });
   const r = run(['deploy/web.yaml'], { cwd: root });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /^deploy\/web\.yaml:8:9: warning\[external-service-cluster-policy\] /m);
-  assert.match(r.stdout, /^ {2}help: /m);
+  assert.match(r.stdout, /^deploy\/web\.yaml:8:9: warning external-service-cluster-policy: [^\n]+\n0 errors/);
   assert.match(r.stdout, /0 errors, 1 warning, 0 infos in 1 file \(1 object read, 0 skipped as not manifests\)\n$/);
+  assert.equal(r.stdout.split('\n').length, 3, 'one line per finding, then the summary');
   assert.equal(r.stderr, '');
 });
 
@@ -105,12 +105,12 @@ test('the config file is found upward: fail level, rule levels, exclude globs; f
   assert.equal(r.code, 0, '--fail-on wins over the config');
 });
 
-test('a bad config is a usage error at its exact place, after linting the rest', () => {
+test('a bad config is a usage error at its exact place, and stops before the report', () => {
   const root = tempTree({ 'bad.yaml': 'nodes: 3\nrulez: {}\n', 'svc.yaml': FLAGGED });
   const r = run(['svc.yaml', '--config', 'bad.yaml', '-o', 'json'], { cwd: root });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^error: bad\.yaml:2:1: unknown setting `rulez` \(known: nodes, fail-on, [^)]*\)\n$/);
-  assert.equal(JSON.parse(r.stdout).summary.files, 1, 'usage errors never go into the JSON');
+  assert.match(r.stderr, /^error: bad\.yaml:2:1: unknown setting `rulez` \(known: nodes, fail-on, [^)]*\); did you mean `rules`\?\n$/);
+  assert.equal(r.stdout, '', 'no report after a bad config');
   const missing = run(['svc.yaml', '--config', 'nope.yaml'], { cwd: root });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^error: nope\.yaml: cannot read the config file: /);
@@ -190,10 +190,29 @@ test('the command itself: real standard input, stdout, stderr and exit code', ()
   const cli = path.join(REPO, 'wasm/runner/cli.js');
   const r = spawnSync(process.execPath, [cli, '-f', '-', '--stdin-filename', 'in.yaml'], { input: FLAGGED, encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stdout, /^in\.yaml:8:9: warning\[external-service-cluster-policy\] /);
+  assert.match(r.stdout, /^in\.yaml:8:9: warning external-service-cluster-policy: /);
   const bad = spawnSync(process.execPath, [cli, 'nope.yaml'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr, 'error: the path "nope.yaml" does not exist\n');
+});
+
+test('the node-count notice: once, in the concise output, with how to settle it', () => {
+  const anti = fs.readFileSync(path.join(REPO, 'examples/lb-local-anti-affinity.yaml'), 'utf8');
+  const root = tempTree({ 'anti.yaml': anti });
+  const r = run(['anti.yaml'], { cwd: root });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^note\[node-count-unknown\]: the number of eligible nodes is unknown [^\n]*`--nodes N`, or `nodes: N` in `\.realip-lint\.yaml`[^\n]*\n0 errors, 0 warnings, 0 infos in 1 file/);
+  const settled = run(['anti.yaml', '--nodes', '3'], { cwd: root });
+  assert.equal(settled.code, 1);
+  assert.doesNotMatch(settled.stdout, /node-count-unknown/);
+  assert.match(settled.stdout, /^anti\.yaml:23:13: error hard-anti-affinity-replicas-exceed-nodes: .*1 pod stays Pending$/m);
+  assert.equal(JSON.parse(run(['anti.yaml', '-o', 'json'], { cwd: root }).stdout).notices[0].id, 'node-count-unknown');
+});
+
+test('explain suggests the closest rule name', () => {
+  const r = run(['explain', 'pdb-block-drain']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown rule `pdb-block-drain`; did you mean `pdb-blocks-drain`\?/);
 });
 
 test('--version, --help and explain', () => {

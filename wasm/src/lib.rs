@@ -45,13 +45,17 @@ export interface LintRequest {
 }
 
 export interface RunRequest extends LintRequest {
-  /** `json` (the default): the `-o json` text; `concise`: one line per diagnostic. */
+  /**
+   * `json` (the default): the `-o json` text; `concise`: `kubectl realip-lint -o concise`, one
+   * line per diagnostic (`file:line:col: severity rule: message`), the notices, the summary.
+   */
   output?: "json" | "concise";
   /** Usage errors the caller met reading its inputs; they make the exit code 2. */
   errors?: string[];
 }
 
 export interface RunResult {
+  /** Empty after a bad config file: the run stops before the report. */
   output: string;
   /** Usage errors, for standard error (a bad config file, at its exact place). */
   errors: string[];
@@ -125,9 +129,11 @@ pub fn rules() -> Result<JsValue, JsError> {
 /// A rule's manual, as `kubectl realip-lint explain <rule>` prints it. Throws for an unknown rule.
 #[wasm_bindgen]
 pub fn explain(rule: &str) -> Result<String, JsError> {
-    realip_lint_core::registry::rule(rule)
-        .map(realip_lint_core::rules::RuleDef::explain)
-        .ok_or_else(|| JsError::new(&format!("unknown rule `{rule}`; `rules()` lists them")))
+    realip_lint_core::registry::rule(rule).map(realip_lint_core::rules::RuleDef::explain).ok_or_else(|| {
+        let hint = realip_lint_core::registry::similar_rule(rule)
+            .map_or_else(String::new, |r| format!("did you mean `{r}`? "));
+        JsError::new(&format!("unknown rule `{rule}`; {hint}`rules()` lists them"))
+    })
 }
 
 /// The version of realip-lint (the same as `kubectl realip-lint --version`).

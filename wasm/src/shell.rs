@@ -144,10 +144,10 @@ impl Request {
 /// `lint`: the JSON of `-o json`; usage errors (a bad config) are an error, never in the JSON.
 pub fn lint(request: Request) -> Result<String, String> {
     let (outcome, _) = request.run()?;
-    if !outcome.errors.is_empty() {
-        return Err(outcome.errors.join("\n"));
+    match outcome.report {
+        Some(report) if outcome.errors.is_empty() => Ok(report.to_json()),
+        _ => Err(outcome.errors.join("\n")),
     }
-    Ok(outcome.report.to_json())
 }
 
 /// What `run` returns.
@@ -162,9 +162,11 @@ pub struct RunResult {
 /// `run`: the output in the format asked for, the usage errors, the exit code.
 pub fn run(request: Request) -> Result<RunResult, String> {
     let (outcome, output) = request.run()?;
-    let output = match output {
-        Output::Json => outcome.report.to_json(),
-        Output::Concise => outcome.report.to_concise(),
+    // A bad config stops the run before the report: the errors only.
+    let output = match (&outcome.report, output) {
+        (None, _) => String::new(),
+        (Some(report), Output::Json) => report.to_json(),
+        (Some(report), Output::Concise) => report.to_concise(),
     };
     Ok(RunResult { output, errors: outcome.errors, exit_code: outcome.exit_code })
 }
@@ -260,10 +262,10 @@ mod tests {
         let r = run(request(r#", "failOn": "info", "output": "concise""#)).unwrap();
         assert_eq!(r.exit_code, 1);
         assert!(r.errors.is_empty());
-        assert!(r.output.starts_with("a.yaml:5:9: info[external-service-cluster-policy] "), "{}", r.output);
+        assert!(r.output.starts_with("a.yaml:5:9: info external-service-cluster-policy: "), "{}", r.output);
         let bad_config = r#", "config": {"name": "/r/.realip-lint.yaml", "text": "nodez: 3\n"}"#;
         let r = run(request(bad_config)).unwrap();
-        assert_eq!((r.exit_code, r.errors.len()), (2, 1));
+        assert_eq!((r.exit_code, r.errors.len(), r.output.as_str()), (2, 1, ""), "no report after a bad config");
         assert!(r.errors[0].starts_with("/r/.realip-lint.yaml:1:1: unknown setting `nodez`"), "{:?}", r.errors);
         assert!(lint(request(bad_config)).unwrap_err().contains("unknown setting `nodez`"), "lint throws");
         let r = run(request(r#", "config": {"name": "c.yaml", "error": "permission denied"}"#)).unwrap();

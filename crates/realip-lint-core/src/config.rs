@@ -20,6 +20,9 @@ use crate::registry;
 use crate::source::{LineIndex, Position, Span};
 use crate::yaml::{Node, NodeKind, parse_stream};
 
+/// The settings a config file may have.
+pub const SETTINGS: &[&str] = &["nodes", "fail-on", "dataplane", "cloud", "rules", "exclude", "exempt", "limits"];
+
 /// The names the config file is found by, from the working directory upward.
 pub const FILE_NAMES: &[&str] = &[".realip-lint.yaml", ".realip-lint.yml"];
 
@@ -188,6 +191,12 @@ impl Parser<'_> {
         self.errors.push(ConfigError { span: node.span, start, message: message.into() });
     }
 
+    /// `unknown <what> `<name>`<place> (known: …); did you mean `…`?`
+    fn unknown(&mut self, node: &Node, what: &str, name: &str, place: &str, known: &[&str]) {
+        let hint = registry::did_you_mean(name, known.iter().copied());
+        self.error(node, format!("unknown {what} `{name}`{place} (known: {}){hint}", known.join(", ")));
+    }
+
     fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
         match &node.kind {
             NodeKind::Scalar(s) => Some(&s.value),
@@ -240,7 +249,13 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                 if let Some(s) = p.string(v, "fail-on") {
                     match FailOn::parse(s) {
                         Some(f) => config.fail_on = Some(f),
-                        None => p.error(v, format!("`fail-on: {s}` is not one of error, warning, info, never")),
+                        None => p.error(
+                            v,
+                            format!(
+                                "`fail-on: {s}` is not one of error, warning, info, never{}",
+                                registry::did_you_mean(s, ["error", "warning", "info", "never"])
+                            ),
+                        ),
                     }
                 }
             }
@@ -253,7 +268,10 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                         _ => {
                             p.error(
                                 v,
-                                format!("`dataplane: {s}` is not one of kube-proxy, cilium-dsr, calico-ebpf-dsr"),
+                                format!(
+                                    "`dataplane: {s}` is not one of kube-proxy, cilium-dsr, calico-ebpf-dsr{}",
+                                    registry::did_you_mean(s, ["kube-proxy", "cilium-dsr", "calico-ebpf-dsr"])
+                                ),
                             );
                             None
                         }
@@ -265,7 +283,8 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                     if CLOUDS.contains(&s) {
                         config.cloud = Some(s.to_owned());
                     } else {
-                        p.error(v, format!("`cloud: {s}` is not one of {}", CLOUDS.join(", ")));
+                        let hint = registry::did_you_mean(s, CLOUDS.iter().copied());
+                        p.error(v, format!("`cloud: {s}` is not one of {}{hint}", CLOUDS.join(", ")));
                     }
                 }
             }
@@ -285,10 +304,7 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                     }
                 }
             }
-            other => p.error(
-                k,
-                format!("unknown setting `{other}` (known: nodes, fail-on, dataplane, cloud, rules, exclude, exempt, limits)"),
-            ),
+            other => p.unknown(k, "setting", other, "", SETTINGS),
         }
     }
     (config, p.errors)
@@ -298,7 +314,8 @@ fn rule_name_ok(p: &mut Parser<'_>, node: &Node, name: &str) -> bool {
     if registry::rule(name).is_some() {
         return true;
     }
-    p.error(node, format!("unknown rule `{name}` (`kubectl realip-lint rules` lists them)"));
+    let hint = registry::similar_rule(name).map_or_else(String::new, |r| format!("; did you mean `{r}`?"));
+    p.error(node, format!("unknown rule `{name}` (`kubectl realip-lint rules` lists them){hint}"));
     false
 }
 
@@ -350,9 +367,7 @@ fn limits(p: &mut Parser<'_>, v: &Node, config: &mut Config) {
             "alias-nodes" => l.alias_nodes = value,
             "nesting" if value <= crate::limits::MAX_NESTING => l.nesting = value,
             "nesting" => p.error(n, format!("`nesting` can be at most {}", crate::limits::MAX_NESTING)),
-            other => {
-                p.error(k, format!("unknown limit `{other}` (known: file-bytes, documents, nesting, alias-nodes)"));
-            }
+            other => p.unknown(k, "limit", other, "", &["file-bytes", "documents", "nesting", "alias-nodes"]),
         }
     }
 }
@@ -378,9 +393,7 @@ fn exempt(p: &mut Parser<'_>, item: &Node) -> Option<Exempt> {
                     }
                 }
             }
-            other => {
-                p.error(k, format!("unknown key `{other}` in an `exempt` entry (known: kind, namespace, name, rules)"));
-            }
+            other => p.unknown(k, "key", other, " in an `exempt` entry", &["kind", "namespace", "name", "rules"]),
         }
     }
     match (kind, name) {
@@ -459,6 +472,24 @@ mod tests {
         assert_eq!(at, vec![(1, 1), (2, 10), (4, 3), (5, 21), (6, 8)]);
         assert!(errors[0].message.contains("unknown setting `nodez`"));
         assert!(errors[2].message.contains("unknown rule `no-such-rule`"));
+        assert!(errors[0].message.ends_with("; did you mean `nodes`?"), "{}", errors[0].message);
+        assert!(!errors[2].message.contains("did you mean"), "nothing close to `no-such-rule`");
+        let (_, errors) = parse("fail-on: warn\ndataplane: cilium\ncloud: awss\n");
+        let hints: Vec<&str> = errors.iter().map(|e| e.message.rsplit("; ").next().unwrap()).collect();
+        assert_eq!(hints, ["did you mean `warning`?", "did you mean `cilium-dsr`?", "did you mean `aws`?"]);
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest() {
+        let text = "rules:\n  duplicate-objects: off\nexempt:\n  - {kind: Service, nme: web, rules: [pdb-block-drain]}\nlimits: {nestng: 3}\n";
+        let (_, errors) = parse(text);
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages[0].ends_with("did you mean `duplicate-object`?"), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("unknown key `nme`") && m.ends_with("did you mean `name`?")));
+        assert!(
+            messages.iter().any(|m| m.contains("`pdb-block-drain`") && m.ends_with("did you mean `pdb-blocks-drain`?"))
+        );
+        assert!(messages.iter().any(|m| m.contains("`nestng`") && m.ends_with("did you mean `nesting`?")));
     }
 
     #[test]

@@ -106,6 +106,16 @@ pub struct ObjectRef {
     pub name: String,
 }
 
+impl ObjectRef {
+    /// How text names the object: `Service shop/web`, `Node worker-1`.
+    pub fn label(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {ns}/{}", self.kind, self.name),
+            None => format!("{} {}", self.kind, self.name),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Related {
     pub file: String,
@@ -116,15 +126,18 @@ pub struct Related {
 
 /// The order of the contract: by file, line, column, rule, then message.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
-            &b.file,
-            b.start.line,
-            b.start.column,
-            b.rule,
-            &b.message,
-        ))
-    });
+    diagnostics.sort_by(order);
+}
+
+/// The order of [`sort`]: file, line, column, rule, message.
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
+        &b.file,
+        b.start.line,
+        b.start.column,
+        b.rule,
+        &b.message,
+    ))
 }
 
 /// One diagnostic as every face shows it.
@@ -145,7 +158,81 @@ pub struct Diagnostic {
     pub source: usize,
     #[serde(skip)]
     pub related_sources: Vec<usize>,
+    /// The field path of the primary place in its object (`spec.ports[0].port`), when the
+    /// place is in an object's tree: what fingerprints and the baseline key on (not serialised).
+    #[serde(skip)]
+    pub path: Option<String>,
 }
+
+impl Diagnostic {
+    /// What identifies the finding across edits that move it: the rule, the object and the field
+    /// path, never the line (the file is the caller's, as it names files relative to a root).
+    pub fn key(&self, file: &str) -> FindingKey {
+        FindingKey {
+            file: file.to_owned(),
+            object: self.object.as_ref().map(ObjectRef::label),
+            rule: self.rule.to_owned(),
+            path: self.path.clone(),
+        }
+    }
+}
+
+/// See [`Diagnostic::key`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FindingKey {
+    pub file: String,
+    /// `Service shop/web`, `Node worker-1`.
+    pub object: Option<String>,
+    pub rule: String,
+    pub path: Option<String>,
+}
+
+impl FindingKey {
+    /// A stable hash of the key (FNV-1a, 128 bits as two 64-bit halves), in hexadecimal: SARIF's
+    /// `partialFingerprints`. Stable across releases, platforms and runs.
+    pub fn fingerprint(&self) -> String {
+        let text = format!(
+            "{}\0{}\0{}\0{}",
+            self.file,
+            self.object.as_deref().unwrap_or_default(),
+            self.rule,
+            self.path.as_deref().unwrap_or_default()
+        );
+        let fnv = |seed: u64| text.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        format!("{:016x}{:016x}", fnv(0xcbf2_9ce4_8422_2325), fnv(0x6c62_272e_07bb_0142))
+    }
+}
+
+/// Why a finding is not reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressedBy {
+    /// A `realip-lint.io/ignore` annotation on the object.
+    Annotation,
+    /// An `exempt:` entry of the config file.
+    Config,
+    /// An entry of the baseline file (`--baseline`).
+    Baseline,
+}
+
+/// A finding that was found and silenced: not in the JSON, the human output or the exit code;
+/// SARIF lists it with its suppression, so code scanning knows it was dismissed on purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    pub by: SuppressedBy,
+}
+
+/// Something about the run as a whole that the user should know (not a finding): a check that
+/// could not be made and how to enable it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub id: &'static str,
+    pub message: String,
+    pub help: String,
+}
+
+/// The id of the notice that checks needing the eligible node count were skipped.
+pub const NODE_COUNT_UNKNOWN: &str = "node-count-unknown";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -157,12 +244,18 @@ pub struct Summary {
     pub info: usize,
 }
 
-/// The result of one run: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
+/// The result of one run: `{"version": 1, "diagnostics": [...], "summary": {...}}`, and
+/// `"notices": [...]` when there are any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub version: u32,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
+    /// Findings silenced by an annotation, the config or a baseline (not serialised).
+    #[serde(skip)]
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Report {
@@ -184,37 +277,64 @@ impl Report {
         self.diagnostics.iter().map(|d| d.severity).max()
     }
 
+    /// Count the diagnostics by severity again (after some were taken out: a baseline).
+    pub fn recount(&mut self) {
+        let s = &mut self.summary;
+        (s.error, s.warning, s.info) = (0, 0, 0);
+        for d in &self.diagnostics {
+            match d.severity {
+                Severity::Error => s.error += 1,
+                Severity::Warning => s.warning += 1,
+                Severity::Info => s.info += 1,
+            }
+        }
+    }
+
     /// The last line of the human output: counts by severity, files, objects, skipped documents.
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
-        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         format!(
             "{}, {}, {} in {} ({} read, {} skipped as not manifests)\n",
-            count(s.error, "error"),
-            count(s.warning, "warning"),
-            count(s.info, "info"),
-            count(s.files, "file"),
-            count(s.objects, "object"),
+            count(s.error, "error", "errors"),
+            count(s.warning, "warning", "warnings"),
+            count(s.info, "info", "infos"),
+            count(s.files, "file", "files"),
+            count(s.objects, "object", "objects"),
             s.skipped
         )
     }
 
-    /// One diagnostic a line, `file:line:column: severity[rule] message`, with its related places
-    /// and its help indented below it, then the summary line: what the Node pre-commit hook
-    /// prints (it has no source renderer), and what editors' problem matchers read.
+    /// One line per notice, `note[id]: message; help`, for the text formats.
+    pub fn notice_lines(&self) -> String {
+        let mut out = String::new();
+        for n in &self.notices {
+            out.push_str(&format!("note[{}]: {}; {}\n", n.id, n.message, n.help));
+        }
+        out
+    }
+
+    /// `-o concise`, and what the Node pre-commit hook prints: one line per diagnostic,
+    /// `file:line:column: severity rule: message` (what editors' problem matchers read), then
+    /// the notices and the summary line. One function for both faces, so they cannot drift.
     pub fn to_concise(&self) -> String {
         let mut out = String::new();
         for d in &self.diagnostics {
-            let at = |file: &str, p: &Position| format!("{file}:{}:{}", p.line, p.column);
-            out.push_str(&format!("{}: {}[{}] {}\n", at(&d.file, &d.start), d.severity.as_str(), d.rule, d.message));
-            for r in &d.related {
-                out.push_str(&format!("  {}: {}\n", at(&r.file, &r.start), r.message));
-            }
-            if !d.help.is_empty() {
-                out.push_str(&format!("  help: {}\n", d.help));
-            }
+            out.push_str(&concise_line(d));
         }
+        out.push_str(&self.notice_lines());
         out.push_str(&self.summary_line());
         out
     }
+}
+
+/// `file:line:column: severity rule: message` and a newline; a line break in the message (none
+/// is written today) is a space, so a finding is always one line.
+pub fn concise_line(d: &Diagnostic) -> String {
+    let message = d.message.replace(['\r', '\n'], " ");
+    format!("{}:{}:{}: {} {}: {message}\n", d.file, d.start.line, d.start.column, d.severity.as_str(), d.rule)
+}
+
+/// `1 error`, `2 errors`, `0 errors`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -3,6 +3,7 @@
 //! No file, network, environment, terminal or thread use: it builds for
 //! `wasm32-unknown-unknown`, and every face (the kubectl plugin, the Wasm module) calls [`lint`].
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod k8s;
@@ -18,10 +19,10 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 
-pub use diagnostic::{DOCS_BASE, Diagnostic, Report, Severity};
+pub use diagnostic::{DOCS_BASE, Diagnostic, Notice, Report, Severity};
 pub use source::Source;
 
-use diagnostic::{Finding, Related, Summary, rule_url};
+use diagnostic::{Finding, Related, Summary, Suppressed, SuppressedBy, rule_url};
 use k8s::model::{Model, ModelOptions};
 use source::LineIndex;
 
@@ -89,51 +90,85 @@ pub fn build_models(sources: &[Source], loaded: k8s::load::Loaded, options: &Opt
 /// Run every rule over each world's model: the diagnostics, configured, suppressed and sorted.
 pub fn run_rules(sources: &[Source], models: &[Model], options: &Options) -> Report {
     // Line indexes only for the files that get a diagnostic.
-    let mut indexes: Vec<Option<LineIndex>> = vec![None; sources.len()];
-    let mut diagnostics = Vec::new();
+    let mut at = Places { sources, indexes: vec![None; sources.len()] };
+    let mut out = Found::default();
     for model in models {
-        rules_of_world(sources, &mut indexes, model, options, &mut diagnostics);
+        rules_of_world(&mut at, model, options, &mut out);
     }
+    let Found { mut diagnostics, mut suppressed, need_nodes } = out;
     diagnostic::sort(&mut diagnostics);
     diagnostics.dedup_by(|a, b| a == b);
-    let mut summary = Summary {
+    suppressed.sort_by(|a, b| diagnostic::order(&a.diagnostic, &b.diagnostic));
+    suppressed.dedup_by(|a, b| a == b);
+    let summary = Summary {
         files: sources.len(),
         objects: models.iter().map(|m| m.objects.len()).sum(),
         skipped: models.iter().map(|m| m.skipped).sum(),
         ..Summary::default()
     };
-    for d in &diagnostics {
-        match d.severity {
-            Severity::Error => summary.error += 1,
-            Severity::Warning => summary.warning += 1,
-            Severity::Info => summary.info += 1,
-        }
-    }
-    Report { version: 1, diagnostics, summary }
+    // In the catalog's order, each rule once (it may have needed the count in several worlds).
+    let need_nodes: Vec<&str> =
+        registry::RULES.iter().map(|r| r.name).filter(|name| need_nodes.contains(name)).collect();
+    let notices = node_count_notice(&need_nodes).into_iter().collect();
+    let mut report = Report { version: 1, diagnostics, summary, notices, suppressed };
+    report.recount();
+    report
 }
 
-fn rules_of_world(
-    sources: &[Source],
-    indexes: &mut [Option<LineIndex>],
-    model: &Model,
-    options: &Options,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// What the rules found over every world.
+#[derive(Default)]
+struct Found {
+    diagnostics: Vec<Diagnostic>,
+    suppressed: Vec<Suppressed>,
+    /// The rules that skipped or weakened a check for want of the node count.
+    need_nodes: Vec<&'static str>,
+}
+
+fn rules_of_world(at: &mut Places<'_>, model: &Model, options: &Options, out: &mut Found) {
+    // The objects of each file, made when a finding names no object.
+    let mut by_file = None;
     for rule in registry::RULES {
         let level = options.rule_levels.get(rule.name).copied();
         if level == Some(None) {
             continue;
         }
         let mut findings = Vec::new();
+        model.node_count_unknown.store(0, std::sync::atomic::Ordering::Relaxed);
         (rule.check)(model, &mut findings);
+        if model.node_count_unknown.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            out.need_nodes.push(rule.name);
+        }
         for f in findings {
-            if is_suppressed(model, rule.name, &f) || is_exempt(model, &options.exempt, rule.name, &f) {
-                continue;
-            }
+            let by = if is_suppressed(model, rule.name, &f) {
+                Some(SuppressedBy::Annotation)
+            } else if is_exempt(model, &options.exempt, rule.name, &f) {
+                Some(SuppressedBy::Config)
+            } else {
+                None
+            };
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
-            diagnostics.push(to_diagnostic(sources, indexes, model, rule.name, severity, f));
+            let diagnostic = at.diagnostic(model, &mut by_file, rule.name, severity, f);
+            match by {
+                Some(by) => out.suppressed.push(Suppressed { diagnostic, by }),
+                None => out.diagnostics.push(diagnostic),
+            }
         }
     }
+}
+
+/// The `node-count-unknown` notice, when a rule skipped or weakened a check without E.
+fn node_count_notice(rules: &[&str]) -> Option<Notice> {
+    let (last, first) = rules.split_last()?;
+    let names = if first.is_empty() { format!("`{last}`") } else { format!("`{}` and `{last}`", first.join("`, `")) };
+    Some(Notice {
+        id: diagnostic::NODE_COUNT_UNKNOWN,
+        message: format!(
+            "the number of eligible nodes is unknown (no `--nodes` and no Node objects), so {names} skipped or weakened {} that need{} it",
+            if rules.len() == 1 { "a check" } else { "checks" },
+            if rules.len() == 1 { "s" } else { "" }
+        ),
+        help: "give the node count with `--nodes N`, or `nodes: N` in `.realip-lint.yaml`, or add the cluster's Node objects to the input (`kubectl get nodes -o yaml`)".to_owned(),
+    })
 }
 
 fn is_suppressed(model: &Model, rule: &str, f: &Finding) -> bool {
@@ -152,40 +187,136 @@ fn is_exempt(model: &Model, exempt: &[config::Exempt], rule: &str, f: &Finding) 
     })
 }
 
-fn to_diagnostic(
-    sources: &[Source],
-    idx: &mut [Option<LineIndex>],
-    model: &Model,
-    rule: &'static str,
-    severity: Severity,
-    f: Finding,
-) -> Diagnostic {
-    let mut pos = |file: usize, off: u32| {
-        let text = &sources[file].text;
-        idx[file].get_or_insert_with(|| LineIndex::new(text)).position(text, off)
-    };
-    let related = f
-        .related
-        .iter()
-        .map(|(loc, message)| Related {
-            file: sources[loc.file].name.clone(),
-            start: pos(loc.file, loc.span.start),
-            end: pos(loc.file, loc.span.end),
-            message: message.clone(),
-        })
-        .collect();
-    Diagnostic {
-        rule,
-        severity,
-        message: f.message,
-        help: f.help,
-        url: rule_url(rule),
-        file: sources[f.loc.file].name.clone(),
-        start: pos(f.loc.file, f.loc.span.start),
-        end: pos(f.loc.file, f.loc.span.end),
-        object: f.object.and_then(|o| model.objects[o].reference()).or(f.object_ref),
-        related_sources: f.related.iter().map(|(l, _)| l.file).collect(),
-        related,
-        source: f.loc.file,
+/// Turns findings into diagnostics: positions (with a line index per file, made when first
+/// needed) and field paths.
+struct Places<'a> {
+    sources: &'a [Source],
+    indexes: Vec<Option<LineIndex>>,
+}
+
+/// The objects of each file of a world, by file.
+type ByFile = Option<BTreeMap<usize, Vec<usize>>>;
+
+impl Places<'_> {
+    fn pos(&mut self, file: usize, off: u32) -> source::Position {
+        let text = &self.sources[file].text;
+        self.indexes[file].get_or_insert_with(|| LineIndex::new(text)).position(text, off)
+    }
+
+    /// The field path of a place in the tree of the object that holds it.
+    fn path(model: &Model, by_file: &mut ByFile, f: &Finding) -> Option<String> {
+        let holds = |o: usize| {
+            let obj = &model.objects[o];
+            (obj.file == f.loc.file).then(|| yaml::path::path_to(&obj.root, f.loc.span)).flatten()
+        };
+        if let Some(path) = [f.object, f.also_object].into_iter().flatten().find_map(holds) {
+            return Some(path.to_string());
+        }
+        let by_file = by_file.get_or_insert_with(|| {
+            let mut m: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (i, o) in model.objects.iter().enumerate() {
+                m.entry(o.file).or_default().push(i);
+            }
+            m
+        });
+        by_file.get(&f.loc.file)?.iter().find_map(|&o| holds(o)).map(|p| p.to_string())
+    }
+
+    fn diagnostic(
+        &mut self,
+        model: &Model,
+        by_file: &mut ByFile,
+        rule: &'static str,
+        severity: Severity,
+        f: Finding,
+    ) -> Diagnostic {
+        let related = f
+            .related
+            .iter()
+            .map(|(loc, message)| Related {
+                file: self.sources[loc.file].name.clone(),
+                start: self.pos(loc.file, loc.span.start),
+                end: self.pos(loc.file, loc.span.end),
+                message: message.clone(),
+            })
+            .collect();
+        let path = Self::path(model, by_file, &f);
+        Diagnostic {
+            rule,
+            severity,
+            url: rule_url(rule),
+            file: self.sources[f.loc.file].name.clone(),
+            start: self.pos(f.loc.file, f.loc.span.start),
+            end: self.pos(f.loc.file, f.loc.span.end),
+            object: f.object.and_then(|o| model.objects[o].reference()).or(f.object_ref),
+            related_sources: f.related.iter().map(|(l, _)| l.file).collect(),
+            related,
+            source: f.loc.file,
+            path,
+            message: f.message,
+            help: f.help,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANTI: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 4\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: api}}}\n      containers: [{name: api, image: nginx}]\n";
+    const PDB: &str = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n";
+    const NODEPORT: &str =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n";
+
+    fn notices(text: &str, options: &Options) -> Vec<Notice> {
+        lint(&[Source::new("a.yaml", text)], options).notices
+    }
+
+    #[test]
+    fn the_node_count_notice_names_the_rules_that_needed_it() {
+        let none = Options::default();
+        let both = notices(&format!("{ANTI}---\n{PDB}"), &none);
+        assert_eq!(both.len(), 1, "once per run");
+        assert_eq!(both[0].id, "node-count-unknown");
+        for rule in ["hard-anti-affinity-replicas-exceed-nodes", "rollout-deadlock-one-per-node", "pdb-blocks-drain"] {
+            assert!(both[0].message.contains(&format!("`{rule}`")), "{rule}: {}", both[0].message);
+        }
+        assert!(both[0].help.contains("`--nodes N`") && both[0].help.contains("`nodes: N` in `.realip-lint.yaml`"));
+        // Settled by --nodes; never said where no check needed the count; a rule turned off
+        // skipped nothing.
+        assert!(notices(ANTI, &Options { nodes: Some(3), ..Options::default() }).is_empty());
+        assert!(notices(NODEPORT, &none).is_empty());
+        assert!(
+            notices(&ANTI.replace("replicas: 4", "replicas: 1"), &none)
+                .iter()
+                .all(|n| !n.message.contains("hard-anti"))
+        );
+        let mut off = Options::default();
+        off.rule_levels.insert("rollout-deadlock-one-per-node".into(), None);
+        let one = notices(ANTI, &off);
+        assert_eq!(one.len(), 1);
+        assert!(
+            one[0]
+                .message
+                .contains("so `hard-anti-affinity-replicas-exceed-nodes` skipped or weakened a check that needs it"),
+            "{}",
+            one[0].message
+        );
+    }
+
+    #[test]
+    fn diagnostics_carry_the_field_path_and_suppressed_findings_are_kept_aside() {
+        let quiet = NODEPORT.replace(
+            "name: web}",
+            "name: quiet, annotations: {ignore-check.realip-lint.io/external-service-cluster-policy: \"metrics\"}}",
+        );
+        let report = lint(&[Source::new("a.yaml", format!("{NODEPORT}---\n{quiet}"))], &Options::default());
+        assert_eq!(report.diagnostics.len(), 1);
+        assert_eq!(report.diagnostics[0].path.as_deref(), Some("spec.type"));
+        assert_eq!(report.suppressed.len(), 1);
+        assert_eq!(report.suppressed[0].by, SuppressedBy::Annotation);
+        assert_eq!(report.suppressed[0].diagnostic.object.as_ref().unwrap().name, "quiet");
+        assert_eq!(report.summary.info, 1, "a suppressed finding is not counted");
+        assert!(!report.to_json().contains("quiet"), "nor in the JSON");
     }
 }

@@ -356,7 +356,9 @@ impl<'a> Remapper<'a> {
 
     /// Move every place of the report that lies in a render; diagnostics are sorted again.
     pub fn remap_report(&mut self, report: &mut Report) {
-        for d in &mut report.diagnostics {
+        // Suppressed findings too: SARIF lists them at their places.
+        let suppressed = report.suppressed.iter_mut().map(|s| &mut s.diagnostic);
+        for d in report.diagnostics.iter_mut().chain(suppressed) {
             if let Some(m) = self.move_span(d.source, Span::new(d.start.offset, d.end.offset)) {
                 d.source = m.source;
                 self.name(m.source).clone_into(&mut d.file);

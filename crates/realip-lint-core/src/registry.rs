@@ -70,3 +70,69 @@ pub fn rules_json() -> String {
     out.push('\n');
     out
 }
+
+/// The candidate closest to `word` by edit distance, when it is close enough to be a typo (at
+/// most a third of the word's length, and at least one edit), else the one candidate that `word`
+/// begins (`warn` → `warning`): for "did you mean `X`?".
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let limit = (word.chars().count() / 3).max(1);
+    let near = candidates
+        .iter()
+        .map(|&c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c);
+    near.or_else(
+        || match candidates.iter().filter(|c| word.len() >= 3 && c.starts_with(word)).collect::<Vec<_>>()[..] {
+            [&only] => Some(only),
+            _ => None,
+        },
+    )
+}
+
+/// ` (did you mean `X`?)`, or nothing.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
+}
+
+/// The rule closest to a misspelt name, if any.
+pub fn similar_rule(name: &str) -> Option<&'static str> {
+    closest(name, RULES.iter().map(|r| r.name))
+}
+
+/// Levenshtein distance over characters (insertions, deletions, substitutions).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_and_suggestions() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("nodez", "nodes"), 1);
+        assert_eq!(closest("nodez", ["nodes", "rules", "exclude"]), Some("nodes"));
+        assert_eq!(closest("zzzzzz", ["nodes", "rules"]), None, "nothing close: no suggestion");
+        assert_eq!(similar_rule("duplicate-objects"), Some("duplicate-object"));
+        assert_eq!(similar_rule("pdb-block-drain"), Some("pdb-blocks-drain"));
+        assert_eq!(similar_rule("whatever"), None);
+        assert_eq!(did_you_mean("exempts", ["exempt"]), "; did you mean `exempt`?");
+        assert_eq!(closest("warn", ["error", "warning", "info"]), Some("warning"), "a prefix");
+        assert_eq!(closest("local", ["local-a", "local-b"]), None, "an ambiguous prefix");
+    }
+}

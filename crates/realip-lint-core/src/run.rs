@@ -57,7 +57,9 @@ impl Settings {
 /// The result of a lint run.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub report: Report,
+    /// `None` when the config file is bad: a run stops before linting (exit 2, no report), as
+    /// the settings it would lint with are not the user's.
+    pub report: Option<Report>,
     /// See [`Settings::errors`].
     pub errors: Vec<String>,
     /// See [`Settings::exit_code`].
@@ -67,10 +69,13 @@ pub struct Outcome {
 /// Lint `sources` (read with `settings.options.limits`) on one thread; `face_errors` are the
 /// usage errors the face met while reading its inputs (the rest was still read and is linted).
 pub fn run(sources: &[Source], settings: &Settings, face_errors: Vec<String>) -> Outcome {
-    let report = lint(sources, &settings.options);
     let errors = settings.errors(face_errors);
+    if !settings.config_errors.is_empty() {
+        return Outcome { report: None, errors, exit_code: 2 };
+    }
+    let report = lint(sources, &settings.options);
     let exit_code = settings.exit_code(&report, &errors);
-    Outcome { report, errors, exit_code }
+    Outcome { report: Some(report), errors, exit_code }
 }
 
 #[cfg(test)]
@@ -96,10 +101,12 @@ mod tests {
         let never = Overrides { fail_on: Some(FailOn::Never), ..Overrides::default() };
         assert_eq!(code(&sources, Some(&config), &never, Vec::new()), 0, "the flag wins");
         let out = run(&sources, &settings(None, &none), vec!["the path \"x\" does not exist".into()]);
-        assert_eq!((out.exit_code, out.report.summary.files), (2, 1), "a usage error, after linting the rest");
+        let files = out.report.as_ref().map(|r| r.summary.files);
+        assert_eq!((out.exit_code, files), (2, Some(1)), "a usage error, after linting the rest");
         let bad = ConfigFile::parse("c.yaml", "nodez: 1\n");
         let out = run(&sources, &settings(Some(&bad), &none), vec!["later".into()]);
         assert_eq!(out.exit_code, 2);
+        assert!(out.report.is_none(), "a bad config stops before the report");
         assert!(out.errors[0].starts_with("c.yaml:1:1: unknown setting") && out.errors[1] == "later");
     }
 

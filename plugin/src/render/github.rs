@@ -30,12 +30,20 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// One line per diagnostic, then the summary as plain log text.
+/// One line per diagnostic, a `::notice` per run notice (a check that could not be made), then
+/// the summary as plain log text.
 pub fn render(report: &Report, cwd: &Path) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         out.push_str(&annotation(d, cwd));
         out.push('\n');
+    }
+    for n in &report.notices {
+        let title = escape_property(&format!("realip-lint: {}", n.id));
+        out.push_str(&format!(
+            "::notice title={title}::{}\n",
+            escape_data(&format!("{}\n\nhelp: {}", n.message, n.help))
+        ));
     }
     out.push_str(&report.summary_line());
     out

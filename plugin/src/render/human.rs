@@ -8,17 +8,17 @@ use miette::{
 use realip_lint_core::Source;
 use realip_lint_core::diagnostic::{Diagnostic, Report, Severity};
 
-/// One related place in its own file, shown under the main report.
+/// One related place in its own file: a snippet of that file with the place labelled, shown
+/// under the main snippet (rendered without a message of its own: the label says it).
 #[derive(Debug)]
 struct Aside {
-    message: String,
     source: NamedSource<String>,
     label: LabeledSpan,
 }
 
 impl fmt::Display for Aside {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
     }
 }
 impl std::error::Error for Aside {}
@@ -74,12 +74,6 @@ impl MietteDiagnostic for Rendered {
         self.source.as_ref()?;
         Some(Box::new(self.labels.iter().cloned()))
     }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn MietteDiagnostic> + 'a>> {
-        if self.asides.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.asides.iter().map(|a| a as &dyn MietteDiagnostic)))
-    }
 }
 
 fn span(d_start: u32, d_end: u32) -> SourceSpan {
@@ -122,11 +116,7 @@ fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
         if file == d.source {
             labels.push(label);
         } else if !line_too_long(&sources[file].text, r.start.offset) {
-            asides.push(Aside {
-                message: r.message.clone(),
-                source: NamedSource::new(&r.file, sources[file].text.clone()),
-                label,
-            });
+            asides.push(Aside { source: NamedSource::new(&r.file, sources[file].text.clone()), label });
         }
     }
     Rendered {
@@ -145,16 +135,158 @@ fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
     }
 }
 
-/// Render every diagnostic and a summary line.
+/// Render every diagnostic, the run's notices and a summary line.
 pub fn render(report: &Report, sources: &[Source], color: bool, width: usize) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false).with_urls(true);
+    // Lines are wrapped here, where code spans and YAML are known, not by miette.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false)
+        .with_urls(true)
+        .with_wrap_lines(false);
+    // The columns miette's indents take: `  ☞ ` before a message, `  help: ` before help, and
+    // the 2 it keeps free.
+    let (message_width, help_width) = (width.saturating_sub(6), width.saturating_sub(10));
     let mut out = String::new();
     for d in &report.diagnostics {
-        let rendered = convert(d, sources);
-        let _ = handler.render_report(&mut out, &rendered);
+        let mut rendered = convert(d, sources);
+        rendered.message = wrap_message(&rendered.message, message_width);
+        rendered.help = wrap(&rendered.help, help_width);
+        let mut text = String::new();
+        let _ = handler.render_report(&mut text, &rendered);
+        // The snippets of related places in other files go under the main snippet, before help.
+        let mut snippets = String::new();
+        for aside in &rendered.asides {
+            let mut snippet = String::new();
+            let _ = handler.render_report(&mut snippet, aside);
+            snippets.push_str(snippet.trim_start_matches('\n'));
+        }
+        match text.find("\n  help: ") {
+            Some(at) if !snippets.is_empty() => text.insert_str(at + 1, &snippets),
+            _ => text.push_str(&snippets),
+        }
+        out.push_str(&text);
         out.push('\n');
+    }
+    for n in &report.notices {
+        let note = wrap(&format!("note[{}]: {}", n.id, n.message), width.saturating_sub(4));
+        out.push_str(&format!("{}\n", note.replace('\n', "\n  ")));
+        out.push_str(&format!("  help: {}\n\n", wrap(&n.help, help_width).replace('\n', "\n        ")));
     }
     out.push_str(&report.summary_line());
     out
+}
+
+/// Wrap `text` to `width` columns for a terminal, so that what a user copies still works: lines
+/// break only at spaces outside `code spans`; a line that starts with white space (YAML, a
+/// command) and the lines of a ``` block are kept whole; a word or code span wider than
+/// `width` gets a line of its own rather than a break.
+pub fn wrap(text: &str, width: usize) -> String {
+    wrap_with(text, width, false)
+}
+
+/// A message: as [`wrap`], but a code span wider than a line (an API server's error quoted
+/// whole) breaks at its spaces rather than run past the edge; messages are read, not pasted.
+pub fn wrap_message(text: &str, width: usize) -> String {
+    wrap_with(text, width, true)
+}
+
+fn wrap_with(text: &str, width: usize, split_wide: bool) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut fenced = false;
+    for line in text.split('\n') {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            out.push(line.to_owned());
+            continue;
+        }
+        if fenced || line.starts_with([' ', '\t']) || line.chars().count() <= width {
+            out.push(line.to_owned());
+            continue;
+        }
+        let mut current = String::new();
+        let mut current_width = 0;
+        let words = words(line).into_iter().flat_map(|word| {
+            let wide = split_wide && word.chars().count() > width;
+            let parts: Vec<&str> = if wide { word.split(' ').filter(|p| !p.is_empty()).collect() } else { vec![word] };
+            parts
+        });
+        for word in words {
+            let w = word.chars().count();
+            if current.is_empty() {
+                current.push_str(word);
+                current_width = w;
+            } else if current_width + 1 + w <= width {
+                current.push(' ');
+                current.push_str(word);
+                current_width += 1 + w;
+            } else {
+                out.push(std::mem::take(&mut current));
+                current.push_str(word);
+                current_width = w;
+            }
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
+/// The words of a line: split at spaces outside backtick code spans (an unclosed span runs to
+/// the end of the line).
+fn words(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut code = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '`' => code = !code,
+            ' ' if !code => {
+                if i > start {
+                    out.push(&line[start..i]);
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_never_breaks_a_code_span_or_yaml() {
+        let help = "add to the pod template: `topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname}]`, or a DaemonSet";
+        let wrapped = wrap(help, 40);
+        assert_eq!(
+            wrapped,
+            "add to the pod template:\n`topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname}]`,\nor a DaemonSet"
+        );
+        let yaml = "write it so:\n  spec:\n    externalTrafficPolicy: Local   # a long comment that goes well past the width\nthen apply it again, and the client address reaches the pods";
+        let wrapped = wrap(yaml, 30);
+        assert!(
+            wrapped.contains("\n    externalTrafficPolicy: Local   # a long comment that goes well past the width\n"),
+            "{wrapped}"
+        );
+        assert!(wrapped.ends_with("then apply it again, and the\nclient address reaches the\npods"), "{wrapped}");
+        let fenced = "```yaml\nmetadata: {name: a very long name that does not fit here}\n```";
+        assert_eq!(wrap(fenced, 10), fenced);
+        assert_eq!(
+            wrap("Service ingress-nginx/ingress-nginx-controller here", 20),
+            "Service\ningress-nginx/ingress-nginx-controller\nhere",
+            "no break at a hyphen"
+        );
+        assert_eq!(wrap("short", 3), "short");
+        let quoted = "the API server rejects it (`spec.x: Invalid value: 1: may not be set`)";
+        assert_eq!(
+            wrap_message(quoted, 30),
+            "the API server rejects it\n(`spec.x: Invalid value: 1:\nmay not be set`)"
+        );
+        assert_eq!(wrap(quoted, 30), "the API server rejects it\n(`spec.x: Invalid value: 1: may not be set`)");
+    }
 }

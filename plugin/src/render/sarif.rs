@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use realip_lint_core::diagnostic::{Diagnostic, Report, Severity, rule_url};
+use realip_lint_core::diagnostic::{Diagnostic, Report, Severity, SuppressedBy, rule_url};
 use realip_lint_core::registry::RULES;
 use realip_lint_core::rules::RuleDef;
 use realip_lint_core::source::Position;
@@ -27,8 +27,63 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// The SARIF log of one run, `cwd` being the working directory paths are made relative to.
-pub fn render(report: &Report, cwd: &Path) -> String {
+/// The `partialFingerprints` key: a hash of the file, the object, the rule and the field path
+/// (`Diagnostic::key`), never the line, so an alert survives edits elsewhere in the file.
+pub const FINGERPRINT: &str = "realipLint/v1";
+
+/// `automationDetails.id`: code scanning keeps this tool's alerts apart from other uploads.
+pub const AUTOMATION_ID: &str = "realip-lint/";
+
+/// How often a rule's finding is a real problem, for code scanning's `precision`: `very-high`
+/// for what the API server (or a parser) rejects or ignores; `high` for what follows from the
+/// manifests alone; `medium` for what also depends on things the manifests do not show (the
+/// load balancer in front, whether the client address is used).
+pub fn precision(rule: &str) -> &'static str {
+    match rule {
+        "external-traffic-policy-invalid-value"
+        | "external-traffic-policy-on-internal-service"
+        | "health-check-node-port-misuse"
+        | "invalid-manifest"
+        | "invalid-suppression"
+        | "removed-api-version"
+        | "rolling-update-invalid"
+        | "forwarded-trust-cidr-invalid"
+        | "duplicate-object" => "very-high",
+        "allowlist-after-snat"
+        | "forwarded-headers-behind-l4"
+        | "local-policy-single-endpoint"
+        | "local-policy-without-spread"
+        | "session-affinity-after-snat"
+        | "soft-spread-only"
+        | "spread-topology-not-hostname" => "medium",
+        _ => "high",
+    }
+}
+
+/// The SARIF log of one run, `cwd` being the working directory paths are made relative to;
+/// `errors` are the run's usage errors (tool notifications, and an unsuccessful execution).
+pub fn render(report: &Report, cwd: &Path, errors: &[String]) -> String {
+    let mut notifications: Vec<Value> = errors
+        .iter()
+        .map(|e| json!({"level": "error", "message": {"text": e}, "descriptor": {"id": "usage-error"}}))
+        .collect();
+    notifications.extend(report.notices.iter().map(|n| {
+        json!({"level": "note", "message": {"text": format!("{}; {}", n.message, n.help)}, "descriptor": {"id": n.id}})
+    }));
+    let mut invocation = json!({"executionSuccessful": errors.is_empty()});
+    if !notifications.is_empty() {
+        invocation["toolExecutionNotifications"] = Value::Array(notifications);
+    }
+    let results: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| result(d, cwd))
+        .chain(report.suppressed.iter().map(|s| {
+            let mut r = result(&s.diagnostic, cwd);
+            r["suppressions"] = json!([suppression(s.by)]);
+            r
+        }))
+        .collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -40,9 +95,11 @@ pub fn render(report: &Report, cwd: &Path) -> String {
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": RULES.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
             }},
+            "automationDetails": {"id": AUTOMATION_ID},
+            "invocations": [invocation],
             "originalUriBaseIds": {SRCROOT: {"uri": format!("{}/", file_uri(cwd).trim_end_matches('/'))}},
             "columnKind": "unicodeCodePoints",
-            "results": report.diagnostics.iter().map(|d| result(d, cwd)).collect::<Vec<_>>(),
+            "results": results,
         }],
     });
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
@@ -60,8 +117,22 @@ fn descriptor(rule: &RuleDef) -> Value {
         "help": {"text": manual.trim_end(), "markdown": manual.trim_end()},
         "helpUri": rule_url(rule.name),
         "defaultConfiguration": {"level": level(rule.severity)},
-        "properties": {"tags": ["kubernetes", "client-ip"]},
+        "properties": {"tags": ["kubernetes", "client-ip"], "precision": precision(rule.name)},
     })
+}
+
+/// Why a suppressed finding is not an alert.
+fn suppression(by: SuppressedBy) -> Value {
+    match by {
+        SuppressedBy::Annotation => json!({
+            "kind": "inSource",
+            "justification": "an `ignore-check.realip-lint.io/<rule>` annotation on the object",
+        }),
+        SuppressedBy::Config => {
+            json!({"kind": "external", "justification": "an `exempt` entry of the config file"})
+        }
+        SuppressedBy::Baseline => json!({"kind": "external", "justification": "listed in the --baseline file"}),
+    }
 }
 
 /// The manual's `## What it does` section, its lines joined into paragraphs.
@@ -118,6 +189,12 @@ fn result(d: &Diagnostic, cwd: &Path) -> Value {
     result["level"] = json!(level(d.severity));
     result["message"] = json!({"text": format!("{}\n\nhelp: {}", d.message, d.help)});
     result["locations"] = json!([location]);
+    let file = if is_stream_name(&d.file) {
+        d.file.clone()
+    } else {
+        relative_path(&d.file, cwd).unwrap_or_else(|| d.file.clone())
+    };
+    result["partialFingerprints"] = json!({FINGERPRINT: d.key(&file).fingerprint()});
     if !d.related.is_empty() {
         result["relatedLocations"] = d
             .related

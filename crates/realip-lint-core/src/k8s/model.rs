@@ -157,6 +157,9 @@ pub struct Model {
     /// Workload → the HPA that scales it.
     pub hpas: HashMap<ObjId, ObjId>,
     pub nodes_flag: Option<u32>,
+    /// Checks skipped or weakened because the eligible node count is unknown (see
+    /// [`Model::note_node_count_unknown`]); the run reads it after each rule.
+    pub node_count_unknown: std::sync::atomic::AtomicU32,
     /// (kind, namespace, name) of every live object that can own pods.
     owners_present: std::collections::HashSet<(String, String, String)>,
     pub dataplane: crate::config::Dataplane,
@@ -179,6 +182,12 @@ pub fn is_external(svc: &k8s_openapi::api::core::v1::Service) -> bool {
 }
 
 impl Model {
+    /// A rule skipped or weakened a check because the eligible node count (E) is unknown: the
+    /// run then tells the user how to give it (the `node-count-unknown` notice).
+    pub fn note_node_count_unknown(&self) {
+        self.node_count_unknown.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn build(loaded: Loaded, options: &ModelOptions, texts: &[&str]) -> Self {
         let Loaded { objects, invalid, duplicates, skipped } = loaded;
         let mut model = Model {
@@ -192,6 +201,7 @@ impl Model {
             rendered: Vec::new(),
             hpas: HashMap::new(),
             nodes_flag: options.nodes,
+            node_count_unknown: std::sync::atomic::AtomicU32::new(0),
             owners_present: std::collections::HashSet::new(),
             dataplane: options.dataplane,
             cloud: options.cloud.clone(),

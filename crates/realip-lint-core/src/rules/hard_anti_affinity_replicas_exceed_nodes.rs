@@ -58,7 +58,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let s = spread::analyse(obj, w);
         let Some(one) = s.one_per_node else { continue };
-        let Some(e) = eligible(model, w, false) else { continue };
+        let Some(e) = eligible(model, w, false) else {
+            // More than one pod could exceed the (unknown) node count.
+            if model.hpa(wi).map_or(w.replica_count(), |(_, h)| h.max_replicas) > 1 {
+                model.note_node_count_unknown();
+            }
+            continue;
+        };
         if e.count == 0 {
             continue;
         }
@@ -69,7 +75,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         );
         let mut push = |loc, object, n: i32, asks: String, severity: Severity, also| {
             let pending = n.unsigned_abs().saturating_sub(e.count);
-            let stay = if severity == Severity::Error { "stay" } else { "would stay" };
+            let stay = match (severity, pending) {
+                (Severity::Error, 1) => "stays",
+                (Severity::Error, _) => "stay",
+                _ => "would stay",
+            };
             let mut f = Finding::new(
                 loc,
                 format!(

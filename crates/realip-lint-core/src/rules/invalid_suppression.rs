@@ -46,13 +46,25 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let path = [PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(key)];
             if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
                 if rule != "all" && registry::rule(rule).is_none() {
+                    let similar = registry::closest(rule, registry::RULES.iter().map(|r| r.name).chain(["all"]));
+                    let (hint, help) = match similar {
+                        Some(r) => (
+                            format!("; did you mean `{r}`?"),
+                            format!("write `{IGNORE_PREFIX}{r}` (`kubectl realip-lint rules` lists the rules)"),
+                        ),
+                        None => (
+                            String::new(),
+                            "use a name from `kubectl realip-lint rules`, or `ignore-check.realip-lint.io/all`"
+                                .to_owned(),
+                        ),
+                    };
                     out.push(
                         Finding::new(
                             obj.key_loc(&path),
                             format!(
-                                "`{key}` names no rule: `{rule}` is not a realip-lint rule, so it suppresses nothing"
+                                "`{key}` names no rule: `{rule}` is not a realip-lint rule, so it suppresses nothing{hint}"
                             ),
-                            "use a name from `kubectl realip-lint rules`, or `ignore-check.realip-lint.io/all`",
+                            help,
                         )
                         .on(i),
                     );
@@ -76,7 +88,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     out.push(
                         Finding::new(
                             obj.key_loc(&path),
-                            format!("`{key}` is not a realip-lint annotation (`{name}` is unknown)"),
+                            format!(
+                                "`{key}` is not a realip-lint annotation (`{name}` is unknown){}",
+                                registry::did_you_mean(name, ["role", "client-ip"])
+                            ),
                             "use `realip-lint.io/role: ingress-controller` or `realip-lint.io/client-ip: required`",
                         )
                         .on(i),

@@ -133,7 +133,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         } else {
             format!("the pods of {} workloads ({} among them)", selected.len(), workload.display())
         };
-        let sizes = if low == high { format!("{low}") } else { format!("{low}–{high}") };
+        let sizes = if low == high { replicas(low) } else { format!("{low}–{high} replicas") };
         let shown = match value {
             IntOrString::Int(i) => i.to_string(),
             IntOrString::String(s) => s.clone(),
@@ -152,7 +152,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 loc,
                 such,
                 format!(
-                    "{} allows no voluntary eviction of {pods} ({field}: {shown} with {sizes} replicas: {why}), so `kubectl drain`, node upgrades and the cluster autoscaler hang on every node that runs one",
+                    "{} allows no voluntary eviction of {pods} ({field}: {shown} with {sizes}: {why}), so `kubectl drain`, node upgrades and the cluster autoscaler hang on every node that runs one",
                     pobj.display()
                 ),
                 "allow one eviction at a time: `maxUnavailable: 1` instead (the replacement pod starts elsewhere while the node drains)",
@@ -162,9 +162,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         // (b) One eviction that cannot be placed again under a one-per-node constraint.
         let Some(one) = &such.one else { continue };
         let w = model.objects[such.wi].workload().expect("a workload");
-        let Some(e) = eligible(model, w, false) else { continue };
         // Only a budget over this one workload: other selected pods change what is healthy.
-        if e.count == 0 || such.low < e.count || low != high || selected.len() != 1 {
+        if low != high || selected.len() != 1 {
+            continue;
+        }
+        let Some(e) = eligible(model, w, false) else {
+            model.note_node_count_unknown();
+            continue;
+        };
+        if e.count == 0 || such.low < e.count {
             continue;
         }
         // Pods beyond E never run, so they are not healthy.
@@ -179,10 +185,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 loc,
                 such,
                 format!(
-                    "{} allows one eviction of {pods}, but under {} {} replicas fill all {}: the evicted pod stays Pending while its node is drained, and the budget then refuses every further eviction until that node returns",
+                    "{} allows one eviction of {pods}, but under {} {} fill{} all {}: the evicted pod stays Pending while its node is drained, and the budget then refuses every further eviction until that node returns",
                     pobj.display(),
                     one.describe(),
-                    such.low,
+                    replicas(such.low),
+                    if such.low == 1 { "s" } else { "" },
                     e.describe()
                 ),
                 "leave room for a replacement: run fewer replicas than eligible nodes, or allow more evictions (`maxUnavailable: 2`), or spread with a `kubernetes.io/hostname` topologySpreadConstraint (`maxSkew: 1`), which lets the replacement share a node",
@@ -201,4 +208,8 @@ fn finding(model: &Model, pi: ObjId, loc: Loc, such: &Selected, message: String,
         f = f.related(policy_loc(model, view), "these pods serve a `Local` Service");
     }
     f
+}
+
+fn replicas(n: u32) -> String {
+    format!("{n} replica{}", if n == 1 { "" } else { "s" })
 }

@@ -179,6 +179,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             (None, _) => {
                 // Unknown E: report the certain part, maxUnavailable 0 (stuck once n reaches E).
+                model.note_node_count_unknown();
                 if unavailable(low) != 0 {
                     continue;
                 }

@@ -5,6 +5,7 @@
 //! applied, duplicate keys are reported at the second key while the tree is still built, and a
 //! syntax error abandons only its own document: parsing resumes at the next `---`.
 
+pub mod path;
 pub mod scalar;
 
 use std::collections::HashMap;
