@@ -81,7 +81,7 @@ expect_refused "a bad manifest" \
     "deploy/web.yaml:8:9: warning external-service-cluster-policy: " \
     "- hook id: realip-lint" "- hook id: realip-lint-system" "- exit code: 1"
 [ "$(grep -c -- '- exit code: 1' "$work/log")" = 2 ] || fail "both hooks should exit 1"
-[ "$(grep -cE '^(\./)?deploy/web.yaml:8:9: warning external-service-cluster-policy: ' "$work/log")" = 2 ] ||
+[ "$(grep -cE '^deploy/web.yaml:8:9: warning external-service-cluster-policy: ' "$work/log")" = 2 ] ||
     fail "the two hooks should print the same line"
 
 # Fixed as the help says: Local, one pod per node (a DaemonSet).
@@ -138,6 +138,54 @@ expect_refused "a bad .realip-lint.yaml" "$user/.realip-lint.yaml:3:1: unknown s
 [ "$(grep -c -- '- exit code: 2' "$work/log")" = 2 ] || fail "both hooks should exit 2"
 git reset -q .realip-lint.yaml
 git checkout -q .realip-lint.yaml
+
+# The hooks lint the whole repository once, so what they print is what the CLI prints over it,
+# however many files a commit touches and however pre-commit would split a file list: two
+# environments with the same objects (linted apart), and 300 more files.
+mkdir -p envs/dev envs/prod
+for env in dev prod; do
+    cat >"envs/$env/web.yaml" <<'EOF'
+apiVersion: v1
+kind: Service
+metadata: {name: shop}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec: {containers: [{name: shop, image: nginx}]}
+EOF
+done
+for i in $(seq 1 300); do
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%s}\ndata: {k: v}\n' "$i" >"deploy/cm-$i.yaml"
+done
+git add envs deploy
+if git commit -q -m "environments" >"$work/log" 2>&1; then fail "environments: the spread warnings should refuse the commit"; fi
+cli="$(kubectl-realip_lint -f . -R -o concise 2>/dev/null || true)"
+for env in dev prod; do
+    grep -qF "envs/$env/web.yaml:" <<<"$cli" || fail "environments: the CLI reports nothing in envs/$env: $cli"
+done
+for hook in realip-lint realip-lint-system; do
+    "$pre_commit" run "$hook" --all-files >"$work/log" 2>&1 || true
+    got="$(grep -E '^[^ ]+:[0-9]+:[0-9]+: ' "$work/log" | sort)"
+    want="$(grep -E '^[^ ]+:[0-9]+:[0-9]+: ' <<<"$cli" | sort)"
+    [ "$got" = "$want" ] || fail "$hook --all-files: not the CLI's findings over the repository
+--- hook
+$got
+--- kubectl-realip_lint -f . -R -o concise
+$want"
+done
+echo "ok: both hooks print exactly the CLI's findings over the repository"
+git reset -q envs deploy
+rm -rf envs deploy/cm-*.yaml
 
 # `pre-commit try-repo` straight on the checkout, as the README suggests for a first try.
 cat >deploy/bad.yaml <<'EOF'
