@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use crate::diagnostic::Report;
 use crate::source::{LineIndex, Position, Source, Span};
 use crate::trace::TraceReport;
-use crate::yaml::{Node, NodeKind, PathSeg, parse_stream};
+use crate::yaml::path::{Segment, path_to};
+use crate::yaml::{Node, parse_stream};
 
 const ORIGIN: &str = "config.kubernetes.io/origin";
 const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
@@ -21,22 +22,6 @@ const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
 /// An object's identity in a render: kind, namespace, name (`apiVersion` aside: kustomize keys
 /// on group and kind, and a render holds each once).
 type Identity = (String, String, String);
-
-/// A field path, owned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-fn borrowed(path: &[Seg]) -> Vec<PathSeg<'_>> {
-    path.iter()
-        .map(|s| match s {
-            Seg::Key(k) => PathSeg::Key(k),
-            Seg::Index(i) => PathSeg::Index(*i),
-        })
-        .collect()
-}
 
 fn identity(root: &Node) -> Option<Identity> {
     let meta = root.get("metadata")?;
@@ -82,44 +67,6 @@ fn provenance(root: &Node) -> Provenance {
         }
     }
     out
-}
-
-/// The path to `span` in `root`, and whether it is a key token.
-fn locate(root: &Node, span: Span) -> (Vec<Seg>, bool) {
-    let mut path = Vec::new();
-    let mut node = root;
-    'down: loop {
-        if node.span == span {
-            return (path, false);
-        }
-        match &node.kind {
-            NodeKind::Map(entries) => {
-                for (k, v) in entries {
-                    let Some(key) = k.as_str() else { continue };
-                    if k.span == span {
-                        path.push(Seg::Key(key.to_owned()));
-                        return (path, true);
-                    }
-                    if v.span.start <= span.start && span.end <= v.span.end {
-                        path.push(Seg::Key(key.to_owned()));
-                        node = v;
-                        continue 'down;
-                    }
-                }
-            }
-            NodeKind::Seq(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if item.span.start <= span.start && span.end <= item.span.end {
-                        path.push(Seg::Index(i));
-                        node = item;
-                        continue 'down;
-                    }
-                }
-            }
-            NodeKind::Scalar(_) => {}
-        }
-        return (path, false);
-    }
 }
 
 /// A file named by the annotations: its name for the user, its text, its documents.
@@ -227,8 +174,13 @@ impl<'a> Remapper<'a> {
         let render = self.renders.get(&stream)?;
         let doc = render.docs.iter().find(|d| d.span.start <= span.start && span.end <= d.span.end)?;
         let id = identity(doc)?;
-        let (path, is_key) = locate(doc, span);
-        let rendered_value = doc.at(&borrowed(&path)).and_then(Node::as_str).map(str::to_owned);
+        let path = path_to(doc, span)?;
+        let segs = path.segs();
+        // On the key token (a finding about an absent field points there), or in the value.
+        let is_key = matches!(path.0.last(), Some(Segment::Key(_)))
+            && doc.key_at(&segs).is_some_and(|k| k.span.start <= span.start && span.end <= k.span.end);
+        let rendered_value = doc.at(&segs).and_then(Node::as_str).map(str::to_owned);
+        let path = path.to_string();
         let provenance = render.provenance.get(&id)?;
         let origin = provenance.origin.clone()?;
         let transformers = provenance.transformers.clone();
@@ -255,7 +207,6 @@ impl<'a> Remapper<'a> {
         };
         let original_name =
             original.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or_default().to_owned();
-        let segs = borrowed(&path);
         let pick = |root: &Node| -> Option<Span> {
             if is_key { root.key_at(&segs).map(|n| n.span) } else { root.at(&segs).map(|n| n.span) }
         };
@@ -264,7 +215,7 @@ impl<'a> Remapper<'a> {
         let mut fallback = None;
         let mut seen = Vec::new();
         // A patch's name only says which object it patches: a name is the resource's.
-        let is_name = path == [Seg::Key("metadata".into()), Seg::Key("name".into())];
+        let is_name = path == "metadata.name";
         for (kustomization, kind) in transformers.iter().rev().filter(|_| !is_name) {
             if seen.contains(&(kustomization, kind)) {
                 continue;
@@ -300,7 +251,7 @@ impl<'a> Remapper<'a> {
         kind: &str,
         id: &Identity,
         original_name: &str,
-        path: &[Seg],
+        path: &str,
         pick: &dyn Fn(&Node) -> Option<Span>,
         value_of: &dyn Fn(&Node) -> Option<String>,
     ) -> Vec<(usize, Span, Option<String>)> {
@@ -334,7 +285,7 @@ impl<'a> Remapper<'a> {
                     }
                 }
             }
-            "ReplicaCountTransformer" if path == [Seg::Key("spec".into()), Seg::Key("replicas".into())] => {
+            "ReplicaCountTransformer" if path == "spec.replicas" => {
                 for item in k.get("replicas").and_then(Node::as_seq).unwrap_or_default() {
                     let name = item.get("name").and_then(Node::as_str);
                     if (name == Some(original_name) || name == Some(id.2.as_str()))
@@ -344,7 +295,7 @@ impl<'a> Remapper<'a> {
                     }
                 }
             }
-            "NamespaceTransformer" if path == [Seg::Key("metadata".into()), Seg::Key("namespace".into())] => {
+            "NamespaceTransformer" if path == "metadata.namespace" => {
                 if let Some(ns) = k.get("namespace") {
                     out.push((k_source, ns.span, ns.as_str().map(str::to_owned)));
                 }
