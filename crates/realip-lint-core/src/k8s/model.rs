@@ -464,7 +464,13 @@ impl Model {
                 Place { loc: o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("externalIPs")]), obj: si }
             };
             let annotations = annotation_places(o, si);
-            let lb = LbFacts::of(|k| o.annotation(k));
+            // A NodePort Service, or one another implementation takes (`loadBalancerClass`), has
+            // no cloud load balancer: its provider annotations do nothing.
+            let lb = if super::lb::cloud_load_balancer(&ty, spec.load_balancer_class.as_deref()) {
+                LbFacts::of(|k| o.annotation(k))
+            } else {
+                LbFacts::default()
+            };
             views.push(ServiceView {
                 obj: si,
                 name: o.display(),
@@ -558,7 +564,11 @@ fn gateway_view(
     };
     let annotations: BTreeMap<String, (String, Place)> =
         svc.annotations.into_iter().map(|(k, v, p)| (k, (v, p))).collect();
-    let lb = LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()));
+    let lb = if super::lb::cloud_load_balancer(&ty, None) {
+        LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()))
+    } else {
+        LbFacts::default()
+    };
     ServiceView {
         obj: gi,
         name: format!("the Service {implementation} creates for {of}"),
