@@ -240,9 +240,22 @@ pub fn list_entries(
     loc: Loc,
     hostname_ok: bool,
 ) -> Vec<TrustedEntry> {
+    list_entries_split(obj, source_text, setting, value, loc, hostname_ok, &[',', ' '])
+}
+
+/// As [`list_entries`], split at `separators` only (ingress-nginx splits at commas and trims).
+pub fn list_entries_split(
+    obj: ObjId,
+    source_text: Option<&str>,
+    setting: &'static str,
+    value: &str,
+    loc: Loc,
+    hostname_ok: bool,
+    separators: &[char],
+) -> Vec<TrustedEntry> {
     let raw = source_text.and_then(|t| t.get(loc.span.range()));
     value
-        .split([',', ' '])
+        .split(separators)
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .map(|e| {
