@@ -152,6 +152,8 @@ pub struct Model {
     pub controllers: Vec<Controller>,
     /// Gateways whose implementation is known.
     pub gateways: Vec<GatewayLink>,
+    /// What an implementation refuses in a GatewayClass no Gateway in the input uses.
+    pub class_issues: Vec<ParamIssue>,
     /// Proxy pods rendered by Gateway implementations.
     pub rendered: Vec<Rendered>,
     /// Workload → the HPA that scales it.
@@ -189,6 +191,7 @@ impl Model {
             services: Vec::new(),
             controllers: Vec::new(),
             gateways: Vec::new(),
+            class_issues: Vec::new(),
             rendered: Vec::new(),
             hpas: HashMap::new(),
             nodes_flag: options.nodes,
@@ -402,6 +405,8 @@ impl Model {
         }
         self.controllers.extend(controllers);
         self.rendered = rendered;
+        let used: Vec<ObjId> = links.iter().filter_map(|l| l.class).collect();
+        self.class_issues = proxies::contour_unused_class_issues(&self.objects, &used);
         self.gateways = links;
         (views, as_applied)
     }

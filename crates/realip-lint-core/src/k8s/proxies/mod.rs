@@ -12,6 +12,8 @@ mod istio;
 mod kgateway;
 mod kong;
 mod nginx_gateway_fabric;
+
+pub use contour::unused_class_issues as contour_unused_class_issues;
 mod traefik;
 
 use super::model::Setting;
