@@ -104,6 +104,18 @@ pub enum Plan {
     Patch,
 }
 
+/// Removed versions of kinds no rule reads, which `removed-api-version` reports (so their files
+/// keep their text): (apiVersion, kind, removed in, what to write).
+pub const REMOVED_UNREAD: &[(&str, &str, &str, &str)] = &[
+    (
+        "policy/v1beta1",
+        "PodSecurityPolicy",
+        "1.25",
+        "remove it: PodSecurityPolicy has no successor API; use Pod Security Admission (namespace labels `pod-security.kubernetes.io/enforce`)",
+    ),
+    ("batch/v1beta1", "CronJob", "1.25", "write `apiVersion: batch/v1`"),
+];
+
 /// What one source yields; sources can be loaded independently (in parallel, by a face that
 /// has threads) and then assembled in input order.
 #[derive(Debug, Default)]
@@ -119,7 +131,11 @@ impl FileLoad {
     /// neither linked nor reported, so a face that owns the text may free it before the rules
     /// run. The corpus test checks that doing so changes no output.
     pub fn needs_text(&self) -> bool {
-        !self.invalid.is_empty() || self.objects.iter().any(|o| !matches!(o.data, ObjData::Other))
+        !self.invalid.is_empty()
+            || self.objects.iter().any(|o| {
+                !matches!(o.data, ObjData::Other)
+                    || REMOVED_UNREAD.iter().any(|(a, k, _, _)| o.api_version == *a && o.kind == *k)
+            })
     }
 }
 
