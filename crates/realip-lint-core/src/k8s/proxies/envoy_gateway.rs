@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
+use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
 use crate::k8s::gateway::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, hop_trust, merge_annotations, with_infra,
@@ -305,7 +305,15 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Tru
             let mut entries = Vec::new();
             for item in seq {
                 if let Some(v) = scalar_string(item) {
-                    entries.extend(list_entries(p, text, "trustedCIDRs", &v, o.loc(item.span), false));
+                    entries.extend(list_entries(
+                        p,
+                        text,
+                        "trustedCIDRs",
+                        &v,
+                        o.loc(item.span),
+                        false,
+                        COMMAS_OR_SPACES,
+                    ));
                 }
             }
             let mut header = HeaderTrust::listed(

@@ -2,7 +2,7 @@
 
 use super::{
     HeaderTrust, Lookup, Proxy, Trust, cm_value, configmap_bool, controller_configmap, flags, images, is_anywhere,
-    label_is, list_entries_split, parse_bool,
+    label_is, list_entries, parse_bool,
 };
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
@@ -53,7 +53,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let real_ip = ["use-proxy-protocol", "use-forwarded-headers", "enable-real-ip"].iter().any(|k| on(k).is_some());
     let entries = cidr
         .filter(|_| real_ip)
-        .map(|(v, loc)| list_entries_split(cm, text, "proxy-real-ip-cidr", v, loc, true, &[',']))
+        .map(|(v, loc)| list_entries(cm, text, "proxy-real-ip-cidr", v, loc, true, &[',']))
         .unwrap_or_default();
     let mut trust = Trust { header: None, entries };
     if on("use-proxy-protocol").is_some() {

@@ -233,20 +233,12 @@ pub fn configmap_bool(
     }
 }
 
-/// Split a comma (or space) separated list into entries with their places inside `loc`'s text.
-pub fn list_entries(
-    obj: ObjId,
-    source_text: Option<&str>,
-    setting: &'static str,
-    value: &str,
-    loc: Loc,
-    hostname_ok: bool,
-) -> Vec<TrustedEntry> {
-    list_entries_split(obj, source_text, setting, value, loc, hostname_ok, &[',', ' '])
-}
+/// Commas and spaces: how most controllers split a list of addresses.
+pub const COMMAS_OR_SPACES: &[char] = &[',', ' '];
 
-/// As [`list_entries`], split at `separators` only (ingress-nginx splits at commas and trims).
-pub fn list_entries_split(
+/// Split a list at `separators` into entries with their places inside `loc`'s text
+/// (ingress-nginx splits at commas only).
+pub fn list_entries(
     obj: ObjId,
     source_text: Option<&str>,
     setting: &'static str,
