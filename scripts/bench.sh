@@ -11,7 +11,7 @@ corpus="${1:-${REALIP_CORPUS:-../shared/corpus}/real}"
 cores=$(nproc)
 venv="${BENCH_VENV:-$PWD/target/bench-venv}"
 
-cargo build --release -q -p kubectl-realip-lint --bin realip-lint-bench --bin kubectl-realip_lint
+cargo build --release --locked -q -p realip-lint-bench -p kubectl-realip-lint
 bench=target/release/realip-lint-bench
 
 # run <label> <command...>: prints "label seconds peak-KB" using the command's own timing when it

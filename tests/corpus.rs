@@ -36,17 +36,21 @@ fn folders(root: &Path) -> Vec<PathBuf> {
 /// Lint one folder the way `kubectl realip-lint -f <folder> -R` does, file names relative to
 /// the corpus root so the record is the same on every machine.
 fn lint_folder(real: &Path, folder: &Path) -> realip_lint_core::Report {
+    let (report, inputs) = lint_folder_serial(real, folder);
+    // The plugin's parallel path gives the same report, byte for byte, whatever the threads.
+    let parallel = realip_lint_plugin::lint_parallel(&mut inputs.sources.clone(), &Options::default(), 3).report;
+    assert!(report.to_json() == parallel.to_json(), "{}: parallel and serial lint differ", folder.display());
+    report
+}
+
+fn lint_folder_serial(real: &Path, folder: &Path) -> (realip_lint_core::Report, realip_lint_plugin::walk::Inputs) {
     let mut inputs = read_inputs(&[folder.display().to_string()], true, None);
     assert!(inputs.errors.is_empty(), "{}: {:?}", folder.display(), inputs.errors);
     let prefix = format!("{}/", real.display());
     for s in &mut inputs.sources {
         s.name = s.name.strip_prefix(&prefix).unwrap_or(&s.name).to_owned();
     }
-    let report = lint(&inputs.sources, &Options::default());
-    // The plugin's parallel path gives the same report, byte for byte, whatever the threads.
-    let parallel = realip_lint_plugin::lint_parallel(&mut inputs.sources.clone(), &Options::default(), 3).report;
-    assert!(report.to_json() == parallel.to_json(), "{}: parallel and serial lint differ", folder.display());
-    report
+    (lint(&inputs.sources, &Options::default()), inputs)
 }
 
 #[test]
@@ -184,4 +188,69 @@ fn the_named_hard_files_read_cleanly_and_duplicates_point_at_the_second_key() {
         assert!(d.message.contains("duplicate key"), "{f}: {}", d.message);
         assert_eq!((d.start.line, d.start.column), (line, column), "{f}");
     }
+}
+
+/// A repository-wide run loses no finding of a folder that is linted apart (an environment whose
+/// objects collide with a sibling's, `k8s::worlds`): every folder of every project whose files
+/// are whole worlds of the project's run reports nothing the project's run does not. Folders
+/// linked with the rest of the project are counted, not asserted: more context may settle a
+/// finding there (a ConfigMap elsewhere that enables PROXY protocol).
+#[test]
+fn a_repository_run_loses_no_finding_of_a_folder_linted_apart() {
+    use realip_lint_core::k8s::{load, worlds};
+    let real = corpus().join("real");
+    // What a user sees of a finding (the source indexes differ between runs).
+    let key = |d: &realip_lint_core::Diagnostic| serde_json::to_string(d).unwrap();
+    let (mut apart, mut linked, mut context_losses) = (0, 0, 0);
+    let mut lost = Vec::new();
+    for project in folders(&real) {
+        let whole = lint_folder(&real, &project);
+        let whole: BTreeSet<String> = whole.diagnostics.iter().map(key).collect();
+        let all = read_inputs(&[project.display().to_string()], true, None).sources;
+        let loaded = load::load(&all, "default", &realip_lint_core::limits::Limits::default());
+        let mut world_of: BTreeMap<&str, usize> = BTreeMap::new();
+        for (w, world) in worlds::assign(&all, &loaded).iter().enumerate() {
+            for &f in &world.files {
+                world_of.insert(all[f].name.as_str(), w);
+            }
+        }
+        let dirs: Vec<PathBuf> = walkdir::WalkDir::new(&project)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.is_dir())
+            .collect();
+        for dir in dirs {
+            let prefix = format!("{}/", dir.display());
+            let inside: BTreeSet<usize> =
+                world_of.iter().filter(|(n, _)| n.starts_with(&prefix)).map(|(_, w)| *w).collect();
+            if inside.is_empty() {
+                continue;
+            }
+            let whole_worlds = world_of.iter().all(|(n, w)| !inside.contains(w) || n.starts_with(&prefix));
+            let part = lint_folder_serial(&real, &dir).0;
+            let missing: Vec<String> = part
+                .diagnostics
+                .iter()
+                .filter(|d| !whole.contains(&key(d)))
+                .map(|d| format!("{}:{}:{} {}", d.file, d.start.line, d.start.column, d.rule))
+                .collect();
+            if whole_worlds {
+                apart += 1;
+                lost.extend(missing);
+            } else {
+                linked += 1;
+                context_losses += missing.len();
+                for m in &missing {
+                    eprintln!("settled by the rest of the project: {m}");
+                }
+            }
+        }
+    }
+    eprintln!(
+        "folders linted apart: {apart}; linked with the rest: {linked}, where the whole run settles {context_losses} findings of the folder alone"
+    );
+    assert!(apart > 10, "only {apart} folders are linted apart: is the corpus whole?");
+    assert!(lost.is_empty(), "findings of folders linted apart that the repository run lost:\n{lost:#?}");
 }

@@ -30,28 +30,51 @@ fn the_overlay_is_rendered_by_kubectl_kustomize_and_linted() {
     let d = &report["diagnostics"][0];
     assert_eq!(report["diagnostics"].as_array().unwrap().len(), 1, "{report:#}");
     assert_eq!(d["rule"], "local-policy-without-spread");
-    assert_eq!(d["file"], format!("<kustomize {OVERLAY}>"));
     assert_eq!(
         d["object"],
         serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "prod", "name": "prod-web"}),
         "the overlay's namespace and name prefix"
     );
-    assert_eq!(d["related"][0]["file"], format!("<kustomize {OVERLAY}>"));
+    // The finding lands where the user wrote the value: the overlay's `replicas:` count (kustomize's
+    // ReplicaCountTransformer), and its related place on the patch that set `Local`.
+    let at = |file: &serde_json::Value, start: &serde_json::Value, end: &serde_json::Value| {
+        let text = std::fs::read_to_string(repo().join(file.as_str().unwrap())).unwrap();
+        let line = text.lines().nth(common::index(&start["line"]) - 1).unwrap().to_owned();
+        (text[common::index(&start["offset"])..common::index(&end["offset"])].to_owned(), line)
+    };
+    assert_eq!(d["file"], "tests/data/kustomize/overlays/prod/kustomization.yaml");
+    assert_eq!(at(&d["file"], &d["start"], &d["end"]), ("3".to_owned(), "    count: 3".to_owned()));
+    let r = &d["related"][0];
+    assert_eq!(r["file"], "tests/data/kustomize/overlays/prod/service-lb.yaml", "the overlay's patch");
+    assert_eq!(at(&r["file"], &r["start"], &r["end"]).0, "Local");
 
-    // The positions are those of what `kubectl kustomize` printed: the overlay's replica count.
-    let rendered = kubectl(&["kustomize", OVERLAY], &path);
-    let text = stdout(&rendered);
-    let (start, end) = (common::index(&d["start"]["offset"]), common::index(&d["end"]["offset"]));
-    assert_eq!(&text[start..end], "3");
-    assert_eq!(text.lines().nth(common::index(&d["start"]["line"]) - 1).unwrap(), "  replicas: 3");
-    let (rs, re) =
-        (common::index(&d["related"][0]["start"]["offset"]), common::index(&d["related"][0]["end"]["offset"]));
-    assert_eq!(&text[rs..re], "Local", "the overlay's patch");
-
-    // The human report names the stream and, since it is no file, the object.
+    // The human report shows the user's file and names the object.
     let human = stdout(&kubectl(&["realip-lint", "-k", OVERLAY], &path));
-    assert!(human.contains(&format!("<kustomize {OVERLAY}>:")), "{human}");
-    assert!(human.contains("warning: Deployment prod/prod-web"), "{human}");
+    assert!(human.contains("tests/data/kustomize/overlays/prod/kustomization.yaml:11:12"), "{human}");
+    assert!(
+        human.contains("warning: Deployment prod/prod-web") || human.contains("Deployment prod/prod-web runs 3"),
+        "{human}"
+    );
+
+    // The trace's places move the same way: the entry is the Service's name in the base, its
+    // node hop the patch's `Local`.
+    let trace = json(&kubectl(&["realip-lint", "trace", "-k", OVERLAY, "-o", "json"], &path));
+    let entry = &trace["entries"][0];
+    assert_eq!(entry["file"], "tests/data/kustomize/base/service.yaml", "{trace:#}");
+    assert_eq!(at(&entry["file"], &entry["start"], &entry["end"]).0, "web");
+    let places: Vec<(String, String)> = entry["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|h| h["places"].as_array().unwrap().clone())
+        .map(|p| (p["file"].as_str().unwrap().to_owned(), at(&p["file"], &p["start"], &p["end"]).0))
+        .collect();
+    assert!(
+        places.contains(&("tests/data/kustomize/overlays/prod/service-lb.yaml".to_owned(), "Local".to_owned())),
+        "{places:?}"
+    );
+    let rendered = trace.to_string();
+    assert!(!rendered.contains("<kustomize"), "every place has an origin here: {trace:#}");
 
     // The base alone is a ClusterIP Service: nothing to report. -k combines with -f.
     let base =

@@ -27,6 +27,15 @@ command -v python3 >/dev/null || { echo "Python 3 is required (pre-commit)"; exi
 corpus="${REALIP_CORPUS:-../shared/corpus}"
 [ -d "$corpus/real" ] || { echo "the corpus is missing at $corpus: a missing corpus is a failure"; exit 1; }
 
+# A run of the suite must leave the checkout as it found it (tracked files and untracked ones
+# git does not ignore): compared at the end.
+tree_state() { { git diff HEAD --binary; git ls-files --others --exclude-standard; } | sha256sum; }
+tree_before=$(tree_state)
+
+step "every lock file is current: builds use them as committed (--locked)"
+cargo metadata --locked --format-version 1 >/dev/null
+(cd fuzz && cargo metadata --locked --format-version 1 >/dev/null)
+
 step "the Wasm module: a fresh build must equal the committed wasm/pkg"
 bash wasm/build.sh
 # Against the index, which is the commit in CI (a fresh clone); untracked files count too.
@@ -39,7 +48,7 @@ fi
 echo "wasm/pkg is the fresh build"
 
 step "unit, fixture, CLI, kubectl, corpus and native-vs-Wasm parity tests"
-cargo test --workspace
+cargo test --workspace --locked
 
 step "the Node runner and the built module (node --test)"
 node --test wasm/runner/
@@ -70,5 +79,27 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --
 # No sanitizer in the smoke: the code forbids `unsafe`, so AddressSanitizer adds build time and
 # little else here; the long runs of the README keep it.
 (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --dev --sanitizer none lint_bytes -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048)
+
+step "the README's first command, run literally as it stands in the README"
+first=$(awk '/^## Set up/{f=1} f && /^```sh/{getline; print; exit}' README.md | sed 's/[[:space:]]*#.*$//')
+[ -n "$first" ] || { echo "no first command found under the README's \`## Set up\`"; exit 1; }
+echo "\$ $first"
+set +e
+out=$(bash -c "$first" 2>&1)
+code=$?
+set -e
+printf '%s\n' "$out" | tail -n 3
+# The examples show the pitfalls: exit 1, with findings of the rules they are written for.
+[ "$code" = 1 ] || { echo "the README's first command exited $code, not 1"; printf '%s\n' "$out"; exit 1; }
+for rule in external-service-cluster-policy hard-anti-affinity-replicas-exceed-nodes ingress-controller-cluster-policy; do
+    grep -q "$rule" <<<"$out" || { echo "the README's first command did not report $rule"; exit 1; }
+done
+
+step "the suite left the checkout as it found it"
+if [ "$(tree_state)" != "$tree_before" ]; then
+    git status --short
+    echo "error: running the suite changed files of the checkout (a stale lock file? a build writing into the tree?)"
+    exit 1
+fi
 
 step "all tests passed"

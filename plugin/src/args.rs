@@ -44,6 +44,9 @@ pub struct LintArgs {
     /// Process the directories given with -f recursively
     #[arg(short = 'R', long = "recursive")]
     pub recursive: bool,
+    /// Walk directories without honouring `.gitignore`/`.ignore` and without skipping `node_modules`, `target` and virtual environments
+    #[arg(long = "no-ignore")]
+    pub no_ignore: bool,
     /// Lint what `kubectl kustomize DIR` renders (repeatable; combines with -f)
     #[arg(short = 'k', long = "kustomize", value_name = "DIR")]
     pub kustomize: Vec<String>,

@@ -4,6 +4,7 @@
 //! exactly those of `kubectl`.
 
 use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use realip_lint_core::Source;
@@ -153,14 +154,75 @@ fn exit(code: Option<i32>) -> String {
     code.map_or_else(|| "killed by a signal".to_owned(), |c| format!("exit {c}"))
 }
 
-/// `kubectl kustomize DIR`, as one source named `<kustomize DIR>`.
-pub fn kustomize(dir: &str) -> Result<Source, String> {
+/// A kustomization rendered: the stream that is linted, and the same render with kustomize's
+/// origin and transformer annotations, which say which file wrote each object and field.
+pub struct Kustomized {
+    pub source: Source,
+    /// The annotated render and the folder its annotations' paths are relative to; `None`
+    /// where kustomize could not annotate it (findings then stay on the stream).
+    pub annotated: Option<(String, PathBuf)>,
+}
+
+/// `kubectl kustomize DIR`, as one source named `<kustomize DIR>`, and its annotated twin: the
+/// user's folder wrapped, unchanged, as the only resource of a throw-away Kustomization that asks
+/// for `buildMetadata: [originAnnotations, transformerAnnotations]` (nothing is written near the
+/// user's files).
+pub fn kustomize(dir: &str) -> Result<Kustomized, String> {
     let ran = kubectl(["kustomize", dir])?;
     if !ran.ok {
         return Err(format!("`kubectl kustomize {dir}` failed ({}): {}", exit(ran.code), ran.stderr));
     }
     forward_warnings(&ran.stderr);
-    Ok(Source::new(format!("<kustomize {dir}>"), ran.stdout))
+    let source = Source::new(format!("<kustomize {dir}>"), ran.stdout);
+    Ok(Kustomized { source, annotated: annotated_render(Path::new(dir)) })
+}
+
+fn annotated_render(dir: &Path) -> Option<(String, PathBuf)> {
+    let target = std::fs::canonicalize(dir).ok()?;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    let wrapper = std::fs::canonicalize(std::env::temp_dir())
+        .ok()?
+        .join(format!("realip-lint-origins-{}-{nanos}", std::process::id()));
+    std::fs::create_dir(&wrapper).ok()?;
+    // kustomize takes a relative path to a folder outside the root (an absolute one it refuses).
+    let up = "../".repeat(wrapper.components().count().saturating_sub(1));
+    let resource = format!("{up}{}", target.strip_prefix("/").unwrap_or(&target).display());
+    let kustomization = format!(
+        "resources:\n- {}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n",
+        serde_json::Value::String(resource)
+    );
+    let rendered = std::fs::write(wrapper.join("kustomization.yaml"), kustomization)
+        .ok()
+        .and_then(|()| kubectl([OsStr::new("kustomize"), wrapper.as_os_str()]).ok());
+    let _ = std::fs::remove_dir_all(&wrapper);
+    rendered.filter(|r| r.ok).map(|r| (r.stdout, wrapper))
+}
+
+/// `base/../x` → `x`, without touching the disk (the wrapper folder is gone by then).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Reads a file an annotation names (relative to `base`): its name as the user would write it
+/// (relative to the working directory when below it) and its text.
+pub fn origin_reader(base: &Path, cwd: &Path) -> impl FnMut(&str) -> Option<(String, String)> + use<> {
+    let (base, cwd) = (base.to_path_buf(), std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf()));
+    move |rel: &str| {
+        let path = lexical(&base.join(rel));
+        let text = std::fs::read_to_string(&path).ok()?;
+        let name = path.strip_prefix(&cwd).map_or_else(|_| path.display().to_string(), |p| p.display().to_string());
+        Some((name, text))
+    }
 }
 
 /// The source name of a cluster read: `<cluster CONTEXT>`, or `<cluster>` when kubectl names no

@@ -20,7 +20,7 @@ pub struct Linted {
     /// Every object's tree and typed value: freeing them is a walk over the whole input (5 % of
     /// a lint on the corpus), so the caller decides when. The command line never does, as the
     /// process ends right after the output: see `main.rs`.
-    pub model: Model,
+    pub models: Vec<Model>,
 }
 
 /// Lint with the per-file work (parsing, typing) spread over `threads` threads; the report is
@@ -47,7 +47,7 @@ pub fn lint_parallel(sources: &mut [Source], options: &Options, threads: usize) 
     });
     drop(cells);
     let sources = &*sources;
-    let model = realip_lint_core::build_model(sources, load::assemble(&plans, loads), options);
-    let report = realip_lint_core::run_rules(sources, &model, options);
-    Linted { report, model }
+    let models = realip_lint_core::build_models(sources, load::assemble(&plans, loads), options);
+    let report = realip_lint_core::run_rules(sources, &models, options);
+    Linted { report, models }
 }

@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use realip_lint_core::origin::Remapper;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::run::{self, Overrides, Settings};
 
@@ -65,6 +66,7 @@ struct Prepared {
     threads: usize,
     /// Every usage error (bad config, missing paths), reported after the output.
     errors: Vec<String>,
+    renders: Renders,
 }
 
 fn prepare(args: &args::LintArgs) -> Option<Prepared> {
@@ -87,15 +89,22 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
     let threads = args.threads.map_or_else(realip_lint_plugin::parallel::default_threads, usize::from);
     let mut inputs = walk::read_inputs_with(
         &paths,
-        args.recursive,
+        walk::Walk { recursive: args.recursive, respect_ignore: !args.no_ignore },
         args.stdin_filename.as_deref(),
         &excluded,
         &settings.options.limits,
         threads,
     );
+    let mut renders = Renders::default();
     for dir in &args.kustomize {
         match kubectl::kustomize(dir) {
-            Ok(source) => inputs.sources.push(source),
+            Ok(k) => {
+                if let Some((annotated, base)) = k.annotated {
+                    renders.streams.push((inputs.sources.len(), annotated));
+                    renders.base.get_or_insert(base);
+                }
+                inputs.sources.push(k.source);
+            }
             Err(e) => inputs.errors.push(e),
         }
     }
@@ -110,7 +119,36 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
         inputs.errors.extend(error);
     }
     let errors = settings.errors(std::mem::take(&mut inputs.errors));
-    Some(Prepared { inputs, settings, threads, errors })
+    Some(Prepared { inputs, settings, threads, errors, renders })
+}
+
+/// The `-k` renders whose findings move back to the user's files (`realip_lint_core::origin`).
+#[derive(Default)]
+struct Renders {
+    /// (index of the rendered stream among the sources, its annotated twin).
+    streams: Vec<(usize, String)>,
+    /// The folder the annotations' paths are relative to.
+    base: Option<std::path::PathBuf>,
+}
+
+impl Renders {
+    /// Run `f` with a remapper over these renders; gives the files it read (they follow the
+    /// sources, for the snippets of the human report).
+    fn remap(
+        &self,
+        sources: &[realip_lint_core::Source],
+        f: impl FnOnce(&mut Remapper),
+    ) -> Vec<realip_lint_core::Source> {
+        let Some(base) = &self.base else { return Vec::new() };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut read = kubectl::origin_reader(base, &cwd);
+        let mut remapper = Remapper::new(sources, &mut read);
+        for (stream, annotated) in &self.streams {
+            remapper.add_render(*stream, annotated);
+        }
+        f(&mut remapper);
+        remapper.into_extra()
+    }
 }
 
 /// Print usage errors; true when there were any (exit 2).
@@ -130,8 +168,10 @@ fn lint(args: &args::LintArgs) -> ExitCode {
     let linted = realip_lint_plugin::lint_parallel(&mut p.inputs.sources, &p.settings.options, p.threads);
     // The process ends after the output: the operating system takes the model back at once,
     // where dropping it would walk every tree (as rustc and ruff do with their large state).
-    std::mem::forget(linted.model);
-    let report = linted.report;
+    std::mem::forget(linted.models);
+    let mut report = linted.report;
+    let extra = p.renders.remap(&p.inputs.sources, |r| r.remap_report(&mut report));
+    p.inputs.sources.extend(extra);
     let cwd = std::env::current_dir().unwrap_or_default();
     match args.output {
         Format::Json => {
@@ -152,7 +192,8 @@ fn trace(args: &args::LintArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let Some(p) = prepare(args) else { return ExitCode::from(2) };
-    let report = realip_lint_core::trace::trace(&p.inputs.sources, &p.settings.options);
+    let mut report = realip_lint_core::trace::trace(&p.inputs.sources, &p.settings.options);
+    p.renders.remap(&p.inputs.sources, |r| r.remap_trace(&mut report));
     match args.output {
         Format::Json => print(&report.to_json()),
         Format::Human | Format::Sarif | Format::Github => print(&render::trace::render(&report, color())),

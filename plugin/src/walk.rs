@@ -22,15 +22,26 @@ enum Pending {
     Ready(Source),
 }
 
+/// How directories are walked.
+#[derive(Debug, Clone, Copy)]
+pub struct Walk {
+    /// Every level below (`-R`), not only the files directly in the directory.
+    pub recursive: bool,
+    /// Honour `.gitignore`, `.ignore` and git's excludes, and skip dependency and cache folders
+    /// (`node_modules`, `target`, virtual environments); `--no-ignore` turns it off.
+    pub respect_ignore: bool,
+}
+
 pub fn read_inputs(paths: &[String], recursive: bool, stdin_name: Option<&str>) -> Inputs {
-    read_inputs_with(paths, recursive, stdin_name, &|_| false, &Limits::default(), 1)
+    let walk = Walk { recursive, respect_ignore: true };
+    read_inputs_with(paths, walk, stdin_name, &|_| false, &Limits::default(), 1)
 }
 
 /// As [`read_inputs`], leaving out the files `excluded` says (by path on disk), with the size
 /// limit, on `threads` threads.
 pub fn read_inputs_with(
     paths: &[String],
-    recursive: bool,
+    walk: Walk,
     stdin_name: Option<&str>,
     excluded: &dyn Fn(&Path) -> bool,
     limits: &Limits,
@@ -60,7 +71,7 @@ pub fn read_inputs_with(
             continue;
         };
         if meta.is_dir() {
-            walk_dir(given, path, recursive, excluded, &mut pending);
+            walk_dir(given, path, walk, excluded, &mut pending);
         } else if !excluded(path) {
             // A file named explicitly is read whatever it is: a pipe from `-f <(helm template …)` too.
             pending.push(Pending::File { path: path.to_path_buf(), name: given.clone() });
@@ -70,46 +81,98 @@ pub fn read_inputs_with(
     Inputs { sources, errors }
 }
 
-fn walk_dir(given: &str, root: &Path, recursive: bool, excluded: &dyn Fn(&Path) -> bool, pending: &mut Vec<Pending>) {
-    let walker = walkdir::WalkDir::new(root)
-        .min_depth(1)
-        .max_depth(if recursive { usize::MAX } else { 1 })
-        .sort_by_file_name()
-        .follow_links(true);
-    for entry in walker {
+/// Folders a directory walk never enters unless told to (`--no-ignore`): tools' caches and
+/// dependency trees, which hold other projects' YAML.
+const SKIPPED_DIRS: &[&str] =
+    &[".git", ".hg", ".svn", "node_modules", "target", ".venv", "venv", ".tox", ".direnv", "__pycache__", ".terraform"];
+
+fn walk_dir(given: &str, root: &Path, walk: Walk, excluded: &dyn Fn(&Path) -> bool, pending: &mut Vec<Pending>) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .max_depth(if walk.recursive { None } else { Some(1) })
+        .sort_by_file_name(std::ffi::OsStr::cmp)
+        .follow_links(true)
+        // Hidden files are manifests like any other (`.github` holds workflows, which are skipped
+        // as not manifests anyway); the ignore files decide.
+        .hidden(false)
+        .standard_filters(walk.respect_ignore)
+        .hidden(false)
+        // A `.gitignore` applies outside a git checkout too (as for ruff), so a copied tree lints alike.
+        .require_git(false);
+    if walk.respect_ignore {
+        builder.filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_some_and(|t| t.is_dir())
+                || !e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+        });
+    }
+    for entry in builder.build() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let Some(path) = e.path().map(Path::to_path_buf) else { continue };
-                let name = display_path(given, &path, root);
-                if let Some(ancestor) = e.loop_ancestor() {
-                    let message = format!(
-                        "a symbolic link loop: this directory leads back to {}; it is not followed",
-                        ancestor.display()
-                    );
-                    pending.push(Pending::Ready(Source::unreadable(name, message, true)));
-                } else if is_manifest_name(&path) && !excluded(&path) {
-                    let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
-                    pending.push(Pending::Ready(Source::unreadable(
-                        name,
-                        format!("cannot read the file: {why}"),
-                        false,
-                    )));
-                }
+                walk_error(given, root, &e, excluded, pending);
                 continue;
             }
         };
+        if entry.depth() == 0 {
+            continue;
+        }
         let path = entry.path();
-        if !is_manifest_name(path) || excluded(path) || entry.file_type().is_dir() {
+        let Some(file_type) = entry.file_type() else { continue };
+        if !is_manifest_name(path) || excluded(path) || file_type.is_dir() {
             continue;
         }
         let name = display_path(given, path, root);
-        if !entry.file_type().is_file() {
+        if !file_type.is_file() {
             let message = "not a regular file (a named pipe, socket or device found while walking a directory): it is not read; pass a pipe with -f to read it";
             pending.push(Pending::Ready(Source::unreadable(name, message, true)));
             continue;
         }
         pending.push(Pending::File { path: path.to_path_buf(), name });
+    }
+}
+
+/// A walk error, reported on the file (or link) it concerns.
+fn walk_error(
+    given: &str,
+    root: &Path,
+    e: &ignore::Error,
+    excluded: &dyn Fn(&Path) -> bool,
+    pending: &mut Vec<Pending>,
+) {
+    let mut e = e;
+    let mut path = None;
+    loop {
+        match e {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.clone());
+                e = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => e = err,
+            ignore::Error::Loop { ancestor, child } => {
+                let name = display_path(given, child, root);
+                let message = format!(
+                    "a symbolic link loop: this directory leads back to {}; it is not followed",
+                    ancestor.display()
+                );
+                pending.push(Pending::Ready(Source::unreadable(name, message, true)));
+                return;
+            }
+            ignore::Error::Io(io) => {
+                let Some(path) = path else { return };
+                if is_manifest_name(&path) && !excluded(&path) {
+                    let name = display_path(given, &path, root);
+                    pending.push(Pending::Ready(Source::unreadable(
+                        name,
+                        format!("cannot read the file: {io}"),
+                        false,
+                    )));
+                }
+                return;
+            }
+            // A malformed ignore file: its other lines still apply, as in git.
+            _ => return,
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-// Shared by the browser test and the benchmark: build dist/ (esbuild takes a second, and a stale
-// dist/ would test old code), serve it, and launch
+// Shared by the browser tests and the benchmark: build the page (esbuild takes a second, and a
+// stale dist/ would test old code) into a temporary directory, serve it, and launch
 // Debian's chromium through playwright-core with a fresh profile and nothing that phones home.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +12,19 @@ import { startServer } from './serve.mjs';
 export const root = fileURLToPath(new URL('.', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-export async function launch({ viewport = { width: 1440, height: 900 } } = {}) {
-  execFileSync(process.execPath, [join(root, 'build.mjs')], { stdio: 'inherit' });
+/**
+ * Builds the page into a directory of its own, serves it and opens chromium on it. `contextOptions`
+ * go to playwright's context as they are (a phone: `isMobile`, `hasTouch`, `deviceScaleFactor`;
+ * `colorScheme`).
+ */
+export async function launch({ viewport = { width: 1440, height: 900 }, ...contextOptions } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (tests/run.sh does)`);
-  const { server, url } = await startServer({ root: join(root, 'dist') });
+  const dist = mkdtempSync(join(tmpdir(), 'realip-playground-dist-'));
+  execFileSync(process.execPath, [join(root, 'build.mjs'), dist], { stdio: 'inherit' });
+  const { server, url } = await startServer({ root: dist });
   const profile = mkdtempSync(join(tmpdir(), 'realip-playground-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...contextOptions,
     executablePath: CHROMIUM,
     headless: true,
     viewport,
@@ -41,6 +48,7 @@ export async function launch({ viewport = { width: 1440, height: 900 } } = {}) {
     await context.close();
     await new Promise((r) => server.close(r));
     rmSync(profile, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
   };
   return { context, url, origin: new URL(url).origin, close };
 }

@@ -1,13 +1,14 @@
 // `npm run build`: bundles the playground into dist/ (static files only): index.html, style.css,
 // app.js (the page), worker.js (the lint, in a module worker) and the Wasm module, copied as it is
-// from ../pkg/web (the committed build; this never rebuilds it).
+// from ../pkg/web (the committed build; this never rebuilds it). `node build.mjs DIR` builds into
+// DIR instead (the tests build one per browser, so test files can run in parallel).
 import { build } from 'esbuild';
 import { mkdir, copyFile, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, 'dist');
+const dist = process.argv[2] ? resolve(process.argv[2]) : join(here, 'dist');
 const presetsDir = join(here, 'presets');
 
 /** `presets:texts`: every preset's problem and fixed manifest, as text, by preset id. */

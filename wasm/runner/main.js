@@ -12,13 +12,15 @@ const wasm = require('../pkg/node/realip_lint_wasm.js');
 
 const USAGE = `Find where Kubernetes manifests lose the client's source IP, and how to fix it.
 
-Usage: realip-lint [OPTIONS] [-f FILE]... [FILE]...
+Usage: realip-lint [OPTIONS] [-f PATH]... [PATH]...
        realip-lint explain <RULE>
 
-Lints the files given (what pre-commit passes); for directories, use \`kubectl realip-lint -f DIR -R\`.
+Lints the files given (what pre-commit passes) and the .yaml, .yml and .json files of the
+directories given (every level with -R; node_modules, .git, target and virtual environments skipped).
 
 Options:
-  -f, --filename <FILE>      a manifest file, or - for standard input (repeatable; comma-separated too)
+  -f, --filename <PATH>      a manifest file, a directory, or - for standard input (repeatable; comma-separated too)
+  -R, --recursive            walk the directories given into every subdirectory
   -n, --namespace <NS>       the namespace of objects that name none
       --stdin-filename <N>   the file name to report for standard input
       --nodes <N>            eligible nodes, when the input has no Node objects (wins over the config file)
@@ -33,6 +35,7 @@ Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 u
 
 const OPTIONS = {
   filename: { type: 'string', short: 'f', multiple: true },
+  recursive: { type: 'boolean', short: 'R' },
   namespace: { type: 'string', short: 'n' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string' },
@@ -106,12 +109,76 @@ function readStream(path, cap) {
 }
 
 /**
+ * Folders a directory walk never enters (as the kubectl plugin's walk): version control, tools'
+ * caches and dependency trees, which hold other projects' YAML.
+ */
+const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', '.venv', 'venv', '.tox', '.direnv', '__pycache__', '.terraform']);
+const MANIFEST_EXT = new Set(['.yaml', '.yml', '.json']);
+
+/**
+ * The inputs with each directory replaced by its manifests, as the kubectl plugin walks them: the
+ * `.yaml`, `.yml` and `.json` files directly in it (every level with `recursive`), in byte order
+ * of their names, named as given joined with the path below (`deploy/` + `app/svc.yaml`); links
+ * are followed, except a link back to a folder being walked. A file or `-` given stays as it is.
+ * A manifest name that cannot be read (a dangling link) is `{name, error}`, an error as in the
+ * CLI; a link loop and a named pipe or socket are left out (the CLI's notes about them are
+ * info-level, and the module reports an unreadable file as an error).
+ */
+function collectFiles(given, { cwd, recursive = false }) {
+  const byName = (a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const out = [];
+  const walk = (dir, name, ancestors) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir).sort(byName);
+    } catch (e) {
+      out.push({ name: name.replace(/\/$/, ''), error: `cannot read the directory: ${e.message}` });
+      return;
+    }
+    for (const entry of entries) {
+      const abs = path.join(dir, entry);
+      const shown = `${name}${entry}`;
+      let stat;
+      try {
+        stat = fs.statSync(abs);
+      } catch (e) {
+        if (MANIFEST_EXT.has(path.extname(entry))) out.push({ name: shown, error: e.message });
+        continue;
+      }
+      if (stat.isDirectory()) {
+        if (!recursive || SKIPPED_DIRS.has(entry)) continue;
+        const real = fs.realpathSync(abs);
+        if (!ancestors.includes(real)) walk(abs, `${shown}/`, [...ancestors, real]);
+      } else if (stat.isFile() && MANIFEST_EXT.has(path.extname(entry))) {
+        out.push(shown);
+      }
+    }
+  };
+  for (const name of given) {
+    let stat;
+    try {
+      stat = name === '-' ? undefined : fs.statSync(path.resolve(cwd, name));
+    } catch {
+      stat = undefined;
+    }
+    if (stat === undefined || !stat.isDirectory()) {
+      out.push(name);
+      continue;
+    }
+    const abs = path.resolve(cwd, name);
+    walk(abs, name.endsWith('/') ? name : `${name}/`, [fs.realpathSync(abs)]);
+  }
+  return out;
+}
+
+/**
  * The sources of the files given, in order, as the CLI reads them: the core says which the config
  * excludes and which are over the size limit (`readPlan`), decodes the bytes and names the Helm
  * chart (`chartOf`); usage errors are collected, and the rest is still read.
  */
 function readSources(given, { cwd, config, stdin = (cap) => readCapped(0, cap), stdinName }) {
   const found = given.map((name) => {
+    if (typeof name !== 'string') return { ready: name }; // unreadable, found by collectFiles
     if (name === '-') return { name, stdin: true };
     const abs = path.resolve(cwd, name);
     let stat;
@@ -142,7 +209,9 @@ function readSources(given, { cwd, config, stdin = (cap) => readCapped(0, cap), 
   const errors = [];
   let stdinRead = false;
   for (const f of found) {
-    if (f.stdin) {
+    if (f.ready) {
+      files.push(f.ready);
+    } else if (f.stdin) {
       if (stdinRead) {
         errors.push('standard input (`-f -`) can be given only once');
         continue;
@@ -225,7 +294,7 @@ function main(argv, io = {}) {
   }
 
   const config = loadConfig(o.config, cwd);
-  const { files, errors } = readSources(given, { cwd, config, stdin, stdinName: o['stdin-filename'] });
+  const { files, errors } = readSources(collectFiles(given, { cwd, recursive: o.recursive }), { cwd, config, stdin, stdinName: o['stdin-filename'] });
   const request = {
     files,
     config: config && (config.text !== undefined ? { name: config.name, text: config.text } : { name: config.name, error: config.error }),
@@ -247,4 +316,4 @@ function main(argv, io = {}) {
   return result.exitCode;
 }
 
-module.exports = { main, loadConfig, readSources, OPTIONS };
+module.exports = { main, loadConfig, readSources, collectFiles, OPTIONS };

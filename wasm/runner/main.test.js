@@ -116,13 +116,12 @@ test('a bad config is a usage error at its exact place, after linting the rest',
   assert.match(missing.stderr, /^error: nope\.yaml: cannot read the config file: /);
 });
 
-test('usage errors exit 2: missing files (after the rest), directories, bad flags and values', () => {
+test('usage errors exit 2: missing files (after the rest), bad flags and values', () => {
   const root = tempTree({ 'svc.yaml': FLAGGED });
   const missing = run(['svc.yaml', 'missing.yaml', '-o', 'json'], { cwd: root });
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, 'error: the path "missing.yaml" does not exist\n');
   assert.equal(JSON.parse(missing.stdout).summary.files, 1);
-  assert.equal(run(['.'], { cwd: root }).code, 2);
   assert.equal(run(['--no-such-flag', 'svc.yaml'], { cwd: root }).code, 2);
   assert.equal(run(['svc.yaml', '--nodes', '0'], { cwd: root }).code, 2);
   assert.equal(run(['svc.yaml', '--fail-on', 'sometimes'], { cwd: root }).code, 2);
@@ -201,4 +200,77 @@ test('--version, --help and explain', () => {
   assert.equal(run(['--version']).stdout, `realip-lint ${wasm.version()}\n`);
   assert.match(run(['--help']).stdout, /^Find where Kubernetes manifests lose/);
   assert.equal(run(['explain', 'duplicate-object']).stdout, wasm.explain('duplicate-object'));
+});
+
+/** A tree as the CLI walks it: manifests at two levels, files that are not manifests, and every folder the walk skips. */
+function walkTree() {
+  return tempTree({
+    'deploy/b.yaml': FLAGGED.replace('web', 'b'),
+    'deploy/a.yml': FLAGGED.replace('web', 'a'),
+    'deploy/README.md': '# not read\n',
+    'deploy/values.txt': 'kind: Service\n',
+    'deploy/app/svc.json': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'j' }, spec: { type: 'NodePort', selector: { app: 'j' } } }),
+    'deploy/app/Z.yaml': FLAGGED.replace('web', 'z'),
+    'deploy/node_modules/dep/svc.yaml': FLAGGED.replace('web', 'dep'),
+    'deploy/.git/svc.yaml': FLAGGED.replace('web', 'git'),
+    'deploy/target/svc.yaml': FLAGGED.replace('web', 'target'),
+    'deploy/.venv/lib/svc.yaml': FLAGGED.replace('web', 'venv'),
+    'deploy/venv/svc.yaml': FLAGGED.replace('web', 'venv2'),
+  });
+}
+
+test('a directory: its .yaml, .yml and .json files; -R every level, in byte order, named below the path given', () => {
+  const root = walkTree();
+  const { collectFiles } = require('./main.js');
+  assert.deepEqual(collectFiles(['deploy'], { cwd: root }), ['deploy/a.yml', 'deploy/b.yaml']);
+  assert.deepEqual(collectFiles(['deploy/', 'x.yaml', '-'], { cwd: root, recursive: true }), [
+    'deploy/a.yml',
+    'deploy/app/Z.yaml',
+    'deploy/app/svc.json',
+    'deploy/b.yaml',
+    'x.yaml',
+    '-',
+  ]);
+  const files = (argv) => [...new Set(JSON.parse(run([...argv, '-o', 'json'], { cwd: root }).stdout).diagnostics.map((d) => d.file))];
+  assert.deepEqual(files(['deploy/']), ['deploy/a.yml', 'deploy/b.yaml']);
+  assert.deepEqual(files(['-f', 'deploy', '-R']), ['deploy/a.yml', 'deploy/app/Z.yaml', 'deploy/app/svc.json', 'deploy/b.yaml']);
+  assert.deepEqual(files(['--recursive', '.']), ['./deploy/a.yml', './deploy/app/Z.yaml', './deploy/app/svc.json', './deploy/b.yaml']);
+  const r = run(['deploy', '-R'], { cwd: root });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^deploy\/app\/Z\.yaml:8:9: warning\[external-service-cluster-policy\] /m);
+  assert.match(r.stdout, / in 4 files /);
+  assert.equal(r.stderr, '');
+});
+
+test('a directory walk: the config excludes files in it; a link loop is not followed; a dangling link is an error', () => {
+  const root = walkTree();
+  fs.writeFileSync(path.join(root, '.realip-lint.yaml'), 'exclude: ["deploy/app/**"]\n');
+  assert.equal(JSON.parse(run(['deploy', '-R', '-o', 'json'], { cwd: root }).stdout).summary.files, 2);
+  fs.rmSync(path.join(root, '.realip-lint.yaml'));
+  fs.symlinkSync('..', path.join(root, 'deploy/app/up'));
+  fs.symlinkSync('missing.yaml', path.join(root, 'deploy/gone.yaml'));
+  const r = run(['deploy', '-R', '-o', 'json'], { cwd: root });
+  const report = JSON.parse(r.stdout);
+  const messages = report.diagnostics.map((d) => `${d.file}: ${d.message}`);
+  assert.equal(report.summary.files, 5, messages.join('\n'));
+  assert.ok(!messages.some((m) => m.includes('/up/')), messages.join('\n'));
+  assert.ok(messages.includes(`deploy/gone.yaml: cannot read the file: ENOENT: no such file or directory, stat '${root}/deploy/gone.yaml'`), messages.join('\n'));
+});
+
+test('npx realip-lint DIR from the packed package, offline', { timeout: 120000 }, () => {
+  const root = walkTree();
+  const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', root], { cwd: REPO, encoding: 'utf8' });
+  assert.equal(pack.status, 0, pack.stderr);
+  const tgz = pack.stdout.trim().split('\n').pop();
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  assert.equal(tgz, `realip-lint-${pkg.version}.tgz`);
+  const env = { ...process.env, npm_config_cache: path.join(root, '.npm'), npm_config_update_notifier: 'false' };
+  const npx = (args) => spawnSync('npx', ['--yes', '--offline', `./${tgz}`, ...args], { cwd: root, encoding: 'utf8', env });
+  let r = npx(['deploy/', '-R']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^deploy\/app\/svc\.json:1:76: info\[external-service-cluster-policy\] /m);
+  assert.match(r.stdout, / in 4 files /);
+  r = npx(['deploy', '--fail-on', 'never']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, / in 2 files /);
 });

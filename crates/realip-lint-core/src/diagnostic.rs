@@ -114,6 +114,19 @@ pub struct Related {
     pub message: String,
 }
 
+/// The order of the contract: by file, line, column, rule, then message.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
+            &b.file,
+            b.start.line,
+            b.start.column,
+            b.rule,
+            &b.message,
+        ))
+    });
+}
+
 /// One diagnostic as every face shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod k8s;
 pub mod limits;
+pub mod origin;
 pub mod registry;
 pub mod rules;
 pub mod run;
@@ -72,25 +73,52 @@ pub fn namespace(options: &Options) -> &str {
 /// Lint sources already loaded (a face with threads loads them in parallel with
 /// [`k8s::load::plan`], [`k8s::load::load_file`] and [`k8s::load::assemble`]).
 pub fn lint_loaded(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Report {
-    let model = build_model(sources, loaded, options);
-    run_rules(sources, &model, options)
+    let models = build_models(sources, loaded, options);
+    run_rules(sources, &models, options)
 }
 
-/// Link the loaded objects into the model the rules and the trace read.
-pub fn build_model(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Model {
+/// Split the loaded objects into the worlds that are linked together ([`k8s::worlds`]) and link
+/// each into the model the rules and the trace read.
+pub fn build_models(sources: &[Source], loaded: k8s::load::Loaded, options: &Options) -> Vec<Model> {
     let texts: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
-    Model::build(
-        loaded,
-        &ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() },
-        &texts,
-    )
+    let model_options =
+        ModelOptions { nodes: options.nodes, dataplane: options.dataplane, cloud: options.cloud.clone() };
+    k8s::worlds::split(sources, loaded).into_iter().map(|world| Model::build(world, &model_options, &texts)).collect()
 }
 
-/// Run every rule over a model: the diagnostics, configured, suppressed and sorted.
-pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report {
+/// Run every rule over each world's model: the diagnostics, configured, suppressed and sorted.
+pub fn run_rules(sources: &[Source], models: &[Model], options: &Options) -> Report {
     // Line indexes only for the files that get a diagnostic.
     let mut indexes: Vec<Option<LineIndex>> = vec![None; sources.len()];
     let mut diagnostics = Vec::new();
+    for model in models {
+        rules_of_world(sources, &mut indexes, model, options, &mut diagnostics);
+    }
+    diagnostic::sort(&mut diagnostics);
+    diagnostics.dedup_by(|a, b| a == b);
+    let mut summary = Summary {
+        files: sources.len(),
+        objects: models.iter().map(|m| m.objects.len()).sum(),
+        skipped: models.iter().map(|m| m.skipped).sum(),
+        ..Summary::default()
+    };
+    for d in &diagnostics {
+        match d.severity {
+            Severity::Error => summary.error += 1,
+            Severity::Warning => summary.warning += 1,
+            Severity::Info => summary.info += 1,
+        }
+    }
+    Report { version: 1, diagnostics, summary }
+}
+
+fn rules_of_world(
+    sources: &[Source],
+    indexes: &mut [Option<LineIndex>],
+    model: &Model,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for rule in registry::RULES {
         let level = options.rule_levels.get(rule.name).copied();
         if level == Some(None) {
@@ -103,29 +131,9 @@ pub fn run_rules(sources: &[Source], model: &Model, options: &Options) -> Report
                 continue;
             }
             let severity = level.flatten().unwrap_or_else(|| f.severity.unwrap_or(rule.severity));
-            diagnostics.push(to_diagnostic(sources, &mut indexes, model, rule.name, severity, f));
+            diagnostics.push(to_diagnostic(sources, indexes, model, rule.name, severity, f));
         }
     }
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.start.line, a.start.column, a.rule, &a.message).cmp(&(
-            &b.file,
-            b.start.line,
-            b.start.column,
-            b.rule,
-            &b.message,
-        ))
-    });
-    diagnostics.dedup_by(|a, b| a == b);
-    let mut summary =
-        Summary { files: sources.len(), objects: model.objects.len(), skipped: model.skipped, ..Summary::default() };
-    for d in &diagnostics {
-        match d.severity {
-            Severity::Error => summary.error += 1,
-            Severity::Warning => summary.warning += 1,
-            Severity::Info => summary.info += 1,
-        }
-    }
-    Report { version: 1, diagnostics, summary }
 }
 
 fn is_suppressed(model: &Model, rule: &str, f: &Finding) -> bool {

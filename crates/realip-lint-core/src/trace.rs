@@ -117,23 +117,23 @@ impl TraceReport {
 /// Trace every entry point of these sources.
 pub fn trace(sources: &[Source], options: &crate::Options) -> TraceReport {
     let loaded = crate::k8s::load::load(sources, crate::namespace(options), &options.limits);
-    let model = crate::build_model(sources, loaded, options);
-    let report = crate::run_rules(sources, &model, options);
-    Tracer {
-        sources,
-        model: &model,
-        report: &report,
-        indexes: sources.iter().map(|s| LineIndex::new(&s.text)).collect(),
-        cloud: options.cloud.as_deref(),
+    let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
+    let mut out = TraceReport { version: 1, entries: Vec::new() };
+    // Each world on its own, as the rules see it (`k8s::worlds`).
+    for model in crate::build_models(sources, loaded, options) {
+        let report = crate::run_rules(sources, std::slice::from_ref(&model), options);
+        let tracer =
+            Tracer { sources, model: &model, report: &report, indexes: &indexes, cloud: options.cloud.as_deref() };
+        out.entries.extend(tracer.run().entries);
     }
-    .run()
+    out
 }
 
 struct Tracer<'a> {
     sources: &'a [Source],
     model: &'a Model,
     report: &'a Report,
-    indexes: Vec<LineIndex>,
+    indexes: &'a [LineIndex],
     cloud: Option<&'a str>,
 }
 

@@ -3,13 +3,15 @@
 
 import { basicSetup } from 'codemirror';
 import { EditorView, Decoration } from '@codemirror/view';
-import { EditorState, Annotation, StateField, StateEffect } from '@codemirror/state';
+import { EditorState, Annotation, StateField, StateEffect, Compartment } from '@codemirror/state';
 import { yaml } from '@codemirror/lang-yaml';
+import { HighlightStyle, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import { setDiagnostics, lintGutter, forEachDiagnostic } from '@codemirror/lint';
 import { renderManual, inline } from './markdown.js';
 import { encodeState, decodeState } from './share.js';
 import { renderTrace } from './trace-view.js';
 import { changedLines } from './diff.js';
+import { noticesFor, statusKind, noticeLabel, isNodeCountNotice } from './notices.js';
 import presets from '../presets/index.json';
 import texts from 'presets:texts';
 
@@ -86,12 +88,42 @@ function scheduleLint() {
 
 // ---------------------------------------------------------------- the editor
 
+// The editor's colours come from style.css: its variables change with prefers-color-scheme, and
+// its `#editor .cm-…` rules restyle CodeMirror's in the dark scheme. The darkTheme compartment
+// below switches CodeMirror's own dark defaults (selection, cursor) with the scheme.
 const theme = EditorView.theme({
   '&': { height: '100%', fontSize: '13px' },
   '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.55' },
   '.cm-gutters': { background: 'var(--gutter)', borderRight: '1px solid var(--line)' },
-  '.cm-tooltip.cm-tooltip-lint': { maxWidth: '560px' },
+  '.cm-tooltip.cm-tooltip-lint': { maxWidth: 'min(560px, calc(100vw - 16px))' },
 });
+
+// CodeMirror's default syntax colours, each through a CSS variable of style.css (same colour in
+// the light scheme, a readable one on the dark background).
+const TOKEN_VARS = {
+  '#404740': '--tok-meta',
+  '#708': '--tok-keyword',
+  '#219': '--tok-atom',
+  '#164': '--tok-literal',
+  '#a11': '--tok-string',
+  '#e40': '--tok-regexp',
+  '#00f': '--tok-def',
+  '#30a': '--tok-local',
+  '#085': '--tok-type',
+  '#167': '--tok-class',
+  '#256': '--tok-special',
+  '#00c': '--tok-property',
+  '#940': '--tok-comment',
+  '#f00': '--tok-invalid',
+};
+const highlight = HighlightStyle.define(
+  defaultHighlightStyle.specs.map((spec) => (spec.color && TOKEN_VARS[spec.color] ? { ...spec, color: `var(${TOKEN_VARS[spec.color]}, ${spec.color})` } : spec)),
+);
+
+// The editor follows prefers-color-scheme, as the page does.
+const darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
+const scheme = new Compartment();
+const schemeExtension = () => EditorView.darkTheme.of(darkQuery.matches);
 
 const programmatic = Annotation.define(); // text the page set, not the user
 
@@ -124,6 +156,8 @@ const view = new EditorView({
       lintGutter(),
       fixLines,
       theme,
+      syntaxHighlighting(highlight),
+      scheme.of(schemeExtension()),
       EditorView.updateListener.of((update) => {
         if (!update.docChanged) return;
         if (!update.transactions.some((t) => t.annotation(programmatic))) markEdited();
@@ -133,6 +167,13 @@ const view = new EditorView({
   }),
 });
 
+darkQuery.addEventListener('change', () => view.dispatch({ effects: scheme.reconfigure(schemeExtension()) }));
+
+/** Scrolls the page (a narrow screen stacks the panels) so that `el` is in view; nothing when it already is. */
+function reveal(el, minVisible = 80) {
+  const r = el.getBoundingClientRect();
+  if (r.top < 0 || r.top > window.innerHeight - minVisible) el.scrollIntoView({ block: 'start' });
+}
 
 function setText(text) {
   view.dispatch({
@@ -151,6 +192,7 @@ function jumpTo(from) {
     selection: { anchor: Math.min(from, max) },
     effects: EditorView.scrollIntoView(Math.min(from, max), { y: 'center' }),
   });
+  reveal(view.dom);
   view.focus();
 }
 
@@ -207,29 +249,57 @@ function showResult(result) {
       };
     });
   view.dispatch(setDiagnostics(view.state, diagnostics));
-  renderList(report);
+  const notices = noticesFor(report, { nodes: result.nodes, text: result.text });
+  renderList(report, notices);
   $('trace').replaceChildren(renderTrace(result.trace, { jump: jumpTo, openDocs }));
   const s = report.summary;
+  const unsaid = notices.map((n) => ` · ${noticeLabel(n)}`).join('');
   setStatus(
     `${s.objects} object${s.objects === 1 ? '' : 's'} · ${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info` +
+      unsaid +
       ` · linted in ${result.roundTripMs.toFixed(1)} ms (Wasm lint ${result.lintMs.toFixed(1)} ms, trace ${result.traceMs.toFixed(1)} ms)`,
-    s.error ? 'bad' : s.warning ? 'warn' : 'good',
+    statusKind(s, notices),
   );
   document.body.dataset.lintId = String(state.shown);
   state.stats.push({ id: state.shown, roundTripMs: result.roundTripMs, lintMs: result.lintMs, traceMs: result.traceMs, renderMs: performance.now() - renderStart });
   if (state.stats.length > 1000) state.stats.shift();
 }
 
-function renderList(report) {
+/** A run-level notice (what was not checked, and how to settle it), above the findings. */
+function noticeItem(n) {
+  const li = document.createElement('li');
+  li.className = 'run-notice';
+  li.dataset.notice = n.id;
+  li.innerHTML =
+    `<div class="diag-head"><span class="sev notice">notice</span><span class="notice-id">${inline(n.id)}</span></div>` +
+    `<div class="diag-msg">${inline(n.message)}</div>` +
+    (n.help ? `<div class="diag-help">${inline(n.help)}</div>` : '') +
+    (isNodeCountNotice(n) ? `<button type="button" class="notice-action">Type the node count</button>` : '');
+  li.querySelector('.notice-action')?.addEventListener('click', () => {
+    reveal($('nodes'));
+    $('nodes').focus();
+  });
+  return li;
+}
+
+function renderList(report, notices = []) {
   const list = $('diagnostics');
   const s = report.summary;
   $('counts').innerHTML =
     `<span class="count error">${s.error}</span><span class="count warning">${s.warning}</span><span class="count info">${s.info}</span>`;
+  const head = notices.map(noticeItem);
   if (!report.diagnostics.length) {
-    list.innerHTML = `<li class="empty">No problems found. The path below shows where the client IP goes.</li>`;
+    // "No problems found" only when every rule could run; otherwise say what the rules that ran found
+    const empty = document.createElement('li');
+    empty.className = 'empty';
+    empty.textContent = notices.length
+      ? 'No finding from the rules that ran. The path below shows where the client IP goes.'
+      : 'No problems found. The path below shows where the client IP goes.';
+    list.replaceChildren(...head, empty);
     return;
   }
   list.replaceChildren(
+    ...head,
     ...report.diagnostics.map((d) => {
       const li = document.createElement('li');
       li.className = `diag ${d.severity}`;
@@ -282,6 +352,8 @@ function openDocs(rule) {
   showManual(rule);
   selectTab('docs');
   $('manual').scrollTop = 0;
+  $('docs').scrollTop = 0;
+  reveal(document.querySelector('.lower'));
 }
 
 function selectTab(name) {

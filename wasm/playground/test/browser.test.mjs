@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { launch, settled, root } from '../browser.mjs';
+import { lowContrast, contrastRatio } from '../page-checks.mjs';
 
 const wasm = createRequire(import.meta.url)('../../pkg/node/realip_lint_wasm.js');
 const presets = JSON.parse(readFileSync(join(root, 'presets/index.json'), 'utf8'));
@@ -153,6 +154,114 @@ test('the node count feeds the node-count rules', async () => {
   assert.ok((await shown()).list.some((d) => d.rule === 'hard-anti-affinity-replicas-exceed-nodes'));
 });
 
+/** The status line, the notices and the empty-list line as the page shows them. */
+async function statusShown(p = page) {
+  return p.evaluate(() => {
+    const status = document.getElementById('status');
+    return {
+      kind: [...status.classList].find((c) => c !== 'status') ?? '',
+      status: status.textContent,
+      color: getComputedStyle(status).color,
+      ok: getComputedStyle(document.documentElement).getPropertyValue('--ok').trim(),
+      notices: [...document.querySelectorAll('#diagnostics li.run-notice')].map((li) => ({ id: li.dataset.notice, text: li.textContent, visible: li.getBoundingClientRect().height > 0 })),
+      empty: document.querySelector('#diagnostics li.empty')?.textContent ?? null,
+      list: document.getElementById('diagnostics').textContent,
+    };
+  });
+}
+
+test('an empty or 0 node count is no green all-clear: a notice says the node-count rules were not checked', async () => {
+  await selectPreset('lb-local-anti-affinity');
+  for (const value of ['', '0']) {
+    await page.fill('#nodes', value);
+    await settled(page);
+    // the module is silent without a node count: no finding ...
+    assert.deepEqual((await shown()).list, [], `nodes "${value}"`);
+    const s = await statusShown();
+    // ... and the page does not call that a clean bill
+    assert.notEqual(s.kind, 'good', `status with nodes "${value}": ${s.status}`);
+    assert.doesNotMatch(s.list, /No problems found/);
+    assert.match(s.status, /node-count rules not checked/);
+    assert.deepEqual(s.notices.map((n) => [n.id, n.visible]), [['node-count-unknown', true]]);
+    assert.match(s.notices[0].text, /not checked/);
+    assert.match(s.notices[0].text, /Nodes field/);
+    assert.match(s.notices[0].text, /Node objects/);
+    assert.match(s.empty, /rules that ran/);
+  }
+  assert.deepEqual((await lowContrast(page, '.right')).low, [], 'the notice is readable');
+  assert.deepEqual((await lowContrast(page, '#status')).low, [], 'the status line is readable');
+  await page.screenshot({ path: join(shots, 'node-count-unknown.png') });
+  // its button puts the cursor in the node field
+  await page.click('#diagnostics li.run-notice .notice-action');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'nodes');
+  // Node objects in the manifest are the node count: no notice, and two nodes are too few
+  const nodes = [1, 2].map((i) => `---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-${i}\n`).join('');
+  await page.evaluate((t) => {
+    const v = window.playground.view;
+    v.dispatch({ changes: { from: v.state.doc.length, insert: t } });
+  }, `\n${nodes}`);
+  await settled(page);
+  let s = await statusShown();
+  assert.deepEqual(s.notices, []);
+  assert.ok((await shown()).list.some((d) => d.rule === 'hard-anti-affinity-replicas-exceed-nodes'));
+  // a node count: the usual status, green when nothing is found
+  await page.click('#show-problem');
+  await page.fill('#nodes', '5');
+  await settled(page);
+  s = await statusShown();
+  assert.deepEqual(s.notices, []);
+  assert.equal(s.kind, 'good');
+  assert.equal(s.color, await page.evaluate((ok) => {
+    const probe = document.createElement('span');
+    probe.style.color = ok;
+    document.body.append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  }, s.ok));
+  assert.match(s.empty, /No problems found/);
+  assert.doesNotMatch(s.status, /not checked/);
+  // and a finding with a node count is shown as before, without a notice
+  await page.fill('#nodes', '3');
+  await settled(page);
+  s = await statusShown();
+  assert.equal(s.kind, 'bad');
+  assert.deepEqual(s.notices, []);
+});
+
+test("the module's run-level notices (report.notices) are shown, and its node-count notice is not said twice", async () => {
+  const other = await browser.context.newPage();
+  watch(other);
+  // the worker as served, with every report given the notices a newer module adds
+  const notices = [
+    { id: 'node-count-unknown', message: 'Node-count rules were not checked: no --nodes and no Node objects.', help: 'Pass `--nodes N` or set `nodes:` in `.realip-lint.yaml`.' },
+    { id: 'test-notice', message: 'Another run-level notice.', help: '' },
+  ];
+  await other.route('**/worker.js', async (route) => {
+    const res = await route.fetch();
+    const wrap = `{const post=self.postMessage.bind(self);self.postMessage=(m)=>{if(m&&m.report)m.report.notices=${JSON.stringify(notices)};post(m);};}\n`;
+    await route.fulfill({ response: res, body: wrap + (await res.text()) });
+  });
+  await other.goto(browser.url);
+  await settled(other);
+  await other.selectOption('#preset', 'lb-local-anti-affinity');
+  await settled(other);
+  await other.fill('#nodes', '');
+  await settled(other);
+  let s = await statusShown(other);
+  assert.deepEqual(s.notices.map((n) => n.id), ['node-count-unknown', 'test-notice']);
+  assert.match(s.notices[0].text, /no --nodes and no Node objects/, "the module's own words");
+  assert.match(s.notices[1].text, /Another run-level notice/);
+  assert.notEqual(s.kind, 'good');
+  // with a node count the module's notices still show (this fake one always sends them)
+  await other.fill('#nodes', '5');
+  await settled(other);
+  s = await statusShown(other);
+  assert.deepEqual(s.notices.map((n) => n.id), ['node-count-unknown', 'test-notice']);
+  assert.equal(s.kind, 'notice');
+  await other.close();
+});
+
 test('typing changes the diagnostics, and typing is never blocked by the lint', async () => {
   await selectPreset('nodeport-cluster');
   assert.deepEqual((await shown()).list.map((d) => d.rule), ['external-service-cluster-policy']);
@@ -283,6 +392,108 @@ test('a shared link restores the text, the node count, the preset and the diagno
   assert.deepEqual(after.editor, before.editor);
   assert.equal(await other.inputValue('#preset'), 'lb-local-anti-affinity');
   await other.close();
+});
+
+test('the desktop layout: the editor left, the problems and the path right, in one screen that does not scroll', async () => {
+  await selectPreset('lb-ingress-cluster');
+  const l = await page.evaluate(() => {
+    const box = (sel) => document.querySelector(sel).getBoundingClientRect().toJSON();
+    return { innerWidth, innerHeight, scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight, editor: box('.left'), problems: box('.panel.diagnostics'), lower: box('.lower') };
+  });
+  assert.ok(l.scrollWidth <= l.innerWidth && l.scrollHeight <= l.innerHeight, `the page scrolls: ${JSON.stringify(l)}`);
+  assert.ok(l.problems.left > l.editor.right && l.lower.left > l.editor.right, 'two columns');
+  assert.ok(l.editor.bottom > l.innerHeight - 40 && l.lower.bottom > l.innerHeight - 40, 'both columns fill the window');
+  assert.ok(l.problems.height >= 150 && l.lower.height >= 300, `panel heights ${l.problems.height}, ${l.lower.height}`);
+});
+
+/** Computed colours that the scheme must change: the page, the panels, the editor, the list, the path. */
+async function schemeColours(p = page) {
+  return p.evaluate(() => {
+    const cs = (sel) => getComputedStyle(document.querySelector(sel));
+    const comment = [...document.querySelectorAll('.cm-line span')].find((e) => e.textContent.startsWith('#'));
+    const key = [...document.querySelectorAll('.cm-line span')].find((e) => e.textContent === 'apiVersion');
+    return {
+      'body background': cs('body').backgroundColor,
+      'body text': cs('body').color,
+      'panel background': cs('.panel.diagnostics').backgroundColor,
+      'note background': cs('#preset-note').backgroundColor,
+      'editor text': cs('.cm-content').color,
+      'editor cursor (CodeMirror dark theme)': cs('.cm-cursor').borderLeftColor,
+      'editor gutter': cs('.cm-gutters').backgroundColor,
+      'editor gutter text': cs('.cm-gutters').color,
+      'editor comment': getComputedStyle(comment).color,
+      'editor key': getComputedStyle(key).color,
+      'lint underline': cs('.cm-lintRange-warning, .cm-lintRange-error').backgroundImage,
+      'fix-line marker': cs('.cm-line.cm-fix-removed').backgroundColor,
+      'problem text': cs('#diagnostics .diag-msg').color,
+      'problem help': cs('#diagnostics .diag-help').color,
+      'status line': cs('#status').backgroundColor,
+      'trace entry head': cs('#trace .entry-head').backgroundColor,
+      'trace node': cs('#trace li.node:not(.first)').backgroundColor,
+      'trace verdict': cs('#trace .verdict-detail').backgroundColor,
+      'inline code': cs('#diagnostics code').backgroundColor,
+    };
+  });
+}
+
+test('the dark scheme: prefers-color-scheme dark recolours the page and the editor, with readable contrast in both schemes', async () => {
+  await selectPreset('lb-ingress-cluster');
+  await page.evaluate(() => window.playground.view.scrollDOM.scrollTo(0, 0));
+  const light = await schemeColours();
+  const lightText = await lowContrast(page);
+  try {
+    // switched on the open page: the editor follows without a reload
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page
+      .waitForFunction(() => getComputedStyle(document.querySelector('.cm-cursor')).borderLeftColor === 'rgb(221, 221, 221)', null, { timeout: 5000 })
+      .catch(() => assert.fail("the editor did not switch to CodeMirror's dark theme"));
+    const dark = await schemeColours();
+    for (const [what, value] of Object.entries(light)) assert.notEqual(dark[what], value, `${what} is the same in both schemes: ${value}`);
+    const rgb = (s) => s.match(/\d+/g).slice(0, 3).map(Number);
+    for (const [scheme, c] of [['light', light], ['dark', dark]]) {
+      const body = contrastRatio(rgb(c['body text']), rgb(c['body background']));
+      assert.ok(body >= 7, `${scheme}: body text ${body.toFixed(2)}:1`);
+      const problem = contrastRatio(rgb(c['problem text']), rgb(c['panel background']));
+      assert.ok(problem >= 7, `${scheme}: a problem's text ${problem.toFixed(2)}:1`);
+    }
+    // every text on the page at WCAG AA, the editor's tokens included
+    const darkText = await lowContrast(page);
+    for (const [scheme, r] of [['light', lightText], ['dark', darkText]]) {
+      assert.ok(r.count > 150, `${scheme}: ${r.count} texts measured`);
+      assert.deepEqual(r.low, [], `${scheme}: text below 4.5:1`);
+    }
+    await page.screenshot({ path: join(shots, 'dark-lb-ingress-cluster.png') });
+    // the hover on a finding, the fix and the rule docs, in the dark
+    await page.locator('.cm-lintRange-warning').first().hover();
+    await page.locator('.cm-tooltip-lint').waitFor({ timeout: 5000 });
+    assert.deepEqual((await lowContrast(page, '.cm-tooltip-lint')).low, []);
+    assert.notEqual(await page.locator('.cm-tooltip-lint').evaluate((e) => getComputedStyle(e.closest('.cm-tooltip')).backgroundColor), 'rgb(245, 245, 245)');
+    await page.screenshot({ path: join(shots, 'dark-hover.png') });
+    await page.mouse.move(0, 0);
+    for (const id of ['forwarded-trust-all', 'gateway']) {
+      await selectPreset(id);
+      assert.deepEqual((await lowContrast(page)).low, [], id);
+    }
+    await page.screenshot({ path: join(shots, 'dark-gateway.png') });
+    await page.fill('#nodes', '');
+    await settled(page);
+    assert.equal(await page.locator('#diagnostics li.run-notice').count(), 1);
+    assert.deepEqual((await lowContrast(page)).low, [], 'the node-count notice');
+    await page.screenshot({ path: join(shots, 'dark-node-count-unknown.png') });
+    await page.click('#show-fix');
+    await settled(page);
+    await page.click('#tab-docs');
+    assert.deepEqual((await lowContrast(page)).low, [], 'the fix and the rule docs');
+    await page.screenshot({ path: join(shots, 'dark-docs.png') });
+    await page.click('#tab-trace');
+    // back to light on the open page: the editor follows again
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page
+      .waitForFunction(() => getComputedStyle(document.querySelector('.cm-cursor')).borderLeftColor === 'rgb(0, 0, 0)', null, { timeout: 5000 })
+      .catch(() => assert.fail("the editor did not switch back to CodeMirror's light theme"));
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
 });
 
 test('nothing was requested off the page\'s origin, and no page or console error', async () => {

@@ -191,9 +191,24 @@ pub fn load_file(file: usize, source: &Source, namespace: &str, limits: &Limits)
             info: false,
         });
     } else {
-        let mut reader = Reader { file, text: &source.text, namespace, out: &mut out };
+        let mut reader =
+            Reader { file, text: &source.text, namespace, out: &mut out, syntax_problems: 0, limited: false };
         for doc in parse_stream_keeping(&source.text, limits, &reads_kind) {
             reader.document(doc);
+        }
+        let (syntax_problems, limited) = (reader.syntax_problems, reader.limited);
+        // A file that does not parse and is evidently not meant as a manifest (JSON with
+        // comments such as `.devcontainer/devcontainer.json`, a template of some other tool) is
+        // skipped like any YAML without `apiVersion` and `kind`; one that names them is still
+        // an error at its exact place.
+        if syntax_problems > 0
+            && !limited
+            && out.objects.is_empty()
+            && out.invalid.len() == syntax_problems
+            && !looks_like_manifest(&source.text)
+        {
+            out.invalid.clear();
+            out.skipped += 1;
         }
     }
     FileLoad { objects: out.objects, invalid: out.invalid, skipped: out.skipped }
@@ -228,7 +243,6 @@ pub fn assemble(plans: &[Plan], loads: Vec<Option<FileLoad>>) -> Loaded {
             }
         }
     }
-    mark_duplicates(&mut out);
     out
 }
 
@@ -249,6 +263,25 @@ struct Reader<'a> {
     text: &'a str,
     namespace: &'a str,
     out: &'a mut Loaded,
+    /// How many of `out.invalid` are syntax problems of the YAML (or JSON) itself.
+    syntax_problems: usize,
+    /// A limit stopped the reading.
+    limited: bool,
+}
+
+/// Does this text name `apiVersion` or `kind` as a key (YAML or JSON), or hold a template's
+/// `{{` (a Helm template, refused with its own help), so that it is meant as a Kubernetes
+/// manifest even where it does not parse?
+fn looks_like_manifest(text: &str) -> bool {
+    text.contains("{{")
+        || ["apiVersion", "kind"].iter().any(|key| {
+            text.match_indices(key).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let key_start = before.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '{' | ',' | '-'));
+                let rest = text[at + key.len()..].trim_start_matches(['"', '\'']);
+                key_start && rest.trim_start_matches([' ', '\t']).starts_with(':')
+            })
+        })
 }
 
 impl Reader<'_> {
@@ -275,6 +308,10 @@ impl Reader<'_> {
     }
 
     fn problem(&mut self, p: YamlProblem) {
+        // A limit that stopped the reading (nesting, aliases, documents) is never taken for "not
+        // a manifest": the file must be reported, whatever it holds.
+        let limit = p.message.contains("` limit");
+        let before = self.out.invalid.len();
         if p.level == Level::Info {
             let related = p.related.map(|(s, m)| (self.loc(s), m));
             self.out.invalid.push(Invalid {
@@ -285,17 +322,20 @@ impl Reader<'_> {
                 object: None,
                 info: true,
             });
-            return;
+        } else {
+            let directive = p.level == Level::Error;
+            self.invalid(p.span, p.message, p.related, None);
+            // The only error that keeps its document is a directive before `---`.
+            if directive
+                && self.out.invalid.len() > before
+                && let Some(inv) = self.out.invalid.last_mut()
+            {
+                "remove the directive line: kubectl reads every document as YAML 1.1 without it".clone_into(&mut inv.help);
+            }
         }
-        let directive = p.level == Level::Error;
-        let before = self.out.invalid.len();
-        self.invalid(p.span, p.message, p.related, None);
-        // The only problem that keeps its document is a directive before `---`.
-        if directive
-            && self.out.invalid.len() > before
-            && let Some(inv) = self.out.invalid.last_mut()
-        {
-            "remove the directive line: kubectl reads every document as YAML 1.1 without it".clone_into(&mut inv.help);
+        self.limited |= limit;
+        if !limit {
+            self.syntax_problems += self.out.invalid.len() - before;
         }
     }
 
@@ -995,8 +1035,8 @@ fn slim(pod: &mut core::PodSpec) {
     }
 }
 
-/// The same (group, kind, namespace, name) twice: the later wins.
-fn mark_duplicates(out: &mut Loaded) {
+/// The same (group, kind, namespace, name) twice in one world: the later wins.
+pub(crate) fn mark_duplicates(out: &mut Loaded) {
     let mut seen: HashMap<(String, String, Option<String>, String), usize> = HashMap::new();
     for i in 0..out.objects.len() {
         let o = &out.objects[i];

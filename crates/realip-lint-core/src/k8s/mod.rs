@@ -9,3 +9,4 @@ pub mod object;
 pub mod proxies;
 pub mod rollout;
 pub mod spread;
+pub mod worlds;
