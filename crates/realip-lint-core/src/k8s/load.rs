@@ -330,7 +330,8 @@ impl Reader<'_> {
                 && self.out.invalid.len() > before
                 && let Some(inv) = self.out.invalid.last_mut()
             {
-                "remove the directive line: kubectl reads every document as YAML 1.1 without it".clone_into(&mut inv.help);
+                "remove the directive line: kubectl reads every document as YAML 1.1 without it"
+                    .clone_into(&mut inv.help);
             }
         }
         self.limited |= limit;
