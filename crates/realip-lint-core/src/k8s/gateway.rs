@@ -176,6 +176,12 @@ impl ParamRef {
         })
     }
 
+    /// A GatewayClass's `spec.parametersRef`, read without a Gateway (a class no Gateway in the
+    /// input uses).
+    pub fn of_class(class: &Object, id: ObjId) -> Option<Self> {
+        Self::read(class, id, &["spec", "parametersRef"])
+    }
+
     /// `group/kind` as written (`ConfigMap` for the core group).
     pub fn gk(&self) -> String {
         if self.group.is_empty() { self.kind.clone() } else { format!("{}/{}", self.group, self.kind) }

@@ -16,21 +16,50 @@ pub struct LbFacts {
     pub passthrough: Option<(&'static str, &'static str)>,
 }
 
-const PROXY_ANNOTATIONS: &[(&str, &[&str])] = &[
-    ("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", &["*"]),
-    ("service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol", &["true"]),
-    ("load-balancer.hetzner.cloud/uses-proxyprotocol", &["true"]),
-    ("service.beta.kubernetes.io/linode-loadbalancer-default-proxy-protocol", &["v1", "v2"]),
-    ("service.beta.kubernetes.io/azure-pls-proxy-protocol", &["true"]),
-    ("service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2", &["true"]),
-    ("k8s.cloudscale.ch/loadbalancer-pool-protocol", &["proxy", "proxyv2"]),
+/// How a provider's controller reads an annotation's value.
+enum Reads {
+    /// One of these values, compared after trimming.
+    OneOf(&'static [&'static str]),
+    /// Go's `strconv.ParseBool` on the raw value (`1`, `t`, `T`, `TRUE`, `true`, `True`), as
+    /// the DigitalOcean (`do/annotations.go` `getBool`) and Hetzner (`annotation.Name.
+    /// BoolFromService`) controllers do.
+    GoBool,
+}
+
+const PROXY_ANNOTATIONS: &[(&str, Reads)] = &[
+    ("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", Reads::OneOf(&["*"])),
+    ("service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol", Reads::GoBool),
+    ("load-balancer.hetzner.cloud/uses-proxyprotocol", Reads::GoBool),
+    ("service.beta.kubernetes.io/linode-loadbalancer-default-proxy-protocol", Reads::OneOf(&["v1", "v2"])),
+    ("service.beta.kubernetes.io/azure-pls-proxy-protocol", Reads::OneOf(&["true"])),
+    ("service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2", Reads::OneOf(&["true"])),
+    ("k8s.cloudscale.ch/loadbalancer-pool-protocol", Reads::OneOf(&["proxy", "proxyv2"])),
 ];
+
+/// Go's `strconv.ParseBool` yielding true (no trimming: `" true"` is an error there).
+fn go_true(v: &str) -> bool {
+    matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True")
+}
+
+/// Does a Service get a load balancer from the cloud whose annotations are read here? Only a
+/// `LoadBalancer` Service does, and not when `spec.loadBalancerClass` hands it to another
+/// implementation (the cloud-provider service controller skips a Service with a class; MetalLB,
+/// Cilium's L2 announcer and the like create no cloud load balancer). The classes of the
+/// clouds' own controllers (AWS Load Balancer Controller, GKE) still read the annotations.
+pub fn cloud_load_balancer(svc_type: &str, class: Option<&str>) -> bool {
+    svc_type == "LoadBalancer"
+        && class.is_none_or(|c| c.starts_with("service.k8s.aws/") || c.starts_with("networking.gke.io/"))
+}
 
 impl LbFacts {
     pub fn of<'a>(annotation: impl Fn(&str) -> Option<&'a str>) -> Self {
         let mut facts = LbFacts::default();
-        for (key, values) in PROXY_ANNOTATIONS {
-            if annotation(key).is_some_and(|v| values.contains(&v.trim())) {
+        for (key, reads) in PROXY_ANNOTATIONS {
+            let on = annotation(key).is_some_and(|v| match reads {
+                Reads::OneOf(values) => values.contains(&v.trim()),
+                Reads::GoBool => go_true(v),
+            });
+            if on {
                 facts.sends_proxy = Some(key);
             }
         }

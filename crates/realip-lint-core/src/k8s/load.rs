@@ -18,7 +18,7 @@ use super::object::{
 use crate::diagnostic::{Loc, ObjectRef};
 use crate::limits::Limits;
 use crate::source::{Source, Span, to_u32};
-use crate::yaml::{Node, NodeKind, PathSeg, YamlProblem, parse_stream, parse_stream_keeping, scalar};
+use crate::yaml::{Level, Node, NodeKind, PathSeg, YamlProblem, parse_stream, parse_stream_keeping, scalar};
 
 /// A document or file that cannot be read as a Kubernetes object.
 #[derive(Debug, Clone)]
@@ -104,6 +104,18 @@ pub enum Plan {
     Patch,
 }
 
+/// Removed versions of kinds no rule reads, which `removed-api-version` reports (so their files
+/// keep their text): (apiVersion, kind, removed in, what to write).
+pub const REMOVED_UNREAD: &[(&str, &str, &str, &str)] = &[
+    (
+        "policy/v1beta1",
+        "PodSecurityPolicy",
+        "1.25",
+        "remove it: PodSecurityPolicy has no successor API; use Pod Security Admission (namespace labels `pod-security.kubernetes.io/enforce`)",
+    ),
+    ("batch/v1beta1", "CronJob", "1.25", "write `apiVersion: batch/v1`"),
+];
+
 /// What one source yields; sources can be loaded independently (in parallel, by a face that
 /// has threads) and then assembled in input order.
 #[derive(Debug, Default)]
@@ -119,7 +131,11 @@ impl FileLoad {
     /// neither linked nor reported, so a face that owns the text may free it before the rules
     /// run. The corpus test checks that doing so changes no output.
     pub fn needs_text(&self) -> bool {
-        !self.invalid.is_empty() || self.objects.iter().any(|o| !matches!(o.data, ObjData::Other))
+        !self.invalid.is_empty()
+            || self.objects.iter().any(|o| {
+                !matches!(o.data, ObjData::Other)
+                    || REMOVED_UNREAD.iter().any(|(a, k, _, _)| o.api_version == *a && o.kind == *k)
+            })
     }
 }
 
@@ -296,7 +312,28 @@ impl Reader<'_> {
         // a manifest": the file must be reported, whatever it holds.
         let limit = p.message.contains("` limit");
         let before = self.out.invalid.len();
-        self.invalid(p.span, p.message, p.related, None);
+        if p.level == Level::Info {
+            let related = p.related.map(|(s, m)| (self.loc(s), m));
+            self.out.invalid.push(Invalid {
+                loc: self.loc(p.span),
+                message: p.message,
+                help: "keep one of the two keys".into(),
+                related,
+                object: None,
+                info: true,
+            });
+        } else {
+            let directive = p.level == Level::Error;
+            self.invalid(p.span, p.message, p.related, None);
+            // The only error that keeps its document is a directive before `---`.
+            if directive
+                && self.out.invalid.len() > before
+                && let Some(inv) = self.out.invalid.last_mut()
+            {
+                "remove the directive line: kubectl reads every document as YAML 1.1 without it"
+                    .clone_into(&mut inv.help);
+            }
+        }
         self.limited |= limit;
         if !limit {
             self.syntax_problems += self.out.invalid.len() - before;
@@ -304,11 +341,11 @@ impl Reader<'_> {
     }
 
     fn document(&mut self, doc: crate::yaml::Document) {
-        let has_problems = !doc.problems.is_empty();
+        let fatal = doc.problems.iter().any(|p| p.level == Level::Fatal);
         for p in doc.problems {
             self.problem(p);
         }
-        if has_problems {
+        if fatal {
             return;
         }
         let Some(root) = doc.root else { return };
@@ -459,9 +496,38 @@ impl Reader<'_> {
             }
         }
         value["apiVersion"] = Value::String(read_as.to_owned());
-        let typed = convert(&kind, read_as, value);
-        match typed {
-            Ok((data, labels, annotations)) => self.out.objects.push(Object {
+        let (typed, errors) = type_leniently(&kind, read_as, value);
+        let linked = typed.is_some();
+        for (path, message) in errors {
+            let segs: Vec<PathSeg<'_>> = path
+                .iter()
+                .map(|s| match s {
+                    PathPart::Key(k) => PathSeg::Key(k),
+                    PathPart::Index(i) => PathSeg::Index(*i),
+                })
+                .collect();
+            let span = match root.at(&segs) {
+                Some(n) if !segs.is_empty() => n.span,
+                _ => root.nearest(&segs).0.span,
+            };
+            let dotted = dotted(&path);
+            let message = if dotted.is_empty() { message } else { format!("{dotted}: {message}") };
+            let before = self.out.invalid.len();
+            self.invalid(span, message, None, reference.clone());
+            // Say what the other rules see: the object without this value, or nothing of it.
+            if self.out.invalid.len() > before
+                && let Some(inv) = self.out.invalid.last_mut()
+                && inv.help.starts_with("fix the document")
+            {
+                inv.help.push_str(if linked {
+                    "; until then the other rules check the object without this value"
+                } else {
+                    "; until then the other rules do not see the object"
+                });
+            }
+        }
+        if let Some((data, labels, annotations)) = typed {
+            self.out.objects.push(Object {
                 file: self.file,
                 root,
                 api_version,
@@ -473,24 +539,100 @@ impl Reader<'_> {
                 annotations,
                 data,
                 shadowed: false,
-            }),
-            Err((path, message)) => {
-                let segs: Vec<PathSeg<'_>> = path
-                    .iter()
-                    .map(|s| match s {
-                        PathPart::Key(k) => PathSeg::Key(k),
-                        PathPart::Index(i) => PathSeg::Index(*i),
-                    })
-                    .collect();
-                let span = match root.at(&segs) {
-                    Some(n) if !segs.is_empty() => n.span,
-                    _ => root.nearest(&segs).0.span,
-                };
-                let dotted = dotted(&path);
-                let message = if dotted.is_empty() { message } else { format!("{dotted}: {message}") };
-                self.invalid(span, message, None, reference);
+            });
+        }
+    }
+}
+
+/// How many values typing may set aside in one object before it gives up on the object.
+const MAX_TYPING_FIXES: usize = 32;
+
+/// Type an object as the API server decodes it, and keep what types.
+///
+/// A `null` where Go has a string or a boolean is that type's zero value (`encoding/json` leaves
+/// the field untouched, so a label `version:` with no value is `""`, as are a ConfigMap key with
+/// no value and an `args` item `~`): not an error. Any other value of the wrong type is an error,
+/// and the object is typed again without it (the key removed, a list item replaced by its zero
+/// value), so that one bad value does not hide the object from the other rules. Returns the typed
+/// object (`None` when it cannot be typed at all) and the errors, each at its path.
+fn type_leniently(kind: &str, read_as: &str, mut value: Value) -> (Option<Converted>, Vec<(Vec<PathPart>, String)>) {
+    let mut errors: Vec<(Vec<PathPart>, String)> = Vec::new();
+    for _ in 0..MAX_TYPING_FIXES {
+        let (path, message, complete) = match convert(kind, read_as, &value) {
+            Ok(c) => return (Some(c), errors),
+            Err(e) => e,
+        };
+        let slot = if complete { value_at(&mut value, &path) } else { None };
+        let Some(slot) = slot else {
+            errors.push((path, message));
+            return (None, errors);
+        };
+        if slot.is_null() {
+            if message.contains("expected a string") {
+                *slot = Value::String(String::new());
+                continue;
+            }
+            if message.contains("expected true or false") {
+                *slot = Value::Bool(false);
+                continue;
             }
         }
+        if path.is_empty() || errors.iter().any(|(p, _)| same_path(p, &path)) {
+            errors.push((path, message));
+            return (None, errors);
+        }
+        errors.push((path.clone(), message.clone()));
+        set_aside(&mut value, &path, &message);
+    }
+    (None, errors)
+}
+
+fn same_path(a: &[PathPart], b: &[PathPart]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (PathPart::Key(x), PathPart::Key(y)) => x == y,
+            (PathPart::Index(x), PathPart::Index(y)) => x == y,
+            _ => false,
+        })
+}
+
+fn value_at<'v>(value: &'v mut Value, path: &[PathPart]) -> Option<&'v mut Value> {
+    let mut v = value;
+    for p in path {
+        v = match p {
+            PathPart::Key(k) => v.as_object_mut()?.get_mut(k)?,
+            PathPart::Index(i) => v.as_array_mut()?.get_mut(*i)?,
+        };
+    }
+    Some(v)
+}
+
+/// Take a value that does not type out of the object: remove its key, or (a list item, whose
+/// index the other items keep) replace it with the zero value of what was expected.
+fn set_aside(value: &mut Value, path: &[PathPart], message: &str) {
+    let Some((last, parent)) = path.split_last() else { return };
+    let Some(parent) = value_at(value, parent) else { return };
+    match (last, parent) {
+        (PathPart::Key(k), Value::Object(m)) => {
+            m.remove(k);
+        }
+        (PathPart::Index(i), Value::Array(items)) => {
+            let zero = if message.contains("expected a string") {
+                Value::String(String::new())
+            } else if message.contains("expected true or false") {
+                Value::Bool(false)
+            } else if message.contains("expected an integer") {
+                json!(0)
+            } else if message.contains("expected a sequence") {
+                json!([])
+            } else {
+                json!({})
+            };
+            if let Some(item) = items.get_mut(*i) {
+                *item = zero;
+            }
+        }
+        _ => {}
     }
 }
 
@@ -517,8 +659,13 @@ fn meta_map(root: &Node, key: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Some(m) = root.get("metadata").and_then(|m| m.get(key)).and_then(Node::as_map) {
         for (k, v) in m {
-            if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
-                out.insert(k.to_owned(), v.to_owned());
+            if let (Some(k), NodeKind::Scalar(s)) = (k.as_str(), &v.kind) {
+                // A null value is `""` to Go's decoder; any other scalar is its text.
+                let v = match scalar::scalar_json(&s.value, s.plain, s.tag.as_deref()) {
+                    Value::Null => String::new(),
+                    _ => s.value.to_string(),
+                };
+                out.insert(k.to_owned(), v);
             }
         }
     }
@@ -658,18 +805,26 @@ fn dotted(path: &[PathPart]) -> String {
 
 type Converted = (ObjData, BTreeMap<String, String>, BTreeMap<String, String>);
 
-fn de<T: DeserializeOwned>(value: Value) -> Result<T, (Vec<PathPart>, String)> {
+/// A typing error: its path, its message, and whether the path is whole (every segment a key
+/// or an index).
+type TypeError = (Vec<PathPart>, String, bool);
+
+fn de<T: DeserializeOwned>(value: &Value) -> Result<T, TypeError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut complete = true;
         let path = e
             .path()
             .iter()
             .filter_map(|seg| match seg {
                 serde_path_to_error::Segment::Map { key } => Some(PathPart::Key(key.clone())),
                 serde_path_to_error::Segment::Seq { index } => Some(PathPart::Index(*index)),
-                _ => None,
+                _ => {
+                    complete = false;
+                    None
+                }
             })
             .collect();
-        (path, friendly(&e.into_inner().to_string()))
+        (path, friendly(&e.into_inner().to_string()), complete)
     })
 }
 
@@ -683,7 +838,7 @@ fn friendly(msg: &str) -> String {
         .replace("invalid type: ", "wrong type: ")
 }
 
-fn convert(kind: &str, read_as: &str, value: Value) -> Result<Converted, (Vec<PathPart>, String)> {
+fn convert(kind: &str, read_as: &str, value: &Value) -> Result<Converted, TypeError> {
     Ok(match kind {
         "Service" => {
             let s: core::Service = de(value)?;
@@ -751,8 +906,8 @@ fn convert(kind: &str, read_as: &str, value: Value) -> Result<Converted, (Vec<Pa
 const TEMPLATE_SPEC: &[&str] = &["spec", "template", "spec"];
 const POD_SPEC: &[&str] = &["spec"];
 
-fn workload(kind: &str, value: Value) -> Result<Converted, (Vec<PathPart>, String)> {
-    let wk = WorkloadKind::from_kind(kind).ok_or_else(|| (Vec::new(), format!("unexpected kind {kind}")))?;
+fn workload(kind: &str, value: &Value) -> Result<Converted, TypeError> {
+    let wk = WorkloadKind::from_kind(kind).ok_or_else(|| (Vec::new(), format!("unexpected kind {kind}"), false))?;
     macro_rules! templated {
         ($t:ty) => {{
             let mut o: $t = de(value)?;

@@ -152,6 +152,8 @@ pub struct Model {
     pub controllers: Vec<Controller>,
     /// Gateways whose implementation is known.
     pub gateways: Vec<GatewayLink>,
+    /// What an implementation refuses in a GatewayClass no Gateway in the input uses.
+    pub class_issues: Vec<ParamIssue>,
     /// Proxy pods rendered by Gateway implementations.
     pub rendered: Vec<Rendered>,
     /// Workload → the HPA that scales it.
@@ -198,6 +200,7 @@ impl Model {
             services: Vec::new(),
             controllers: Vec::new(),
             gateways: Vec::new(),
+            class_issues: Vec::new(),
             rendered: Vec::new(),
             hpas: HashMap::new(),
             nodes_flag: options.nodes,
@@ -412,6 +415,8 @@ impl Model {
         }
         self.controllers.extend(controllers);
         self.rendered = rendered;
+        let used: Vec<ObjId> = links.iter().filter_map(|l| l.class).collect();
+        self.class_issues = proxies::contour_unused_class_issues(&self.objects, &used);
         self.gateways = links;
         (views, as_applied)
     }
@@ -474,7 +479,13 @@ impl Model {
                 Place { loc: o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("externalIPs")]), obj: si }
             };
             let annotations = annotation_places(o, si);
-            let lb = LbFacts::of(|k| o.annotation(k));
+            // A NodePort Service, or one another implementation takes (`loadBalancerClass`), has
+            // no cloud load balancer: its provider annotations do nothing.
+            let lb = if super::lb::cloud_load_balancer(&ty, spec.load_balancer_class.as_deref()) {
+                LbFacts::of(|k| o.annotation(k))
+            } else {
+                LbFacts::default()
+            };
             views.push(ServiceView {
                 obj: si,
                 name: o.display(),
@@ -568,7 +579,11 @@ fn gateway_view(
     };
     let annotations: BTreeMap<String, (String, Place)> =
         svc.annotations.into_iter().map(|(k, v, p)| (k, (v, p))).collect();
-    let lb = LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()));
+    let lb = if super::lb::cloud_load_balancer(&ty, None) {
+        LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()))
+    } else {
+        LbFacts::default()
+    };
     ServiceView {
         obj: gi,
         name: format!("the Service {implementation} creates for {of}"),

@@ -7,6 +7,9 @@ use super::object::{Workload, WorkloadKind};
 
 pub const EXCLUDE_LB: &str = "node.kubernetes.io/exclude-from-external-load-balancers";
 
+/// The taint a cordoned node (`spec.unschedulable: true`) stands for.
+const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+
 /// Where E came from, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeSource {
@@ -56,7 +59,14 @@ fn fits(
     node: &k8s_openapi::api::core::v1::Node,
 ) -> bool {
     let spec = node.spec.clone().unwrap_or_default();
-    if spec.unschedulable == Some(true) && w.kind != WorkloadKind::DaemonSet {
+    let tolerations = w.pod.tolerations.clone().unwrap_or_default();
+    // The scheduler's NodeUnschedulable filter: a cordoned node takes a pod that tolerates
+    // `node.kubernetes.io/unschedulable:NoSchedule` (the DaemonSet controller adds that
+    // toleration to its pods).
+    if spec.unschedulable == Some(true)
+        && w.kind != WorkloadKind::DaemonSet
+        && !tolerations.iter().any(|tol| tolerates(tol, UNSCHEDULABLE_TAINT, None, "NoSchedule"))
+    {
         return false;
     }
     if let Some(sel) = &w.pod.node_selector
@@ -76,7 +86,6 @@ fn fits(
             return false;
         }
     }
-    let tolerations = w.pod.tolerations.clone().unwrap_or_default();
     spec.taints.iter().flatten().all(|t| {
         !matches!(t.effect.as_str(), "NoSchedule" | "NoExecute")
             || tolerations.iter().any(|tol| tolerates(tol, &t.key, t.value.as_deref(), &t.effect))

@@ -98,6 +98,11 @@ pub struct Spread {
     /// The first one-per-node constraint that also holds between revisions (see
     /// [`OnePerNode::spans_revisions`]): a Deployment's surge pod cannot join an old pod's node.
     pub blocks_surge: Option<OnePerNode>,
+    /// The first one-per-node anti-affinity term scoped to the pod's own revision by
+    /// `matchLabelKeys: [pod-template-hash]`: it blocks a surge pod only where the API server
+    /// drops `matchLabelKeys` from pod (anti-)affinity (Kubernetes before 1.31, where the
+    /// `MatchLabelKeysInPodAffinity` feature is off by default).
+    pub blocks_surge_before_1_31: Option<OnePerNode>,
     /// The first constraint through ports (a `hostPort`, or `hostNetwork` with declared ports).
     pub host_port: Option<OnePerNode>,
     /// Spread only across zones or regions: the first such term's `topologyKey`.
@@ -397,6 +402,7 @@ pub fn analyse(obj: &Object, w: &Workload) -> Spread {
         });
     }
     s.blocks_surge = constraints.iter().find(|c| c.spans_revisions).cloned();
+    s.blocks_surge_before_1_31 = constraints.iter().find(|c| !c.spans_revisions).cloned();
     s.host_port = constraints.iter().find(|c| c.kind != OnePerNodeKind::AntiAffinity).cloned();
     s.one_per_node = constraints.into_iter().next();
     s

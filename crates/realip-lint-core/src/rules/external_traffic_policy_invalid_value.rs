@@ -6,7 +6,10 @@ use crate::yaml::PathSeg;
 declare_rule! {
     /// ## What it does
     /// Flags `externalTrafficPolicy` or `internalTrafficPolicy` values other than exactly
-    /// `Cluster` or `Local`: `local`, `OnlyLocal`, `Global`, `cluster`, …
+    /// `Cluster` or `Local`: `local`, `OnlyLocal`, `Global`, `cluster`, … An empty
+    /// `internalTrafficPolicy: ""` is one of them: the field is a pointer that the API server
+    /// defaults only when it is absent, so `""` is refused (an empty `externalTrafficPolicy` is
+    /// defaulted).
     ///
     /// ## Why is this bad?
     /// The API server compares the value case-sensitively and rejects the Service:
@@ -48,13 +51,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for (i, obj) in model.live() {
         let Some(svc) = obj.service() else { continue };
         let Some(spec) = &svc.spec else { continue };
+        // `externalTrafficPolicy` is a plain string the API server defaults when empty;
+        // `internalTrafficPolicy` is a pointer, defaulted only when absent or null, so `""` is
+        // refused like any other value (defaults.go `SetDefaults_Service`).
         let fields = [
-            ("externalTrafficPolicy", spec.external_traffic_policy.as_deref(), is_external(svc)),
-            ("internalTrafficPolicy", spec.internal_traffic_policy.as_deref(), true),
+            ("externalTrafficPolicy", spec.external_traffic_policy.as_deref(), is_external(svc), true),
+            ("internalTrafficPolicy", spec.internal_traffic_policy.as_deref(), true, false),
         ];
-        for (field, value, applies) in fields {
-            // An empty value is defaulted; on an internal Service the field is another rule's.
-            let Some(value) = value.filter(|v| !v.is_empty()) else { continue };
+        for (field, value, applies, empty_defaults) in fields {
+            // On an internal Service `externalTrafficPolicy` is another rule's.
+            let Some(value) = value.filter(|v| !(empty_defaults && v.is_empty())) else { continue };
             if !applies || matches!(value, "Cluster" | "Local") {
                 continue;
             }
@@ -66,7 +72,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 Finding::new(
                     obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key(field)]),
                     format!(
-                        "`{field}: {value}` is not a valid value: the API server accepts only `Cluster` or `Local`"
+                        "`{field}: {}` is not a valid value: the API server accepts only `Cluster` or `Local`",
+                        if value.is_empty() { "\"\"" } else { value }
                     ),
                     help,
                 )

@@ -12,7 +12,11 @@ declare_rule! {
     /// `trustedCIDRs`, NGINX Gateway Fabric `trustedAddresses`) that is neither an
     /// IP address nor a CIDR, nor another form the controller documents (`unix:`, or a host name
     /// where nginx resolves one): an unreplaced placeholder such as `XXX.XXX.XXX/XX`, a prefix over
-    /// /32 (IPv4) or /128 (IPv6).
+    /// /32 (IPv4) or /128 (IPv6), or two ingress-nginx entries separated by a space (it splits
+    /// the list at commas only). An entry nginx reads as written is judged as nginx reads it:
+    /// `010.0.0.0/8` is 10.0.0.0/8 to nginx. ingress-nginx's `proxy-real-ip-cidr` is checked
+    /// only when `use-forwarded-headers`, `use-proxy-protocol` or `enable-real-ip` is on: with
+    /// all three off nginx never receives it.
     ///
     /// ## Why is this bad?
     /// nginx refuses the configuration (`host not found in set_real_ip_from`), so the controller
@@ -41,16 +45,25 @@ declare_rule! {
     check,
 }
 
-/// Why this entry is not an address the controller accepts, if it is not.
-pub fn problem(entry: &str, hostname_ok: bool) -> Option<String> {
-    if hostname_ok && entry.starts_with("unix:") {
+/// Why this entry is not an address the controller accepts, if it is not. `nginx`: the entry
+/// reaches nginx's `set_real_ip_from` as written (it also takes `unix:`, a host name, and IPv4
+/// octets with leading zeros, which `ngx_inet_addr` reads as decimal); `unix_ok`: the controller
+/// takes `unix:` (Kong's `trusted_ips`).
+pub fn problem(entry: &str, nginx: bool, unix_ok: bool) -> Option<String> {
+    if (nginx || unix_ok) && entry == "unix:" || nginx && entry.starts_with("unix:") {
         return None;
+    }
+    if entry.contains(char::is_whitespace) {
+        return Some(
+            "the list is split at commas only, so this is one entry with a space in it; write `a, b`".to_owned(),
+        );
     }
     let (addr, prefix) = match entry.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (entry, None),
     };
-    match addr.parse::<IpAddr>() {
+    let parsed = addr.parse::<IpAddr>().ok().or_else(|| if nginx { nginx_ipv4(addr) } else { None });
+    match parsed.ok_or(()) {
         Ok(ip) => {
             let max = if ip.is_ipv4() { 32 } else { 128 };
             match prefix.map(str::parse::<u8>) {
@@ -63,9 +76,28 @@ pub fn problem(entry: &str, hostname_ok: bool) -> Option<String> {
                 Some(Err(_)) => Some(format!("`/{}` is not a prefix length", prefix.unwrap_or_default())),
             }
         }
-        Err(_) if prefix.is_none() && hostname_ok && is_hostname(addr) => None,
-        Err(_) => Some("it is neither an IP address nor a CIDR".to_owned()),
+        Err(()) if prefix.is_none() && nginx && is_hostname(addr) => None,
+        Err(()) => Some("it is neither an IP address nor a CIDR".to_owned()),
     }
+}
+
+/// nginx's `ngx_inet_addr`: four dot-separated decimal octets, each at most 255, leading zeros
+/// read as decimal (`010.0.0.1` is 10.0.0.1).
+fn nginx_ipv4(s: &str) -> Option<IpAddr> {
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut octets {
+        let part = parts.next()?;
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let v: u32 = part.bytes().try_fold(0u32, |acc, b| {
+            let v = acc * 10 + u32::from(b - b'0');
+            (v <= 255).then_some(v)
+        })?;
+        *o = u8::try_from(v).ok()?;
+    }
+    parts.next().is_none().then(|| IpAddr::from(octets))
 }
 
 fn is_hostname(s: &str) -> bool {
@@ -89,7 +121,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if !seen.insert((e.loc, e.value.clone())) {
                 continue;
             }
-            let Some(why) = problem(&e.value, e.hostname_ok) else { continue };
+            let Some(why) = problem(&e.value, e.hostname_ok, e.setting == "trusted_ips") else { continue };
             out.push(
                 Finding::new(
                     e.loc,
@@ -108,16 +140,23 @@ mod tests {
 
     #[test]
     fn addresses_cidrs_and_what_nginx_also_takes() {
-        assert_eq!(problem("10.0.0.0/16", false), None);
-        assert_eq!(problem("192.168.1.1", false), None);
-        assert_eq!(problem("::/0", false), None);
-        assert_eq!(problem("2001:db8::/32", false), None);
-        assert_eq!(problem("unix:", true), None);
-        assert_eq!(problem("lb.example.com", true), None);
-        assert!(problem("lb.example.com", false).is_some());
-        assert!(problem("XXX.XXX.XXX/XX", true).is_some());
-        assert!(problem("10.0.0.0/33", false).unwrap().contains("/33"));
-        assert!(problem("fe80::/129", true).is_some());
-        assert!(problem("1.2.3.4.5", true).is_some());
+        assert_eq!(problem("10.0.0.0/16", false, false), None);
+        assert_eq!(problem("192.168.1.1", false, false), None);
+        assert_eq!(problem("::/0", false, false), None);
+        assert_eq!(problem("2001:db8::/32", false, false), None);
+        assert_eq!(problem("unix:", true, false), None);
+        assert_eq!(problem("unix:", false, true), None, "Kong's trusted_ips");
+        assert!(problem("unix:", false, false).is_some());
+        assert_eq!(problem("lb.example.com", true, false), None);
+        assert!(problem("lb.example.com", false, false).is_some());
+        assert!(problem("lb.example.com", false, true).is_some());
+        assert!(problem("XXX.XXX.XXX/XX", true, false).is_some());
+        assert!(problem("10.0.0.0/33", false, false).unwrap().contains("/33"));
+        assert!(problem("fe80::/129", true, false).is_some());
+        assert!(problem("1.2.3.4.5", true, false).is_some());
+        assert_eq!(problem("010.0.0.0/8", true, false), None, "nginx reads leading zeros as decimal");
+        assert!(problem("010.0.0.0/8", false, false).is_some());
+        assert!(problem("010.0.0.256", true, false).is_some());
+        assert!(problem("10.0.0.0/8 192.168.0.0/16", true, false).unwrap().contains("commas only"));
     }
 }

@@ -87,4 +87,15 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+    for issue in &model.class_issues {
+        if !seen.insert(issue.at.loc) {
+            continue;
+        }
+        let Effect::StopsTraffic(why) = &issue.effect else { continue };
+        out.push(
+            Finding::new(issue.at.loc, format!("{}: {why}", issue.problem), issue.fix.clone())
+                .on(issue.at.obj)
+                .severity(Severity::Error),
+        );
+    }
 }

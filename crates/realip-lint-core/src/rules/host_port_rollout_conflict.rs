@@ -9,8 +9,9 @@ use crate::k8s::spread::{self, OnePerNodeKind};
 declare_rule! {
     /// ## What it does
     /// Flags a DaemonSet whose pods hold a host port (an explicit `hostPort`, or `hostNetwork:
-    /// true` with declared container ports, which API defaulting turns into host ports) and whose
-    /// rolling update surges: `maxSurge` resolves to more than 0.
+    /// true` with declared container ports, which API defaulting turns into host ports), or a
+    /// required pod anti-affinity on `kubernetes.io/hostname` that matches its own pods of every
+    /// revision, and whose rolling update surges: `maxSurge` resolves to more than 0.
     ///
     /// DaemonSet percentages round up against the number of nodes that run the pod, so any
     /// non-zero `maxSurge` surges on at least one node. The API server accepts a surge only with
@@ -61,7 +62,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let Some(ds) = &w.daemon_set else { continue };
         let s = spread::analyse(obj, w);
-        let Some(port) = s.host_port else { continue };
+        // A host port, or the DaemonSet's own required hostname anti-affinity across revisions:
+        // either way the surge pod cannot join the old pod on its node.
+        let Some(port) = s.host_port.or(s.blocks_surge) else { continue };
         let Strategy::Rolling { max_surge, max_unavailable } = rollout::daemon_set_strategy(obj, ds) else {
             continue;
         };
@@ -103,7 +106,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             OnePerNodeKind::HostPort => {
                 first_host_port(w).map_or_else(|| "a host port".to_owned(), |p| format!("host port {p}"))
             }
-            _ => first_declared_port(w).map_or_else(
+            OnePerNodeKind::AntiAffinity => {
+                "a node without another of their pods (their required pod anti-affinity on kubernetes.io/hostname also matches the old revision)".to_owned()
+            }
+            OnePerNodeKind::HostNetwork => first_declared_port(w).map_or_else(
                 || "the host ports of hostNetwork".to_owned(),
                 |p| format!("host port {p} (hostNetwork with a declared containerPort)"),
             ),
@@ -118,7 +124,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 "let the old pod go first: `updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}`",
             )
             .on(wi)
-            .related(port.loc, "the surge pod needs this port too, on the same node"),
+            .related(
+                port.loc,
+                if port.kind == OnePerNodeKind::AntiAffinity {
+                    "the old pod on the node excludes the surge pod"
+                } else {
+                    "the surge pod needs this port too, on the same node"
+                },
+            ),
         );
     }
 }

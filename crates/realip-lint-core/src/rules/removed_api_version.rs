@@ -9,7 +9,9 @@ declare_rule! {
     /// Flags objects of the kinds realip-lint reads (Service, workloads, Ingress, IngressClass,
     /// HPA, PDB, NetworkPolicy) written with a group-version that no supported Kubernetes serves
     /// (`extensions/v1beta1`, `apps/v1beta1`, `apps/v1beta2`, `networking.k8s.io/v1beta1`,
-    /// `autoscaling/v2beta1`, `autoscaling/v2beta2`, `policy/v1beta1`), and, as a warning, the
+    /// `autoscaling/v2beta1`, `autoscaling/v2beta2`, `policy/v1beta1`), two often-left removed
+    /// versions of kinds it does not read (`policy/v1beta1` PodSecurityPolicy, `batch/v1beta1`
+    /// CronJob, both removed in 1.25), and, as a warning, the
     /// pre-1.8 annotations `service.beta.kubernetes.io/external-traffic` and
     /// `service.beta.kubernetes.io/healthcheck-nodeport` (and their alpha forms), which current
     /// Kubernetes ignores.
@@ -63,6 +65,22 @@ const LEGACY: &[(&str, &str)] = &[
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (i, obj) in model.objects.iter().enumerate() {
+        if let Some((_, _, removed, fix)) =
+            crate::k8s::load::REMOVED_UNREAD.iter().find(|(a, k, _, _)| obj.api_version == *a && obj.kind == *k)
+        {
+            out.push(
+                Finding::new(
+                    obj.loc_at(&[PathSeg::Key("apiVersion")]),
+                    format!(
+                        "`{}` {} is no longer served (removed in Kubernetes {removed}): `kubectl apply` fails",
+                        obj.api_version, obj.kind
+                    ),
+                    (*fix).to_owned(),
+                )
+                .on(i),
+            );
+            continue;
+        }
         if obj.api_version != obj.read_as {
             let extra = match (obj.api_version.as_str(), obj.kind.as_str()) {
                 ("extensions/v1beta1" | "apps/v1beta1", "Deployment" | "DaemonSet" | "ReplicaSet" | "StatefulSet")

@@ -4,6 +4,7 @@ use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
 use crate::k8s::rollout::{self, Field, Origin, Strategy};
 use crate::k8s::spread;
+use crate::yaml::PathSeg;
 
 declare_rule! {
     /// ## What it does
@@ -16,9 +17,9 @@ declare_rule! {
     ///   DaemonSet must also write `maxUnavailable: 0`;
     /// - a negative value, a string that is not a percentage (`"1"`, `"25 %"`), a Deployment's
     ///   `maxUnavailable` or either DaemonSet value above `100%`;
-    /// - a `strategy.type` that is neither `RollingUpdate` nor `Recreate` (DaemonSet
-    ///   `updateStrategy.type`: `RollingUpdate` or `OnDelete`), and a Deployment's `rollingUpdate`
-    ///   beside `type: Recreate`.
+    /// - a `strategy.type` that is neither `RollingUpdate` nor `Recreate` (DaemonSet and
+    ///   StatefulSet `updateStrategy.type`: `RollingUpdate` or `OnDelete`), and a Deployment's
+    ///   `rollingUpdate` beside `type: Recreate`.
     ///
     /// ## Why is this bad?
     /// The object is refused (`spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may
@@ -53,6 +54,24 @@ declare_rule! {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (wi, obj, w) in model.workloads() {
+        if w.kind == WorkloadKind::StatefulSet {
+            // apps/v1 defaults an empty type to RollingUpdate; validation accepts only the two.
+            let path = [PathSeg::Key("spec"), PathSeg::Key("updateStrategy"), PathSeg::Key("type")];
+            if let Some(ty) = obj.str_at(&path).filter(|t| !t.is_empty() && t != "RollingUpdate" && t != "OnDelete") {
+                out.push(
+                    Finding::new(
+                        obj.loc_at(&path),
+                        format!(
+                            "{} has update strategy type `{ty}`, which the API server rejects (`spec.updateStrategy.type: Unsupported value: \"{ty}\": supported values: \"OnDelete\", \"RollingUpdate\"`)",
+                            obj.display()
+                        ),
+                        "write one of \"OnDelete\", \"RollingUpdate\" (exact case)",
+                    )
+                    .on(wi),
+                );
+            }
+            continue;
+        }
         let daemon_set = match (w.kind, &w.deployment, &w.daemon_set) {
             (WorkloadKind::Deployment, Some(_), _) => false,
             (WorkloadKind::DaemonSet, _, Some(_)) => true,

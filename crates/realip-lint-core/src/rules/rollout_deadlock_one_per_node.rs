@@ -60,8 +60,9 @@ declare_rule! {
     ///     rollingUpdate: {maxSurge: 0, maxUnavailable: 1}   # an old pod goes first and frees its node
     /// ```
     /// or `strategy: {type: Recreate}`, or `matchLabelKeys: [pod-template-hash]` on the
-    /// anti-affinity term (the new revision then ignores the old pods; two pods may briefly share
-    /// a node).
+    /// anti-affinity term (Kubernetes 1.31+: the new revision then ignores the old pods; two pods
+    /// may briefly share a node). Before 1.31 the API server drops `matchLabelKeys` from pod
+    /// anti-affinity, so a term that relies on it is reported as an info that names the version.
     ///
     /// ## References
     /// - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-unavailable
@@ -80,7 +81,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let Some(d) = &w.deployment else { continue };
         let s = spread::analyse(obj, w);
-        let Some(one) = s.blocks_surge else { continue };
+        // A term with `matchLabelKeys: [pod-template-hash]` lets the new revision ignore the old
+        // pods from Kubernetes 1.31 on; before, the API server drops the key and it blocks.
+        let (one, before_1_31) = match (s.blocks_surge, s.blocks_surge_before_1_31) {
+            (Some(one), _) => (one, false),
+            (None, Some(one)) => (one, true),
+            (None, None) => continue,
+        };
         let Strategy::Rolling { max_surge, max_unavailable } = rollout::deployment_strategy(obj, d) else {
             continue;
         };
@@ -213,11 +220,23 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             ),
             _ => (message, severity),
         };
+        let (message, severity) = if before_1_31 {
+            (
+                format!(
+                    "{message} — only on Kubernetes before 1.31, whose API server drops `matchLabelKeys` from pod anti-affinity (feature `MatchLabelKeysInPodAffinity`, on by default from 1.31): from 1.31 the new revision ignores the old pods; the cluster's version settles it"
+                ),
+                Severity::Info,
+            )
+        } else {
+            (message, severity)
+        };
         let (loc, object, also) = primary(model, obj, wi, hpa.map(|(hi, _)| hi), &max_unavailable);
         let mut help = format!(
             "let old pods go first: `strategy: {{type: RollingUpdate, rollingUpdate: {{maxSurge: 0, maxUnavailable: {needed}}}}}`, or use `strategy: {{type: Recreate}}`"
         );
-        if one.kind == OnePerNodeKind::AntiAffinity {
+        if before_1_31 {
+            help.push_str(", or run Kubernetes 1.31 or later");
+        } else if one.kind == OnePerNodeKind::AntiAffinity {
             help.push_str(", or add `matchLabelKeys: [pod-template-hash]` to the anti-affinity term (Kubernetes 1.31+; the new revision then ignores the old pods, and two pods may briefly share a node)");
         }
         let mut finding =

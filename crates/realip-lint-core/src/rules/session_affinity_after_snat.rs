@@ -11,11 +11,14 @@ declare_rule! {
     /// targets pod IPs directly).
     ///
     /// ## Why is this bad?
-    /// kube-proxy keeps a separate affinity table on every node, and under `Cluster` each node
-    /// forwards to pods on any node, SNATed to its own address. The load balancer may send one
-    /// client's connections through different nodes, so the client reaches different pods, and
-    /// the pods see node IPs, never the client's: whatever the affinity was meant to keep
-    /// together (a session, a cache, a rate limit per client) falls apart for external traffic.
+    /// Under `Cluster` each node forwards to pods on any node, SNATed to its own address: the
+    /// pods see node IPs, never the client's, so whatever the affinity was meant to serve per
+    /// client (a session, a cache, a rate limit) sees node addresses. The affinity itself is kept
+    /// by kube-proxy per node, keyed on the client address that node sees before SNAT: it holds
+    /// while the load balancer sends each client through the same node (a GCE target pool turns
+    /// `sessionAffinity: ClientIP` into client-IP stickiness), and breaks where it spreads one
+    /// client's connections over nodes. Which of the two happens is the load balancer's, outside
+    /// the manifest; the lost client address is certain.
     ///
     /// ## Example
     /// ```yaml
@@ -60,7 +63,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             Finding::new(
                 obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("sessionAffinity")]),
                 format!(
-                    "`sessionAffinity: ClientIP` on {}: each node keeps its own affinity table and forwards, SNATed, to pods on any node, so a client whose connections enter through different nodes reaches different pods, and the pods see node IPs",
+                    "`sessionAffinity: ClientIP` on {}: each node forwards, SNATed, to pods on any node, so the pods see node IPs, not the client's; the affinity, kept per node, holds only while the load balancer sends each client through the same node (a GCE target pool does for `ClientIP`; others may spread one client over nodes)",
                     describe_cluster(view)
                 ),
                 "set `externalTrafficPolicy: Local` (and spread the pods one per node) so each node serves clients from its own pods with their real address, and keep a client on one node with the load balancer's source-IP stickiness; or move the affinity to an ingress controller (cookie affinity)",

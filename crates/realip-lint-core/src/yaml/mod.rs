@@ -50,6 +50,21 @@ pub struct YamlProblem {
     pub message: String,
     /// Secondary place (the first key of a duplicate).
     pub related: Option<(Span, String)>,
+    /// What the problem does to its document.
+    pub level: Level,
+}
+
+/// What a YAML problem does to its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// kubectl cannot read the document: it is not read.
+    Fatal,
+    /// kubectl refuses the file, but the document reads as kubectl would read it alone: it is
+    /// reported as an error and still read.
+    Error,
+    /// Whether it matters depends on the tool that applies the document (a duplicate key): it
+    /// is reported as an info and the document is read as `kubectl apply -f` reads it.
+    Info,
 }
 
 /// One document of a stream: its extent, its root (absent after a syntax error or when empty),
@@ -173,15 +188,14 @@ type SkipMap = (Vec<(String, Span)>, bool);
 
 impl Skip {
     /// A node (scalar, alias or collection start) arrives in the innermost collection.
-    fn node(&mut self, key: Option<(&str, Span)>, problems: &mut Vec<YamlProblem>) {
+    fn node(&mut self, key: Option<(&str, Span, bool)>, problems: &mut Vec<YamlProblem>) {
         if let Some(Some((keys, expect_key))) = self.frames.last_mut() {
-            if *expect_key && let Some((k, span)) = key {
+            if *expect_key && let Some((k, span, plain)) = key {
+                if let Some(what) = scalar::refused_key(k, plain, None) {
+                    problems.push(refused_key(span, what));
+                }
                 if let Some((_, first)) = keys.iter().find(|(seen, _)| seen == k) {
-                    problems.push(YamlProblem {
-                        span,
-                        message: format!("duplicate key `{k}`: Kubernetes rejects the document"),
-                        related: Some((*first, "first defined here".into())),
-                    });
+                    problems.push(duplicate_key(span, *first, k));
                 } else {
                     keys.push((k.to_owned(), span));
                 }
@@ -211,6 +225,13 @@ impl Builder {
     }
 
     fn finish_map(&mut self, start: u32, end: u32, entries: Vec<(Node, Node)>) -> Node {
+        for (k, _) in &entries {
+            if let NodeKind::Scalar(s) = &k.kind
+                && let Some(what) = scalar::refused_key(&s.value, s.plain, s.tag.as_deref())
+            {
+                self.problems.push(refused_key(k.span, what));
+            }
+        }
         let mut entries = self.merge_keys(entries);
         self.check_duplicates(&entries);
         // Trees live until the output is written: no growth slack (it was 45 % of a tree).
@@ -238,6 +259,7 @@ impl Builder {
                                     span: item.span,
                                     message: "a `<<` merge key takes a mapping or a list of mappings".into(),
                                     related: None,
+                                    level: Level::Fatal,
                                 });
                             }
                         }
@@ -246,6 +268,7 @@ impl Builder {
                         span: v.span,
                         message: "a `<<` merge key takes a mapping or a list of mappings".into(),
                         related: None,
+                        level: Level::Fatal,
                     }),
                 }
             } else {
@@ -276,11 +299,7 @@ impl Builder {
             return;
         }
         let mut report = |first: Span, second: &Node, k: &str| {
-            self.problems.push(YamlProblem {
-                span: second.span,
-                message: format!("duplicate key `{k}`: Kubernetes rejects the document"),
-                related: Some((first, "first defined here".into())),
-            });
+            self.problems.push(duplicate_key(second.span, first, k));
         };
         // Most mappings are small: a linear scan beats hashing them.
         if entries.len() <= 16 {
@@ -303,6 +322,32 @@ impl Builder {
                 report(first, k, name);
             }
         }
+    }
+}
+
+/// A key written twice in one mapping. sigs.k8s.io/yaml (go-yaml v2, not strict) keeps the last
+/// value, so `kubectl apply -f` and Helm apply the document with it; kustomize (kyaml, go-yaml
+/// v3) refuses the document. The tree keeps both entries and every reader takes the last.
+fn duplicate_key(span: Span, first: Span, k: &str) -> YamlProblem {
+    YamlProblem {
+        span,
+        message: format!(
+            "duplicate key `{k}`: `kubectl apply -f` and Helm keep this last value (the one checked here) and drop the first; kustomize (`kubectl apply -k`, Flux, Argo CD) refuses the document"
+        ),
+        related: Some((first, "first defined here, ignored".into())),
+        level: Level::Info,
+    }
+}
+
+/// A key kubectl cannot turn into JSON (see [`scalar::refused_key`]).
+fn refused_key(span: Span, what: &str) -> YamlProblem {
+    YamlProblem {
+        span,
+        message: format!(
+            "{what}: kubectl refuses the document (sigs.k8s.io/yaml converts only string, integer, float and boolean keys: `unsupported map key of type`)"
+        ),
+        related: None,
+        level: Level::Fatal,
     }
 }
 
@@ -366,10 +411,13 @@ pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &st
     let mut docs: Vec<Document> = Vec::new();
     let mut budget = limits.alias_nodes;
     let mut current: Option<(u32, Builder)> = None;
+    // Where the last document ended: directives are looked for between it and the next `---`.
+    let mut last_end = 0usize;
     while let Some(item) = parser.next_event() {
         match item {
             Err(err) => {
                 let at = byte(err.marker());
+                last_end = last_end.max(at as usize);
                 let (start, mut b) = current.take().unwrap_or_else(|| (at, new_builder(budget)));
                 let message = if matches!(err.kind(), granit_parser::ErrorKind::RecursionLimitExceeded) {
                     format!(
@@ -379,7 +427,12 @@ pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &st
                 } else {
                     syntax_message(&err)
                 };
-                b.problems.push(YamlProblem { span: error_span(text, at), message, related: None });
+                b.problems.push(YamlProblem {
+                    span: error_span(text, at),
+                    message,
+                    related: None,
+                    level: Level::Fatal,
+                });
                 budget = b.budget;
                 docs.push(Document { span: Span::new(start.min(at), at), root: None, problems: b.problems });
                 match parser.proceed_next_document() {
@@ -405,13 +458,17 @@ pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &st
                                         Limits::raise_hint("documents")
                                     ),
                                     related: None,
+                                    level: Level::Fatal,
                                 }],
                             });
                             break;
                         }
-                        current = Some((s, new_builder(budget)));
+                        let mut b = new_builder(budget);
+                        b.problems.extend(directives(text, last_end, e as usize));
+                        current = Some((s, b));
                     }
                     Event::DocumentEnd => {
+                        last_end = last_end.max(e as usize);
                         if let Some((start, b)) = current.take() {
                             budget = b.budget;
                             docs.push(Document {
@@ -424,7 +481,8 @@ pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &st
                     Event::Scalar(value, style, anchor, tag) => {
                         let Some((_, b)) = current.as_mut() else { continue };
                         if let Some(skip) = b.skip.as_mut() {
-                            skip.node(Some((&value, Span::new(s, e))), &mut b.problems);
+                            let plain = style == ScalarStyle::Plain && tag.is_none();
+                            skip.node(Some((&value, Span::new(s, e), plain)), &mut b.problems);
                             continue;
                         }
                         let plain = style == ScalarStyle::Plain;
@@ -515,6 +573,7 @@ pub fn parse_stream_keeping(text: &str, limits: &Limits, keep: &dyn Fn(&str, &st
                                 Limits::raise_hint("alias-nodes")
                             ),
                             related: None,
+                            level: Level::Fatal,
                         });
                         budget = 0;
                         docs.push(Document { span: Span::new(start, e), root: None, problems: b.problems });
@@ -573,6 +632,33 @@ impl Builder {
             && matches!(self.stack.last(), Some(Frame::Map { pending_key: Some(k), .. })
                 if !matches!(k.as_str(), Some("metadata" | "apiVersion" | "kind")))
     }
+}
+
+/// `%YAML` and `%TAG` directives in `text[from..to]` (before a document's `---`). kubectl's
+/// document reader (apimachinery `YAMLReader`) splits a stream at `---` lines, so a directive
+/// is left as a document of its own, which go-yaml then cannot read (`did not find expected
+/// <document start>`): kubectl refuses the file. The document after the `---` reads as if the
+/// directive were not there, so it is still read.
+fn directives(text: &str, from: usize, to: usize) -> Vec<YamlProblem> {
+    let Some(region) = text.get(from..to.min(text.len())) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut at = from;
+    for line in region.split_inclusive('\n') {
+        if line.starts_with('%') {
+            let len = line.trim_end().len();
+            let name = line.split_whitespace().next().unwrap_or("%");
+            out.push(YamlProblem {
+                span: Span::new(to_u32(at), to_u32(at + len)),
+                message: format!(
+                    "a `{name}` directive: kubectl splits the file at `---` lines, leaves the directive alone in a document it cannot read (`did not find expected <document start>`) and refuses the file"
+                ),
+                related: None,
+                level: Level::Error,
+            });
+        }
+        at += line.len();
+    }
+    out
 }
 
 /// A one-character span at a syntax error (empty at the end of the text).

@@ -47,6 +47,36 @@ pub fn resolve_plain(s: &str) -> Resolved {
 }
 
 fn parse_int(s: &str) -> Option<i64> {
+    parse_wide_int(s).and_then(|v| i64::try_from(v).ok())
+}
+
+/// Why kubectl refuses a mapping key, if it does: sigs.k8s.io/yaml turns keys into JSON
+/// strings only from strings, `int`, `int64`, `float64` and `bool` (`unsupported map key of
+/// type`), so a null key, and an integer go-yaml v2 reads as `uint64` (above the int64 range),
+/// fail the document.
+pub fn refused_key(value: &str, plain: bool, tag: Option<&str>) -> Option<&'static str> {
+    let resolves = match tag {
+        Some("str") => false,
+        Some("int" | "null") => true,
+        Some(_) => false,
+        None => plain,
+    };
+    if !resolves {
+        return None;
+    }
+    if resolve_plain(value) == Resolved::Null || tag == Some("null") {
+        return Some("a null key");
+    }
+    let digits: String = value.chars().filter(|&c| c != '_').collect();
+    match parse_wide_int(&digits) {
+        Some(v) if v > i128::from(i64::MAX) && v <= i128::from(u64::MAX) => {
+            Some("an integer key above the int64 range")
+        }
+        _ => None,
+    }
+}
+
+fn parse_wide_int(s: &str) -> Option<i128> {
     let (neg, digits) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -70,8 +100,7 @@ fn parse_int(s: &str) -> Option<i64> {
         return None;
     }
     let v = i128::from_str_radix(body, radix).ok()?;
-    let v = if neg { -v } else { v };
-    i64::try_from(v).ok()
+    Some(if neg { -v } else { v })
 }
 
 fn is_float_syntax(s: &str) -> bool {
@@ -122,6 +151,7 @@ fn key_string(node: &Node) -> Result<String, YamlProblem> {
             span: node.span,
             message: "a mapping key must be a string, not a collection".into(),
             related: None,
+            level: super::Level::Fatal,
         }),
     }
 }
@@ -162,5 +192,19 @@ mod tests {
         assert_eq!(scalar_json("1.0", true, None), serde_json::json!(1));
         assert_eq!(scalar_json("true", false, None), serde_json::json!("true"));
         assert_eq!(scalar_json("3", true, Some("str")), serde_json::json!("3"));
+        assert_eq!(resolve_plain("9223372036854775808"), Resolved::Float(9_223_372_036_854_775_808.0));
+    }
+
+    #[test]
+    fn keys_sigs_yaml_cannot_convert() {
+        assert!(refused_key("~", true, None).is_some());
+        assert!(refused_key("", true, None).is_some());
+        assert!(refused_key("9223372036854775808", true, None).is_some());
+        assert!(refused_key("18446744073709551615", true, None).is_some());
+        assert!(refused_key("9223372036854775807", true, None).is_none());
+        assert!(refused_key("18446744073709551616", true, None).is_none(), "a float64 key");
+        assert!(refused_key("null", false, None).is_none(), "quoted");
+        assert!(refused_key("9223372036854775808", true, Some("str")).is_none());
+        assert!(refused_key("app", true, None).is_none());
     }
 }

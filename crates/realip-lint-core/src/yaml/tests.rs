@@ -111,3 +111,36 @@ fn unread_kinds_are_walked_not_built_and_still_checked_for_duplicates() {
     let kept = parse_stream_keeping(text, &Limits::default(), &|_, _| true);
     assert!(kept[0].root.as_ref().unwrap().get("spec").unwrap().get("resources").is_some());
 }
+
+#[test]
+fn duplicate_keys_keep_the_document_and_the_last_value() {
+    let docs = parse_stream("a: 1\na: 2\n");
+    assert_eq!(docs[0].problems[0].level, Level::Info);
+    assert_eq!(docs[0].root.as_ref().unwrap().get("a").unwrap().as_str(), Some("2"));
+}
+
+#[test]
+fn directives_before_a_document_are_errors_that_keep_it() {
+    let text = "a: 1\n...\n%YAML 1.1\n%TAG !e! tag:example.com,2000:\n---\nb: 2\n";
+    let docs = parse_stream(text);
+    let last = docs.iter().rfind(|d| d.root.is_some()).unwrap();
+    assert_eq!(last.problems.len(), 2, "{:?}", last.problems);
+    assert!(last.problems.iter().all(|p| p.level == Level::Error));
+    assert_eq!(slice(text, last.problems[0].span), "%YAML 1.1");
+    assert!(last.root.as_ref().unwrap().get("b").is_some());
+    let first = parse_stream("%YAML 1.2\n---\nb: 2\n");
+    assert_eq!(first[0].problems.len(), 1);
+    assert!(parse_stream("a: |\n  %not a directive\n---\nb: 1\n").iter().all(|d| d.problems.is_empty()));
+}
+
+#[test]
+fn null_and_uint64_keys_are_refused() {
+    for text in ["? ~\n: x\n", "a: {~: 1}\n", "18446744073709551615: x\n"] {
+        let docs = parse_stream(text);
+        assert_eq!(docs[0].problems.len(), 1, "{text}");
+        assert_eq!(docs[0].problems[0].level, Level::Fatal);
+    }
+    assert!(parse_stream("\"~\": x\n1: y\n").iter().all(|d| d.problems.is_empty()));
+    let skipped = parse_stream_keeping("kind: X\napiVersion: v\nspec: {~: 1}\n", &Limits::default(), &|_, _| false);
+    assert_eq!(skipped[0].problems.len(), 1);
+}

@@ -5,12 +5,13 @@
 
 use super::{Lookup, Proxy, Trust, flags, images, label_is};
 use crate::k8s::gateway::{
-    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
-    Sourced, hop_trust, merge_annotations,
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ParamRef, RenderedPods,
+    ServiceSide, Sourced, hop_trust, keys, merge_annotations,
 };
 use crate::k8s::model::Setting;
-use crate::k8s::object::{ObjId, Object, Workload, WorkloadKind};
+use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
 use crate::k8s::spread::Spread;
+use crate::yaml::Node;
 
 pub static PROXY: Proxy = Proxy {
     name: "Envoy",
@@ -64,6 +65,53 @@ fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     }
 }
 
+/// What Contour's provisioner refuses in a GatewayClass's `parametersRef`: another kind than a
+/// ContourDeployment, or no namespace (the class is then not Accepted, `InvalidParameters`).
+/// Checked whether or not a Gateway in the input uses the class.
+pub fn class_issue(class: &Object, r: &ParamRef) -> Option<ParamIssue> {
+    if r.is(GROUP, "ContourDeployment") && r.namespace.is_some() {
+        return None;
+    }
+    let place = |path: &[&str]| Place { loc: class.key_loc(&keys(path)), obj: r.holder };
+    let stops = Effect::StopsTraffic(
+        "Contour's provisioner marks the GatewayClass not Accepted (`InvalidParameters`) and provisions no Envoy for its Gateways".into(),
+    );
+    let expected = "a ContourDeployment (`group: projectcontour.io`, `kind: ContourDeployment`)";
+    Some(if r.is(GROUP, "ContourDeployment") {
+        ParamIssue {
+            at: place(&["spec", "parametersRef"]),
+            problem: "the reference names no `namespace` (a ContourDeployment is namespaced)".into(),
+            effect: stops,
+            fix: "add the ContourDeployment's `namespace` to `spec.parametersRef`".into(),
+        }
+    } else {
+        ParamIssue {
+            at: Place { loc: class.loc_at(&keys(&["spec", "parametersRef", "kind"])), obj: r.holder },
+            problem: format!("`{}` is not {expected}", if r.gk().is_empty() { "(no kind)".to_owned() } else { r.gk() }),
+            effect: stops,
+            fix: format!("reference {expected}, or remove the `parametersRef`"),
+        }
+    })
+}
+
+/// Contour GatewayClasses that no Gateway in the input uses, with what the provisioner refuses
+/// in them (a class's status does not wait for a Gateway).
+pub fn unused_class_issues(objects: &[Object], used: &[ObjId]) -> Vec<ParamIssue> {
+    objects
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| {
+            !o.shadowed
+                && !used.contains(i)
+                && o.kind == "GatewayClass"
+                && o.group() == "gateway.networking.k8s.io"
+                && o.root.at(&keys(&["spec", "controllerName"])).and_then(Node::as_str)
+                    == PROXY.gateway_controllers.first().copied()
+        })
+        .filter_map(|(i, o)| class_issue(o, &ParamRef::of_class(o, i)?))
+        .collect()
+}
+
 fn envoy(rest: &[&'static str]) -> Vec<&'static str> {
     ["spec", "envoy"].iter().chain(rest).copied().collect()
 }
@@ -86,21 +134,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     }
     let mut layers = Layers::default();
     if let Some(r) = ctx.class_ref() {
-        if !r.is(GROUP, "ContourDeployment") || r.namespace.is_none() {
-            let stops = Effect::StopsTraffic(
-                "Contour's provisioner marks the GatewayClass not Accepted (`InvalidParameters`) and provisions no Envoy for its Gateways".into(),
-            );
-            let mut issue = ParamIssue::wrong_kind(
-                ctx,
-                &r,
-                "a ContourDeployment (`group: projectcontour.io`, `kind: ContourDeployment`)",
-                stops,
-            );
-            if r.is(GROUP, "ContourDeployment") {
-                issue.problem = "the reference names no `namespace` (a ContourDeployment is namespaced)".into();
-                issue.at = ctx.key_place(r.holder, &["spec", "parametersRef"]);
-                issue.fix = "add the ContourDeployment's `namespace` to `spec.parametersRef`".into();
-            }
+        if let Some(issue) = class_issue(ctx.obj(r.holder), &r) {
             issues.push(issue);
             return Some(DataPlane {
                 service: None,

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
+use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
 use crate::k8s::gateway::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, hop_trust, merge_annotations, with_infra,
@@ -44,6 +44,24 @@ const POD_PATH: &[&str] = &["spec", "provider", "kubernetes", "envoyDeployment",
 /// The Envoy pods Envoy Gateway renders (a cluster dump holds them): `EnvoyAppLabel()`.
 fn recognise(_: &Object, w: &Workload) -> bool {
     label_is(w, "app.kubernetes.io/managed-by", "envoy-gateway") && label_is(w, "app.kubernetes.io/component", "proxy")
+}
+
+/// Is an Envoy Gateway controller in the input, of a version before v1.3.0 by its image tag?
+fn controller_before_1_3(objects: &[Object]) -> bool {
+    objects.iter().filter(|o| !o.shadowed).filter_map(Object::workload).any(|w| {
+        w.pod.containers.iter().filter_map(|c| c.image.as_deref()).any(|image| {
+            let no_digest = image.split('@').next().unwrap_or(image);
+            let Some((repo, tag)) = no_digest.rsplit_once(':').filter(|(r, _)| !r.ends_with('/') && !r.contains("//"))
+            else {
+                return false;
+            };
+            if !repo.ends_with("envoyproxy/gateway") {
+                return false;
+            }
+            let mut parts = tag.trim_start_matches('v').split('.').map(|p| p.parse::<u32>().ok());
+            matches!((parts.next().flatten(), parts.next().flatten()), (Some(0), Some(_)) | (Some(1), Some(0..=2)))
+        })
+    })
 }
 
 fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
@@ -102,13 +120,27 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             });
             return Some(rejected(ctx, issues));
         } else if !r.is(GROUP, "EnvoyProxy") || r.name.is_empty() {
-            issues.push(ParamIssue::wrong_kind(
-                ctx,
-                &r,
-                "an EnvoyProxy (`group: gateway.envoyproxy.io`, `kind: EnvoyProxy`)",
-                stops("unsupported parametersRef for gateway"),
-            ));
-            return Some(rejected(ctx, issues));
+            let expected = "an EnvoyProxy (`group: gateway.envoyproxy.io`, `kind: EnvoyProxy`)";
+            // Envoy Gateway refuses the Gateway for it from v1.3.0; an older controller in the
+            // input ignores the reference instead.
+            if controller_before_1_3(objects) {
+                issues.push(ParamIssue::wrong_kind(
+                    ctx,
+                    &r,
+                    expected,
+                    Effect::Ignored(
+                        "the Envoy Gateway controller in the input (before v1.3.0) ignores it and provisions the Gateway on the class's settings; from v1.3.0 it marks the Gateway not Accepted".into(),
+                    ),
+                ));
+            } else {
+                let mut issue =
+                    ParamIssue::wrong_kind(ctx, &r, expected, stops("unsupported parametersRef for gateway"));
+                if let Effect::StopsTraffic(why) = &mut issue.effect {
+                    why.push_str(" (Envoy Gateway v1.3.0 and later; earlier versions ignore the reference)");
+                }
+                issues.push(issue);
+                return Some(rejected(ctx, issues));
+            }
         } else if let Some(o) = ctx.referent(&r, None) {
             gw_ep = Some(o);
         } else {
@@ -273,7 +305,15 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Tru
             let mut entries = Vec::new();
             for item in seq {
                 if let Some(v) = scalar_string(item) {
-                    entries.extend(list_entries(p, text, "trustedCIDRs", &v, o.loc(item.span), false));
+                    entries.extend(list_entries(
+                        p,
+                        text,
+                        "trustedCIDRs",
+                        &v,
+                        o.loc(item.span),
+                        false,
+                        COMMAS_OR_SPACES,
+                    ));
                 }
             }
             let mut header = HeaderTrust::listed(

@@ -1,7 +1,10 @@
 //! F5 NGINX Ingress Controller (nginxinc/kubernetes-ingress), not to be confused with
 //! ingress-nginx (`domain.md` §3.7).
 
-use super::{HeaderTrust, Lookup, Proxy, Trust, cm_value, configmap_bool, controller_configmap, images, list_entries};
+use super::{
+    COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, cm_value, configmap_bool, controller_configmap, images,
+    list_entries,
+};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
 
@@ -33,7 +36,9 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let Ok(Some(cm)) = controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) else { return Trust::default() };
     let text = lookup.texts.get(lookup.objects[cm].file).copied();
     let from = cm_value(lookup, cm, "set-real-ip-from");
-    let entries = from.map(|(v, loc)| list_entries(cm, text, "set-real-ip-from", v, loc, true)).unwrap_or_default();
+    let entries = from
+        .map(|(v, loc)| list_entries(cm, text, "set-real-ip-from", v, loc, true, COMMAS_OR_SPACES))
+        .unwrap_or_default();
     let mut trust = Trust { header: None, entries };
     let header =
         cm_value(lookup, cm, "real-ip-header").filter(|(v, _)| v.trim() != "proxy_protocol" && !v.trim().is_empty());

@@ -1,6 +1,8 @@
 //! HAProxy Kubernetes Ingress (haproxytech) and HAProxy Ingress (jcmoraisjr) (`domain.md` §3.3).
 
-use super::{HeaderTrust, Lookup, Proxy, Trust, cm_value, controller_configmap, images, list_entries};
+use super::{
+    COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, cm_value, controller_configmap, images, list_entries,
+};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
 
@@ -41,7 +43,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let Ok(Some(cm)) = controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) else { return Trust::default() };
     let text = lookup.texts.get(lookup.objects[cm].file).copied();
     let entries = cm_value(lookup, cm, "proxy-protocol")
-        .map(|(v, loc)| list_entries(cm, text, "proxy-protocol", v, loc, false))
+        .map(|(v, loc)| list_entries(cm, text, "proxy-protocol", v, loc, false, COMMAS_OR_SPACES))
         .unwrap_or_default();
     let header =
         cm_value(lookup, cm, "src-ip-header").filter(|(v, _)| !v.trim().is_empty()).map(|(v, loc)| HeaderTrust {

@@ -47,7 +47,14 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let on = |key: &str| cm_value(lookup, cm, key).filter(|(v, _)| parse_bool(v) == Some(true));
     let text = lookup.texts.get(lookup.objects[cm].file).copied();
     let cidr = cm_value(lookup, cm, "proxy-real-ip-cidr");
-    let entries = cidr.map(|(v, loc)| list_entries(cm, text, "proxy-real-ip-cidr", v, loc, true)).unwrap_or_default();
+    // configmap.go: `splitAndTrimSpace(val, ",")`; nginx.tmpl writes one `set_real_ip_from` per
+    // entry, and only when `use-forwarded-headers`, `use-proxy-protocol` or `enable-real-ip` is
+    // on: otherwise nginx never sees the list.
+    let real_ip = ["use-proxy-protocol", "use-forwarded-headers", "enable-real-ip"].iter().any(|k| on(k).is_some());
+    let entries = cidr
+        .filter(|_| real_ip)
+        .map(|(v, loc)| list_entries(cm, text, "proxy-real-ip-cidr", v, loc, true, &[',']))
+        .unwrap_or_default();
     let mut trust = Trust { header: None, entries };
     if on("use-proxy-protocol").is_some() {
         return trust;

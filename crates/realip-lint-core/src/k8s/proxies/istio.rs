@@ -128,6 +128,20 @@ fn inside(ctx: &GatewayCtx<'_>, at: Place, needle: &str) -> Place {
     }
 }
 
+/// Where istiod reads class-wide defaults: the namespace of an istiod in the input, else the
+/// usual ones (`istio-system`, AKS's `aks-istio-system`).
+fn system_namespaces(ctx: &GatewayCtx<'_>) -> Vec<String> {
+    let istiod: Vec<String> = ctx
+        .lookup
+        .objects
+        .iter()
+        .filter(|o| !o.shadowed)
+        .filter(|o| o.workload().is_some_and(|w| super::images(w).any(|i| i.ends_with("/pilot"))))
+        .filter_map(|o| o.namespace.clone())
+        .collect();
+    if istiod.is_empty() { vec!["istio-system".into(), "aks-istio-system".into()] } else { istiod }
+}
+
 fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let gw = ctx.gw();
     // A Hostname address makes the Gateway unmanaged: istiod renders nothing.
@@ -138,12 +152,16 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let mut issues = Vec::new();
     let mut known = true;
     let mut layers: Vec<Overlays> = Vec::new();
-    // The class-wide defaults: a ConfigMap labelled `gateway.istio.io/defaults-for-class`.
+    // The class-wide defaults: a ConfigMap labelled `gateway.istio.io/defaults-for-class`, read
+    // only from istiod's own namespace (deploymentcontroller.go: `o.GetNamespace() ==
+    // dc.systemNamespace`).
     let class = ctx.class_name();
+    let system = system_namespaces(ctx);
     if let Some(cm) = ctx.lookup.objects.iter().position(|o| {
         !o.shadowed
             && matches!(o.data, ObjData::ConfigMap)
             && o.labels.get("gateway.istio.io/defaults-for-class") == Some(&class)
+            && o.namespace.as_deref().is_some_and(|ns| system.iter().any(|s| s == ns))
     }) {
         layers.push(Overlays::read(ctx, cm, &mut issues));
     }

@@ -1,6 +1,6 @@
 //! Kong (`domain.md` §3.4): settings are `KONG_*` environment variables of the proxy container.
 
-use super::{HeaderTrust, Lookup, Proxy, Trust, env_value, images, list_entries};
+use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, env_value, images, list_entries};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
 
@@ -37,7 +37,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let Some(w) = obj.workload() else { return Trust::default() };
     let text = lookup.texts.get(obj.file).copied();
     let Some((_, ips, loc)) = env_value(obj, w, "KONG_TRUSTED_IPS") else { return Trust::default() };
-    let entries = list_entries(ctrl, text, "trusted_ips", ips, loc, false);
+    let entries = list_entries(ctrl, text, "trusted_ips", ips, loc, false, COMMAS_OR_SPACES);
     let header = env_value(obj, w, "KONG_REAL_IP_HEADER").map_or("X-Real-IP", |(_, v, _)| v);
     let mut trust = Trust { header: None, entries };
     if header.trim() != "proxy_protocol" {

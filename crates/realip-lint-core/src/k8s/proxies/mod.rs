@@ -12,6 +12,8 @@ mod istio;
 mod kgateway;
 mod kong;
 mod nginx_gateway_fabric;
+
+pub use contour::unused_class_issues as contour_unused_class_issues;
 mod traefik;
 
 use super::model::Setting;
@@ -231,7 +233,11 @@ pub fn configmap_bool(
     }
 }
 
-/// Split a comma (or space) separated list into entries with their places inside `loc`'s text.
+/// Commas and spaces: how most controllers split a list of addresses.
+pub const COMMAS_OR_SPACES: &[char] = &[',', ' '];
+
+/// Split a list at `separators` into entries with their places inside `loc`'s text
+/// (ingress-nginx splits at commas only).
 pub fn list_entries(
     obj: ObjId,
     source_text: Option<&str>,
@@ -239,10 +245,11 @@ pub fn list_entries(
     value: &str,
     loc: Loc,
     hostname_ok: bool,
+    separators: &[char],
 ) -> Vec<TrustedEntry> {
     let raw = source_text.and_then(|t| t.get(loc.span.range()));
     value
-        .split([',', ' '])
+        .split(separators)
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .map(|e| {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{HeaderTrust, Lookup, Proxy, Trust, list_entries};
+use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, list_entries};
 use crate::k8s::gateway::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, keys, with_infra,
@@ -254,7 +254,15 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, Trust) {
             let Some(value) = item.get("value") else { continue };
             let Some(v) = scalar_string(value) else { continue };
             let hostname = item.get("type").and_then(scalar_string).as_deref() == Some("Hostname");
-            trust.entries.extend(list_entries(o, text, "trustedAddresses", &v, obj.loc(value.span), hostname));
+            trust.entries.extend(list_entries(
+                o,
+                text,
+                "trustedAddresses",
+                &v,
+                obj.loc(value.span),
+                hostname,
+                COMMAS_OR_SPACES,
+            ));
         }
     }
     let setting = match &mode {

@@ -1,6 +1,6 @@
 //! Traefik (`domain.md` §3.2): settings are entryPoint arguments.
 
-use super::{HeaderTrust, Lookup, Proxy, Trust, arg_loc, flags, images, label_is, list_entries};
+use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, arg_loc, flags, images, label_is, list_entries};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
 
@@ -85,7 +85,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
                 file: loc.file,
                 span: crate::source::Span::new(loc.span.start + crate::source::to_u32(at), loc.span.end),
             };
-            let entries = list_entries(ctrl, text, setting, v, value_loc, false);
+            let entries = list_entries(ctrl, text, setting, v, value_loc, false, COMMAS_OR_SPACES);
             if setting == "forwardedHeaders.trustedIPs" && trust.header.is_none() {
                 trust.header = Some(HeaderTrust::listed(
                     flag.to_owned(),
