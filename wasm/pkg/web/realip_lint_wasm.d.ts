@@ -34,13 +34,17 @@ export interface LintRequest {
 }
 
 export interface RunRequest extends LintRequest {
-    /** `json` (the default): the `-o json` text; `concise`: one line per diagnostic. */
+    /**
+     * `json` (the default): the `-o json` text; `concise`: `kubectl realip-lint -o concise`, one
+     * line per diagnostic (`file:line:col: severity rule: message`), the notices, the summary.
+     */
     output?: "json" | "concise";
     /** Usage errors the caller met reading its inputs; they make the exit code 2. */
     errors?: string[];
 }
 
 export interface RunResult {
+    /** Empty after a bad config file: the run stops before the report. */
     output: string;
     /** Usage errors, for standard error (a bad config file, at its exact place). */
     errors: string[];
