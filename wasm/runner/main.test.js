@@ -256,7 +256,7 @@ test('a directory: its .yaml, .yml and .json files; -R every level, in byte orde
   assert.deepEqual(files(['--recursive', '.']), ['deploy/a.yml', 'deploy/app/Z.yaml', 'deploy/app/svc.json', 'deploy/b.yaml']);
   const r = run(['deploy', '-R'], { cwd: root });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /^deploy\/app\/Z\.yaml:8:9: warning\[external-service-cluster-policy\] /m);
+  assert.match(r.stdout, /^deploy\/app\/Z\.yaml:8:9: warning external-service-cluster-policy: /m);
   assert.match(r.stdout, / in 4 files /);
   assert.equal(r.stderr, '');
 });
@@ -320,7 +320,7 @@ test('npx realip-lint DIR from the packed package, offline', { timeout: 120000 }
   const npx = (args) => spawnSync('npx', ['--yes', '--offline', `./${tgz}`, ...args], { cwd: root, encoding: 'utf8', env });
   let r = npx(['deploy/', '-R']);
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stdout, /^deploy\/app\/svc\.json:1:76: info\[external-service-cluster-policy\] /m);
+  assert.match(r.stdout, /^deploy\/app\/svc\.json:1:76: info external-service-cluster-policy: /m);
   assert.match(r.stdout, / in 4 files /);
   r = npx(['deploy', '--fail-on', 'never']);
   assert.equal(r.status, 0, r.stderr);
