@@ -273,6 +273,7 @@ function noticeItem(n) {
   li.innerHTML =
     `<div class="diag-head"><span class="sev notice">notice</span><span class="notice-id">${inline(n.id)}</span></div>` +
     `<div class="diag-msg">${inline(n.message)}</div>` +
+    (n.detail ? `<div class="diag-help">${inline(n.detail)}</div>` : '') +
     (n.help ? `<div class="diag-help">${inline(n.help)}</div>` : '') +
     (isNodeCountNotice(n) ? `<button type="button" class="notice-action">Type the node count</button>` : '');
   li.querySelector('.notice-action')?.addEventListener('click', () => {

@@ -1,8 +1,8 @@
 // What a lint did not check, said where the user looks (issue #21): the node-count rules
 // (`hard-anti-affinity-replicas-exceed-nodes`, `rollout-deadlock-one-per-node`, …) stay silent
 // when the node count is unknown, so an empty or 0 node field must not look like a clean bill.
-// The module's own run-level `report.notices` (when the module has them) are shown as they come;
-// the playground adds its node-count notice unless the module already said it.
+// The module's own run-level `report.notices` are shown as they come, except its node-count notice,
+// which the page words for its Nodes field; the page adds that notice itself when the module did not.
 
 export const NODE_COUNT_NOTICE = {
   id: 'node-count-unknown',
@@ -26,7 +26,10 @@ export const noticeLabel = (n) => (isNodeCountNotice(n) ? 'node-count rules not 
 export function noticesFor(report, { nodes, text }) {
   const out = (Array.isArray(report?.notices) ? report.notices : [])
     .filter((n) => n && typeof n === 'object' && (n.message || n.id))
-    .map((n) => ({ id: String(n.id ?? 'notice'), message: String(n.message ?? n.id), help: n.help ? String(n.help) : '' }));
+    .map((n) => ({ id: String(n.id ?? 'notice'), message: String(n.message ?? n.id), help: n.help ? String(n.help) : '' }))
+    // The module's node-count notice speaks to the command line (`--nodes N`); here the Nodes
+    // field settles it, so the page says it in its own words (the rules the module names kept).
+    .map((n) => (isNodeCountNotice(n) ? { ...NODE_COUNT_NOTICE, id: n.id, detail: n.message } : n));
   if (nodes === undefined && !hasNodeObjects(text) && !out.some(isNodeCountNotice)) out.push(NODE_COUNT_NOTICE);
   return out;
 }

@@ -38,10 +38,13 @@ test('a node count, or Node objects: no notice, and a clean report is green', ()
   assert.equal(statusKind(clean.summary, []), 'good');
 });
 
-test("the module's notices are shown as they come, and its node-count notice replaces the page's", () => {
+test("the module's notices are shown as they come; its node-count notice in the page's words, with the module's detail", () => {
   const own = { id: 'node-count-unknown', message: 'Node-count rules were not checked.', help: 'Pass `--nodes N`.' };
   const other = { id: 'kustomize-missing', message: 'No kustomize.' };
-  assert.deepEqual(noticesFor({ ...clean, notices: [own, other] }, { nodes: undefined, text: service }), [own, { ...other, help: '' }]);
+  assert.deepEqual(noticesFor({ ...clean, notices: [own, other] }, { nodes: undefined, text: service }), [
+    { ...NODE_COUNT_NOTICE, detail: own.message },
+    { ...other, help: '' },
+  ]);
   // a module notice that is not about the node count: the page still says its own
   assert.deepEqual(noticesFor({ ...clean, notices: [other] }, { nodes: undefined, text: service }), [{ ...other, help: '' }, NODE_COUNT_NOTICE]);
   // with a node count, the module's notices still show
