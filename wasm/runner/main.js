@@ -197,22 +197,19 @@ function walkOrder(a, b) {
  * walk), relative to it and in walk order; `undefined` outside a git work tree or without git.
  */
 function gitFiles(dir, recursive) {
-  const ran = childProcess.spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', '--', '.'], {
+  // Paths come relative to `dir` (its working directory), and `.` keeps them below it.
+  const ran = childProcess.spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], {
     cwd: dir,
     encoding: 'buffer',
     maxBuffer: 1 << 30,
   });
   if (ran.error || ran.status !== 0) return undefined;
-  const top = childProcess.spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
-  if (top.error || top.status !== 0) return undefined;
-  const root = top.stdout.trim();
   const real = fs.realpathSync(dir);
   const files = new Set();
-  for (const full of ran.stdout.toString('utf8').split('\0')) {
-    if (full === '') continue;
-    const rel = path.relative(real, path.join(root, full)).split(path.sep).join('/');
+  for (const rel of ran.stdout.toString('utf8').split('\0')) {
+    if (rel === '') continue;
     const parts = rel.split('/');
-    if (rel.startsWith('../') || (!recursive && parts.length > 1)) continue;
+    if (!recursive && parts.length > 1) continue;
     if (parts.slice(0, -1).some((p) => SKIPPED_DIRS.has(p)) || !MANIFEST_EXT.has(path.extname(rel))) continue;
     let stat;
     try {
