@@ -30,9 +30,12 @@ pub static RULES: &[&RuleDef] = &[
     &rules::proxy_protocol_mismatch::RULE,
     &rules::forwarded_headers_trust_all::RULE,
     &rules::forwarded_headers_behind_l4::RULE,
+    &rules::forwarded_headers_not_trusted::RULE,
     &rules::forwarded_trust_cidr_invalid::RULE,
     &rules::allowlist_after_snat::RULE,
     &rules::ingress_nginx_retired::RULE,
+    // Tier 3: load balancers
+    &rules::aws_nlb_ip_target_client_ip_lost::RULE,
     // Gateway API
     &rules::gateway_parameters_invalid::RULE,
     &rules::gateway_annotation_not_propagated::RULE,

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use realip_lint_core::trace::{Carrier, Entry, TraceReport, VerdictKind};
 
-fn carrier(c: &Carrier) -> &'static str {
+fn carrier(c: Carrier) -> &'static str {
     match c {
         Carrier::TcpSource => "client IP as TCP source",
         Carrier::ProxyHeader => "client IP in a PROXY header",
@@ -53,7 +53,7 @@ fn entry(out: &mut String, e: &Entry, color: bool) {
         };
         let _ = writeln!(out, "    │ {}", hop.does);
         let at = hop.places.first().map(|p| format!("  ({}:{})", p.file, p.start.line)).unwrap_or_default();
-        let _ = writeln!(out, "    ▼ {}{}", paint(carrier(&hop.carries), code_of(&hop.carries), color), rules);
+        let _ = writeln!(out, "    ▼ {}{}", paint(carrier(hop.carries), code_of(hop.carries), color), rules);
         let _ = writeln!(out, "  {}{at}", hop.to);
     }
     let v = &e.verdict;
@@ -74,7 +74,7 @@ fn entry(out: &mut String, e: &Entry, color: bool) {
     out.push('\n');
 }
 
-fn code_of(c: &Carrier) -> &'static str {
+fn code_of(c: Carrier) -> &'static str {
     match c {
         Carrier::TcpSource | Carrier::ProxyHeader | Carrier::Header => "32",
         Carrier::Lost | Carrier::Forgeable => "31",

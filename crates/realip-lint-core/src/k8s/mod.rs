@@ -6,7 +6,11 @@ pub mod load;
 pub mod model;
 pub mod nodes;
 pub mod object;
+pub mod path;
 pub mod proxies;
 pub mod rollout;
 pub mod spread;
 pub mod worlds;
+
+#[cfg(test)]
+mod path_agreement;

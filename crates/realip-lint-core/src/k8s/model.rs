@@ -166,6 +166,10 @@ pub struct Model {
     owners_present: std::collections::HashSet<(String, String, String)>,
     pub dataplane: crate::config::Dataplane,
     pub cloud: Option<String>,
+    /// The client-IP path through each Service view, in the order of `services`.
+    pub view_paths: Vec<super::path::ViewPath>,
+    /// Every entry point's client-IP path ([`super::path`]): what the trace shows.
+    pub entries: Vec<super::path::EntryPath>,
 }
 
 pub const ROLE: &str = "realip-lint.io/role";
@@ -208,6 +212,8 @@ impl Model {
             owners_present: std::collections::HashSet::new(),
             dataplane: options.dataplane,
             cloud: options.cloud.clone(),
+            view_paths: Vec::new(),
+            entries: Vec::new(),
         };
         model.owners_present = model
             .live()
@@ -219,7 +225,15 @@ impl Model {
         let (gateway_views, rendered_services) = model.link_gateways(texts);
         model.link_services(&rendered_services);
         model.add_gateway_views(gateway_views);
+        model.view_paths = super::path::view_paths(&model);
+        model.entries = super::path::entries(&model, &model.view_paths);
         model
+    }
+
+    /// The client-IP path through a Service view of this model.
+    pub fn path(&self, view: &ServiceView) -> &super::path::ViewPath {
+        let vi = self.services.iter().position(|v| std::ptr::eq(v, view)).expect("a view of this model");
+        &self.view_paths[vi]
     }
 
     /// Was this object defined more than once in the run (so which copy is meant is a guess)?

@@ -1,7 +1,8 @@
-use super::{ClientIpPath, client_ip_path, declare_rule, policy_loc};
+use super::declare_rule;
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy, ServiceView};
 use crate::k8s::object::{ObjData, selector_matches};
+use crate::k8s::path::ClientIpPath;
 use crate::k8s::proxies::{self, Proxy};
 use crate::yaml::PathSeg;
 
@@ -36,6 +37,8 @@ declare_rule! {
     Info,
     "a source-IP allow-list behind a `Cluster` Service filters node IPs",
     check,
+    category: ClientIp,
+    hops: [Backends],
 }
 
 const ALLOW_LISTS: &[(&str, &str)] = &[
@@ -54,7 +57,7 @@ fn snat_front<'m>(model: &'m Model, proxy: &Proxy) -> Option<&'m ServiceView> {
         v.external
             && v.policy == Policy::Cluster
             && v.controller.is_some_and(|c| model.controllers[c].proxy.is_some_and(|p| std::ptr::eq(p, proxy)))
-            && matches!(client_ip_path(model, v), ClientIpPath::No)
+            && matches!(model.path(v).cluster, ClientIpPath::No)
     })
 }
 
@@ -93,7 +96,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                             format!("set `externalTrafficPolicy: Local` on {} and spread the controller one pod per node, or give it a client-IP path (PROXY protocol on both ends)", front.name),
                         )
                         .on(i)
-                        .related(policy_loc(model, front), "the client address is lost here"),
+                        .related(front.policy_at.loc, "the client address is lost here"),
                     );
                 }
             }
@@ -115,7 +118,7 @@ fn network_policy(
     let front = model.services.iter().find(|v| {
         v.external
             && v.policy == Policy::Cluster
-            && matches!(client_ip_path(model, v), ClientIpPath::No)
+            && matches!(model.path(v).cluster, ClientIpPath::No)
             && v.backends.iter().any(|b| {
                 let w = &model.objects[*b];
                 w.namespace == obj.namespace
@@ -146,7 +149,7 @@ fn network_policy(
                     format!("set `externalTrafficPolicy: Local` on {} (and spread its pods one per node) so the policy sees client addresses", front.name),
                 )
                 .on(i)
-                .related(policy_loc(model, front), "the client address is lost here"),
+                .related(front.policy_at.loc, "the client address is lost here"),
             );
         }
     }

@@ -29,6 +29,7 @@ declare_rule! {
     Info,
     "the same object is defined twice; the later one wins",
     check,
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

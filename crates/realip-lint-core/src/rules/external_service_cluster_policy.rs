@@ -1,6 +1,7 @@
-use super::{ClientIpPath, client_ip_path, declare_rule, describe_cluster, policy_loc};
+use super::{declare_rule, describe_cluster};
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::{CLIENT_IP, Model, Policy, ROLE};
+use crate::k8s::path::ClientIpPath;
 
 declare_rule! {
     /// ## What it does
@@ -43,6 +44,8 @@ declare_rule! {
     Info,
     "an external Service with `Cluster` policy: its pods see node IPs",
     check,
+    category: ClientIp,
+    hops: [Node],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -54,12 +57,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if obj.annotation(ROLE) == Some("ingress-controller") {
             continue;
         }
-        if !matches!(client_ip_path(model, view), ClientIpPath::No) {
+        if !matches!(model.path(view).cluster, ClientIpPath::No) {
             continue;
         }
         let required = obj.annotation(CLIENT_IP) == Some("required");
         let mut f = Finding::new(
-            policy_loc(model, view),
+            view.policy_at.loc,
             format!("{}: external clients reach its pods with a node IP as source", describe_cluster(view)),
             "if the pods need the client address, set `externalTrafficPolicy: Local` and spread them one per node (a DaemonSet, or a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1`), or put a client-IP path in front (PROXY protocol on both ends, an L7 load balancer)",
         )

@@ -37,6 +37,8 @@ declare_rule! {
     Error,
     "`externalTrafficPolicy`/`internalTrafficPolicy` is not exactly `Cluster` or `Local`",
     check,
+    category: Correctness,
+    hops: [Node],
 }
 
 fn corrected(v: &str) -> Option<&'static str> {

@@ -37,6 +37,7 @@ declare_rule! {
     Error,
     "`externalTrafficPolicy` on a Service that is not NodePort, LoadBalancer or externalIPs",
     check,
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -50,6 +50,8 @@ declare_rule! {
     Warning,
     "the controller trusts X-Forwarded-For behind a pass-through (L4) load balancer",
     check,
+    category: ClientIp,
+    hops: [Controller],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -40,6 +40,8 @@ declare_rule! {
     Warning,
     "the controller trusts X-Forwarded-For / X-Real-IP from any source: clients can forge their IP",
     check,
+    category: ClientIp,
+    hops: [Controller],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

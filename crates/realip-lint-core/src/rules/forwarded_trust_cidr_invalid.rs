@@ -43,6 +43,8 @@ declare_rule! {
     Error,
     "a trusted-proxy list holds something that is not an IP address or CIDR",
     check,
+    category: ClientIp,
+    hops: [Controller],
 }
 
 /// Why this entry is not an address the controller accepts, if it is not. `nginx`: the entry

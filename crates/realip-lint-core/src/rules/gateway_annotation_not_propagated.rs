@@ -57,6 +57,8 @@ declare_rule! {
     Warning,
     "load-balancer annotations on a Gateway where its implementation does not copy them to the Service",
     check,
+    category: Correctness,
+    hops: [LoadBalancer],
 }
 
 /// Annotation prefixes that cloud controllers and bare-metal load balancers read from Services.

@@ -57,6 +57,7 @@ declare_rule! {
     Error,
     "a Gateway or GatewayClass `parametersRef` that its implementation does not read",
     check,
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -49,6 +49,8 @@ declare_rule! {
     Error,
     "more replicas than eligible nodes under a one-per-node constraint",
     check,
+    category: Availability,
+    hops: [Backends],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

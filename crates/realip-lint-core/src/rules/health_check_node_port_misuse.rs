@@ -1,4 +1,4 @@
-use super::{declare_rule, policy_loc};
+use super::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::{Model, Policy};
 use crate::yaml::PathSeg;
@@ -44,6 +44,7 @@ declare_rule! {
     Error,
     "`healthCheckNodePort` where the API server rejects it",
     check,
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -84,7 +85,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let ty = [PathSeg::Key("spec"), PathSeg::Key("type")];
             if view.svc_type == "LoadBalancer" {
                 let why = if view.policy_written { "not `Local`" } else { "without `externalTrafficPolicy: Local`" };
-                f = f.related(policy_loc(model, view), why);
+                f = f.related(view.policy_at.loc, why);
             } else if obj.node(&ty).is_some() {
                 f = f.related(obj.loc_at(&ty), "not `LoadBalancer`");
             }

@@ -53,6 +53,7 @@ declare_rule! {
     Error,
     "a surging DaemonSet whose pods need a host port: the surge pod never starts",
     check,
+    category: Availability,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -1,6 +1,7 @@
-use super::{ClientIpPath, client_ip_path, declare_rule, describe_cluster, policy_loc};
+use super::{declare_rule, describe_cluster};
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::{Model, Policy, ROLE};
+use crate::k8s::path::ClientIpPath;
 
 declare_rule! {
     /// ## What it does
@@ -53,6 +54,8 @@ declare_rule! {
     Warning,
     "an ingress controller behind an external Service with `Cluster` policy sees node IPs, not clients",
     check,
+    category: ClientIp,
+    hops: [Node],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -72,10 +75,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let help = format!(
             "set `externalTrafficPolicy: Local` on the Service and run {name} one pod per node (a DaemonSet, or a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1`){hint}"
         );
-        let mut finding = match client_ip_path(model, view) {
-            ClientIpPath::Yes(_) | ClientIpPath::Mismatch => continue,
+        let mut finding = match &model.path(view).cluster {
+            ClientIpPath::Yes | ClientIpPath::Mismatch => continue,
             ClientIpPath::No => Finding::new(
-                policy_loc(model, view),
+                view.policy_at.loc,
                 format!(
                     "{name} is behind {}: kube-proxy SNATs client connections, so {name} sees node IPs, not client IPs",
                     describe_cluster(view)
@@ -83,7 +86,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 help,
             ),
             ClientIpPath::Unknown(why) => Finding::new(
-                policy_loc(model, view),
+                view.policy_at.loc,
                 format!("{name} is behind {}; {why}", describe_cluster(view)),
                 format!("add the controller's configuration to the input to settle it, or {help}"),
             )

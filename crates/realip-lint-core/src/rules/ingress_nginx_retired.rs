@@ -40,6 +40,7 @@ declare_rule! {
     Info,
     "ingress-nginx is retired (no security fixes since March 2026)",
     check,
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

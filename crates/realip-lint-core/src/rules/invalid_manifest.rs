@@ -49,6 +49,7 @@ declare_rule! {
     Error,
     "a document that cannot be read as a Kubernetes object",
     check,
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

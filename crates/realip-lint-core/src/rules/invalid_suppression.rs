@@ -36,6 +36,7 @@ declare_rule! {
     Warning,
     "a realip-lint annotation names no rule, gives no reason, or has an unknown key or value",
     check,
+    category: Correctness,
 }
 
 pub const IGNORE_PREFIX: &str = "ignore-check.realip-lint.io/";

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::{declare_rule, pod_sets, policy_loc};
+use super::{declare_rule, pod_sets};
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::object::WorkloadKind;
@@ -54,6 +54,8 @@ declare_rule! {
     Info,
     "a `Local` Service in front of exactly one pod",
     check,
+    category: Availability,
+    hops: [Backends],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -93,7 +95,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             ),
         )
         .on(count.object)
-        .related(policy_loc(model, view), "only the node with the pod receives traffic");
+        .related(view.policy_at.loc, "only the node with the pod receives traffic");
         f.also_object = count.also_object;
         out.push(f);
     }

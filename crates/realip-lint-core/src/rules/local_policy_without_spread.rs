@@ -1,4 +1,4 @@
-use super::{declare_rule, pod_sets, policy_loc};
+use super::{declare_rule, pod_sets};
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::object::WorkloadKind;
@@ -55,6 +55,8 @@ declare_rule! {
     Warning,
     "pods behind a `Local` Service are not spread across nodes",
     check,
+    category: Availability,
+    hops: [Backends],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -83,7 +85,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             }
             let mut f = Finding::new(set.count.loc, message, set.spread_hint.clone())
                 .on(set.count.object)
-                .related(policy_loc(model, view), "only nodes with a local pod receive traffic");
+                .related(view.policy_at.loc, "only nodes with a local pod receive traffic");
             f.also_object = set.count.also_object;
             if let Some(m) = s.mismatched.first() {
                 f = f.related(m.loc, "this term spreads nothing");

@@ -3,11 +3,13 @@
 //! suppression.
 
 pub mod allowlist_after_snat;
+pub mod aws_nlb_ip_target_client_ip_lost;
 pub mod duplicate_object;
 pub mod external_service_cluster_policy;
 pub mod external_traffic_policy_invalid_value;
 pub mod external_traffic_policy_on_internal_service;
 pub mod forwarded_headers_behind_l4;
+pub mod forwarded_headers_not_trusted;
 pub mod forwarded_headers_trust_all;
 pub mod forwarded_trust_cidr_invalid;
 pub mod gateway_annotation_not_propagated;
@@ -33,8 +35,9 @@ pub mod spread_selector_mismatch;
 pub mod spread_topology_not_hostname;
 
 use crate::diagnostic::{Finding, Loc, Severity};
-use crate::k8s::model::{Model, Policy, ServiceView, Setting};
+use crate::k8s::model::{Model, Policy, ServiceView};
 use crate::k8s::object::WorkloadKind;
+use crate::k8s::path::HopKind;
 use crate::k8s::spread::{self, Spread};
 use crate::yaml::PathSeg;
 
@@ -47,6 +50,10 @@ pub struct RuleDef {
     /// The user manual: the rule file's doc comment.
     pub doc: &'static str,
     pub check: fn(&Model, &mut Vec<Finding>),
+    pub category: Category,
+    /// The hops of the client-IP path ([`crate::k8s::path`]) the rule speaks for: `trace` lists
+    /// its findings there. Empty for a rule about something other than the client address.
+    pub hops: &'static [HopKind],
 }
 
 impl RuleDef {
@@ -72,79 +79,33 @@ impl RuleDef {
     }
 }
 
+/// What a rule is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// Where the client address is lost, forged or broken on its path: every finding sits on a
+    /// hop of some entry's client-IP path (a test over fixtures and corpus checks it).
+    ClientIp,
+    /// What keeping the client address costs in availability: spreading, endpoints, rollouts.
+    Availability,
+    /// Values the API server or a controller refuses, removed APIs, the input itself.
+    Correctness,
+}
+
 /// Declare a rule from its doc comment (the manual), name, default severity, summary and check.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $name:literal, $sev:ident, $summary:literal, $check:path $(,)?) => {
+    ($(#[doc = $doc:literal])* $name:literal, $sev:ident, $summary:literal, $check:path, category: $cat:ident $(, hops: [$($hop:ident),*])? $(,)?) => {
         pub static RULE: $crate::rules::RuleDef = $crate::rules::RuleDef {
             name: $name,
             severity: $crate::diagnostic::Severity::$sev,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
             check: $check,
+            category: $crate::rules::Category::$cat,
+            hops: &[$($($crate::k8s::path::HopKind::$hop),*)?],
         };
     };
 }
 pub(crate) use declare_rule;
-
-/// How the client address can survive a `Cluster` policy on this entry point.
-pub enum ClientIpPath {
-    /// There is one (the reason names it).
-    Yes(String),
-    /// The load balancer sends PROXY headers and the proxy's setting is not in the input.
-    Unknown(String),
-    /// The load balancer sends PROXY headers and the proxy does not expect them: not a path,
-    /// and not this rule's business (`proxy-protocol-mismatch`).
-    Mismatch,
-    No,
-}
-
-pub fn client_ip_path(model: &Model, view: &ServiceView) -> ClientIpPath {
-    if model.dataplane.is_dsr() {
-        return ClientIpPath::Yes(format!(
-            "the data plane returns directly to the client (`dataplane: {}`), so `Cluster` keeps the client IP",
-            model.dataplane.name()
-        ));
-    }
-    if let Some(why) = &view.keeps_client_ip {
-        return ClientIpPath::Yes(why.clone());
-    }
-    if let Some(a) = view.lb.direct_to_pod {
-        return ClientIpPath::Yes(format!("the load balancer targets pod IPs directly (`{a}`)"));
-    }
-    if let Some(a) = view.lb.adds_xff {
-        return ClientIpPath::Yes(format!("the load balancer is L7 and adds X-Forwarded-For (`{a}`)"));
-    }
-    if let Some(a) = view.lb.sends_proxy {
-        let Some(ci) = view.controller else {
-            return ClientIpPath::Yes(format!("the load balancer sends PROXY protocol headers (`{a}`)"));
-        };
-        return match &model.controllers[ci].proxy_protocol {
-            Setting::Set(true, ..) | Setting::Default(true, _) => {
-                ClientIpPath::Yes("PROXY protocol on both ends".into())
-            }
-            Setting::Set(false, ..) | Setting::Default(false, _) => ClientIpPath::Mismatch,
-            Setting::Unknown(why) => ClientIpPath::Unknown(format!(
-                "the load balancer sends PROXY protocol headers (`{a}`), but whether the controller expects them is not known: {why}"
-            )),
-        };
-    }
-    ClientIpPath::No
-}
-
-/// Where a finding about a Service's policy points: the `externalTrafficPolicy` value when
-/// written, else what makes the Service external (the `type` value, or the `externalIPs` key);
-/// for a Gateway's Service, where a user would write it.
-pub fn policy_loc(_model: &Model, view: &ServiceView) -> Loc {
-    view.policy_at.loc
-}
-
-pub fn policy_name(p: Policy) -> &'static str {
-    match p {
-        Policy::Cluster => "Cluster",
-        Policy::Local => "Local",
-        Policy::Invalid => "invalid",
-    }
-}
 
 /// `externalTrafficPolicy: Cluster` (as written) or `externalTrafficPolicy` unset (→ Cluster).
 pub fn describe_cluster(view: &ServiceView) -> String {

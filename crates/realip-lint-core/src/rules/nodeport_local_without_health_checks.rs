@@ -1,4 +1,4 @@
-use super::{declare_rule, policy_loc};
+use super::declare_rule;
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::nodes::{NodeSource, eligible};
@@ -47,6 +47,8 @@ declare_rule! {
     Warning,
     "a NodePort Service with `Local` and pods on some nodes only: the other nodes drop connections",
     check,
+    category: Availability,
+    hops: [Node],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -61,7 +63,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let obj = &model.objects[wi];
         out.push(
             Finding::new(
-                policy_loc(model, view),
+                view.policy_at.loc,
                 format!(
                     "{} is a NodePort Service with `externalTrafficPolicy: Local` in front of {}, which does not run on every node: NodePort Services get no health-check port, so connections to a node without a local pod are dropped and time out",
                     svc.display(),

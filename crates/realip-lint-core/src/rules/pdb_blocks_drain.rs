@@ -1,6 +1,6 @@
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{declare_rule, local_view, policy_loc, size_range};
+use super::{declare_rule, local_view, size_range};
 use crate::diagnostic::{Finding, Loc};
 use crate::k8s::model::Model;
 use crate::k8s::nodes::eligible;
@@ -59,6 +59,7 @@ declare_rule! {
     Warning,
     "a PodDisruptionBudget that lets no node drain",
     check,
+    category: Availability,
 }
 
 /// One selected workload.
@@ -205,7 +206,7 @@ fn finding(model: &Model, pi: ObjId, loc: Loc, such: &Selected, message: String,
     if let Some(si) = such.local
         && let Some(view) = model.services.iter().find(|v| v.obj == si)
     {
-        f = f.related(policy_loc(model, view), "these pods serve a `Local` Service");
+        f = f.related(view.policy_at.loc, "these pods serve a `Local` Service");
     }
     f
 }

@@ -58,6 +58,8 @@ declare_rule! {
     Error,
     "the load balancer and the proxy behind it disagree about PROXY protocol",
     check,
+    category: ClientIp,
+    hops: [LoadBalancer, Controller],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -45,6 +45,8 @@ declare_rule! {
     Error,
     "a removed apiVersion (kubectl apply fails) or a pre-1.8 annotation that is ignored",
     check,
+    category: Correctness,
+    hops: [LoadBalancer],
 }
 
 fn removed_in(obj: &Object) -> &'static str {

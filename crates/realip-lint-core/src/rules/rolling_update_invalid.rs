@@ -50,6 +50,7 @@ declare_rule! {
     Error,
     "rolling-update parameters the API server rejects",
     check,
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -72,6 +72,8 @@ declare_rule! {
     Error,
     "a rolling update that can neither surge nor remove a pod under a one-per-node constraint",
     check,
+    category: Availability,
+    hops: [Backends],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

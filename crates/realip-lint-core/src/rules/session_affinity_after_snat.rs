@@ -1,6 +1,7 @@
-use super::{ClientIpPath, client_ip_path, declare_rule, describe_cluster, policy_loc};
+use super::{declare_rule, describe_cluster};
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy};
+use crate::k8s::path::ClientIpPath;
 use crate::yaml::PathSeg;
 
 declare_rule! {
@@ -44,6 +45,8 @@ declare_rule! {
     Warning,
     "`sessionAffinity: ClientIP` on an external Service whose traffic is SNATed",
     check,
+    category: ClientIp,
+    hops: [Node],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -56,7 +59,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if svc.spec.as_ref().and_then(|s| s.session_affinity.as_deref()) != Some("ClientIP") {
             continue;
         }
-        if !matches!(client_ip_path(model, view), ClientIpPath::No) {
+        if !matches!(model.path(view).cluster, ClientIpPath::No) {
             continue;
         }
         out.push(
@@ -69,7 +72,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 "set `externalTrafficPolicy: Local` (and spread the pods one per node) so each node serves clients from its own pods with their real address, and keep a client on one node with the load balancer's source-IP stickiness; or move the affinity to an ingress controller (cookie affinity)",
             )
             .on(view.obj)
-            .related(policy_loc(model, view), "SNAT to node IPs"),
+            .related(view.policy_at.loc, "SNAT to node IPs"),
         );
     }
 }

@@ -1,4 +1,4 @@
-use super::{declare_rule, local_view, pod_count, policy_loc};
+use super::{declare_rule, local_view, pod_count};
 use crate::diagnostic::Finding;
 use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
@@ -46,6 +46,8 @@ declare_rule! {
     Info,
     "pods behind a `Local` Service are spread only by preferences",
     check,
+    category: Availability,
+    hops: [Backends],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -80,7 +82,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             "make the spread required: a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1` and `whenUnsatisfiable: DoNotSchedule` (never blocks on the count), or `requiredDuringSchedulingIgnoredDuringExecution` anti-affinity (caps the replicas at the node count), or a DaemonSet",
         )
         .on(wi)
-        .related(policy_loc(model, view), "only nodes with a local pod receive traffic");
+        .related(view.policy_at.loc, "only nodes with a local pod receive traffic");
         if count.also_object.is_some() {
             f = f.related(count.loc, "the HPA keeps at least this many");
         }

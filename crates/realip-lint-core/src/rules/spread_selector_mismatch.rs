@@ -1,4 +1,4 @@
-use super::{declare_rule, local_view, policy_loc};
+use super::{declare_rule, local_view};
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
@@ -55,6 +55,8 @@ declare_rule! {
     Warning,
     "a spreading term whose selector misses the workload's own pods",
     check,
+    category: Availability,
+    hops: [Backends],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -108,7 +110,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         ", and {} with `externalTrafficPolicy: Local` relies on the pods being spread",
                         model.objects[v.obj].display()
                     ));
-                    f = f.related(policy_loc(model, v), "only nodes with a local pod receive traffic");
+                    f = f.related(v.policy_at.loc, "only nodes with a local pod receive traffic");
                 }
                 None => f = f.severity(Severity::Info),
             }

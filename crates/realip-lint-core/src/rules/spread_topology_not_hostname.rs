@@ -1,4 +1,4 @@
-use super::{declare_rule, local_view, pod_count, policy_loc};
+use super::{declare_rule, local_view, pod_count};
 use crate::diagnostic::Finding;
 use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
@@ -43,6 +43,8 @@ declare_rule! {
     Warning,
     "pods behind a `Local` Service are spread across zones but not across nodes",
     check,
+    category: Availability,
+    hops: [Backends],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -72,7 +74,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             ),
         )
         .on(wi)
-        .related(policy_loc(model, view), "only nodes with a local pod receive traffic");
+        .related(view.policy_at.loc, "only nodes with a local pod receive traffic");
         if count.also_object.is_some() {
             f = f.related(count.loc, "the HPA keeps at least this many");
         }
