@@ -30,7 +30,7 @@ pub const CLUSTER_KINDS: &[&str] = &[
 /// The kinds `--cluster` reads when the cluster serves them: the Gateway API's and the Gateway
 /// implementations' config kinds, all CRDs, so that asking for one the cluster lacks does not fail
 /// the whole read. (`resource.group`, group, kind); a test checks that it covers every kind the
-/// core reads from its tree (`k8s::gateway::tree_kinds`).
+/// core reads from its tree (`implementations::gateway_api::tree_kinds`).
 pub const OPTIONAL_CLUSTER_KINDS: &[(&str, &str, &str)] = &[
     ("gatewayclasses.gateway.networking.k8s.io", "gateway.networking.k8s.io", "GatewayClass"),
     ("gateways.gateway.networking.k8s.io", "gateway.networking.k8s.io", "Gateway"),
@@ -414,7 +414,7 @@ mod tests {
 
     #[test]
     fn every_kind_the_core_reads_from_its_tree_is_asked_for_when_served() {
-        for (group, kind) in realip_lint_core::k8s::gateway::tree_kinds() {
+        for (group, kind) in realip_lint_core::implementations::gateway_api::tree_kinds() {
             assert!(
                 OPTIONAL_CLUSTER_KINDS.iter().any(|(_, g, k)| *g == group && *k == kind),
                 "{kind}.{group} is read by the core but not by --cluster"

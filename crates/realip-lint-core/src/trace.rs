@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Loc, ObjectRef, Report, Severity};
+use crate::implementations as proxies;
 use crate::k8s::model::GatewayLink;
 use crate::k8s::model::{Model, Policy, ServiceView, Setting};
 use crate::k8s::object::{ObjData, ObjId};
-use crate::k8s::proxies;
 use crate::rules::policy_loc;
 use crate::source::{LineIndex, Position, Source};
 use crate::yaml::PathSeg;

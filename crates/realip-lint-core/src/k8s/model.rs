@@ -7,12 +7,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::gateway::{self, GatewayCtx, ParamIssue, RenderedPods};
 use super::lb::LbFacts;
 use super::load::{Invalid, Loaded};
 use super::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
-use super::proxies::{self, Lookup, Proxy};
 use crate::diagnostic::Loc;
+use crate::implementations::gateway_api::{self as gateway, GatewayCtx, ParamIssue, RenderedPods};
+use crate::implementations::{self as proxies, Lookup, Proxy};
 use crate::yaml::PathSeg;
 
 /// A setting of a controller: written somewhere, defaulted, or not knowable from the input.

@@ -1,8 +1,8 @@
 use super::{ClientIpPath, client_ip_path, declare_rule, policy_loc};
 use crate::diagnostic::Finding;
+use crate::implementations::{self as proxies, Proxy};
 use crate::k8s::model::{Model, Policy, ServiceView};
 use crate::k8s::object::{ObjData, selector_matches};
-use crate::k8s::proxies::{self, Proxy};
 use crate::yaml::PathSeg;
 
 declare_rule! {

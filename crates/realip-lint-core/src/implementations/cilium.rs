@@ -5,7 +5,7 @@
 //! `CiliumGatewayClassConfig` the GatewayClass names, else the cluster-wide `cilium-config`.
 
 use super::{Lookup, Proxy, Trust, cm_value, parse_bool};
-use crate::k8s::gateway::{
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ServiceSide, Sourced, hop_trust,
 };
 use crate::k8s::model::Setting;

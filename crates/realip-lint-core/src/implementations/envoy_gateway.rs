@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
-use crate::k8s::gateway::{
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, hop_trust, merge_annotations, with_infra,
 };
@@ -98,8 +98,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             known = false;
         }
     }
-    let merged = class_ep
-        .is_some_and(|o| objects[o].bool_at(&crate::k8s::gateway::keys(&["spec", "mergeGateways"])) == Some(true));
+    let merged = class_ep.is_some_and(|o| {
+        objects[o].bool_at(&crate::implementations::gateway_api::keys(&["spec", "mergeGateways"])) == Some(true)
+    });
     let mut gw_ep = None;
     if let Some(r) = ctx.gateway_ref() {
         let stops = |why: &str| {
@@ -152,7 +153,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let mut layers = Layers::default();
     match gw_ep {
         Some(g) => {
-            let merge = objects[g].str_at(&crate::k8s::gateway::keys(&["spec", "mergeType"]));
+            let merge = objects[g].str_at(&crate::implementations::gateway_api::keys(&["spec", "mergeType"]));
             if let (Some(c), Some("StrategicMerge" | "JSONMerge")) = (class_ep, merge.as_deref()) {
                 layers.objs.push(c);
             }
@@ -251,7 +252,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
         .map(|(o, _)| o);
     let spread = spread_obj
         .map(|o| {
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &objects[o],
                 WorkloadKind::Deployment,
                 POD_PATH,
@@ -278,7 +279,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
 fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Trust, Place) {
     let objects = ctx.lookup.objects;
     let policies = ctx.targeting(GROUP, &["ClientTrafficPolicy"]);
-    let keys = crate::k8s::gateway::keys;
+    let keys = crate::implementations::gateway_api::keys;
     let mut trust = Trust::default();
     let mut pp: Option<(Place, bool)> = None;
     for &p in &policies {

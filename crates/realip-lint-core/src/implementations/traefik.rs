@@ -20,14 +20,15 @@ pub static PROXY: Proxy = Proxy {
 
 /// Traefik provisions nothing per Gateway: the chart's one Service (its `service.spec`, so
 /// `Cluster` unless set) serves every Gateway, and a listener's `port` must be an entryPoint's.
-static GATEWAY: crate::k8s::gateway::GatewaySupport = crate::k8s::gateway::GatewaySupport {
-    creator: "Traefik",
-    builtin_classes: &[],
-    config_kinds: &[],
-    annotations: crate::k8s::gateway::AnnotationReach::Never,
-    annotation_hint: "the Traefik chart's `service.annotations`",
-    data_plane: None,
-};
+static GATEWAY: crate::implementations::gateway_api::GatewaySupport =
+    crate::implementations::gateway_api::GatewaySupport {
+        creator: "Traefik",
+        builtin_classes: &[],
+        config_kinds: &[],
+        annotations: crate::implementations::gateway_api::AnnotationReach::Never,
+        annotation_hint: "the Traefik chart's `service.annotations`",
+        data_plane: None,
+    };
 
 fn recognise(_: &Object, w: &Workload) -> bool {
     images(w).any(|i| i == "traefik" || i.ends_with("/traefik") || i.ends_with("library-traefik"))

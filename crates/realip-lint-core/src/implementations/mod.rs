@@ -6,6 +6,7 @@ mod cilium;
 mod contour;
 mod envoy_gateway;
 mod f5_nginx;
+pub mod gateway_api;
 mod haproxy;
 mod ingress_nginx;
 mod istio;
@@ -16,9 +17,9 @@ mod nginx_gateway_fabric;
 pub use contour::unused_class_issues as contour_unused_class_issues;
 mod traefik;
 
-use super::model::Setting;
-use super::object::{ObjId, Object, Workload};
 use crate::diagnostic::Loc;
+use crate::k8s::model::Setting;
+use crate::k8s::object::{ObjId, Object, Workload};
 use crate::yaml::PathSeg;
 
 /// What the model can ask of an implementation.
@@ -43,7 +44,7 @@ pub struct Proxy {
     /// When the project stopped maintaining it, if it did.
     pub retired: Option<&'static str>,
     /// Gateway API: how its Gateways become data planes (`domain.md` §3.10).
-    pub gateway: Option<&'static super::gateway::GatewaySupport>,
+    pub gateway: Option<&'static gateway_api::GatewaySupport>,
 }
 
 /// The controller believes a client-IP header (X-Forwarded-For, X-Real-IP, a custom one).
@@ -204,7 +205,7 @@ pub fn controller_configmap(lookup: &Lookup<'_>, ctrl: ObjId, flag_names: &[&str
 /// A ConfigMap's `data` value and where it is written.
 pub fn cm_value<'a>(lookup: &'a Lookup<'_>, cm: ObjId, key: &str) -> Option<(&'a str, Loc)> {
     let obj = &lookup.objects[cm];
-    if !matches!(obj.data, super::object::ObjData::ConfigMap) {
+    if !matches!(obj.data, crate::k8s::object::ObjData::ConfigMap) {
         return None;
     }
     let v = obj.config_value(key)?;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::{Lookup, Proxy, Trust, images, label_is};
-use crate::k8s::gateway::{
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
     hop_trust, keys,
 };
@@ -308,7 +308,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &[Overlays], fallback: Place) -> RenderedP
             };
             let labels =
                 [("gateway.networking.k8s.io/gateway-name".to_owned(), ctx.name().to_owned())].into_iter().collect();
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &synthetic,
                 WorkloadKind::Deployment,
                 &["spec", "template", "spec"],

@@ -1,14 +1,14 @@
 //! Gateway API (`domain.md` §3.10): what a Gateway turns into. The generic part lives here:
 //! which class and implementation a Gateway has, its `parametersRef`s, the policies that target
 //! it, config objects layered over each other, and the shapes an implementation returns. Each
-//! implementation's defaults and precedence live in its own file under `proxies/`.
+//! implementation's defaults and precedence live in its own file under `implementations/`.
 
 use std::collections::BTreeMap;
 
-use super::model::Setting;
-use super::object::{ObjId, Object, Place, WorkloadKind, scalar_string};
-use super::proxies::{self, Lookup, Proxy, Trust};
-use super::spread::Spread;
+use super::{self as proxies, Lookup, Proxy, Trust};
+use crate::k8s::model::Setting;
+use crate::k8s::object::{ObjId, Object, Place, WorkloadKind, scalar_string};
+use crate::k8s::spread::Spread;
 use crate::yaml::{Node, PathSeg};
 
 /// The Gateway API group.
@@ -409,7 +409,7 @@ impl Layers {
     /// An integer setting, as `string` does it.
     pub fn int(&self, ctx: &GatewayCtx<'_>, path: &[&str], default: i32, whose: &str, fallback: Place) -> Sourced<i32> {
         match self.get(ctx.lookup.objects, path) {
-            Some((o, n)) => match super::object::scalar_value(n).and_then(|v| v.as_i64()) {
+            Some((o, n)) => match crate::k8s::object::scalar_value(n).and_then(|v| v.as_i64()) {
                 Some(v) => Sourced::written(i32::try_from(v).unwrap_or(i32::MAX), ctx.place(o, path)),
                 None => Sourced::default(default, self.default_at(ctx, path, fallback), whose),
             },
@@ -477,7 +477,7 @@ pub fn rendered_spread(
             unreadable = true;
             k8s_openapi::api::core::v1::PodSpec::default()
         });
-    let w = super::object::Workload {
+    let w = crate::k8s::object::Workload {
         kind,
         replicas: None,
         selector: None,
@@ -489,7 +489,7 @@ pub fn rendered_spread(
         daemon_set: None,
         owners: Vec::new(),
     };
-    let mut s = super::spread::analyse(obj, &w);
+    let mut s = crate::k8s::spread::analyse(obj, &w);
     if unreadable || !s.mismatched.is_empty() {
         s.mismatched.clear();
         s.uncertain = true;

@@ -4,7 +4,7 @@
 //! `ContourDeployment` says `workloadType: Deployment`) behind a Service with `Local` by default.
 
 use super::{Lookup, Proxy, Trust, flags, images, label_is};
-use crate::k8s::gateway::{
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ParamRef, RenderedPods,
     ServiceSide, Sourced, hop_trust, keys, merge_annotations,
 };

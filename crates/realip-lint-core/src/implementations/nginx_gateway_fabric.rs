@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, list_entries};
-use crate::k8s::gateway::{
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, keys, with_infra,
 };
@@ -218,7 +218,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
         .get(objects, &k8s(&["deployment", "pod", "affinity"]))
         .or_else(|| layers.get(objects, &k8s(&["deployment", "pod", "topologySpreadConstraints"])))
         .map(|(o, _)| {
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &objects[o],
                 WorkloadKind::Deployment,
                 POD_PATH,

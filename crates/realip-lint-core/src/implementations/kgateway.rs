@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::{Lookup, Proxy, Trust};
-use crate::k8s::gateway::{
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     hop_trust, keys, merge_annotations, with_infra,
 };
@@ -154,7 +154,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         .get(objects, &kube(&["podTemplate", "affinity"]))
         .or_else(|| layers.get(objects, &kube(&["podTemplate", "topologySpreadConstraints"])))
         .map(|(o, _)| {
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &objects[o],
                 WorkloadKind::Deployment,
                 POD_PATH,
