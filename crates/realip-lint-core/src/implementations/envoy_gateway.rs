@@ -5,34 +5,40 @@
 
 use std::collections::BTreeMap;
 
-use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
+use super::{COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, label_is, list_entries};
 use crate::implementations::gateway_api::{
-    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
-    Sourced, hop_trust, merge_annotations, with_infra,
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, OwnServiceLabels, ParamIssue, RenderedPods,
+    ServiceSide, Sourced, hop_trust, merge_annotations, with_infra,
 };
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Envoy Gateway",
-    ingress_class_controllers: &[],
     gateway_controllers: &["gateway.envoyproxy.io/gatewayclass-controller"],
+    ingress: Some(&INGRESS),
+    gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "Envoy Gateway's EnvoyProxy `spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (its default)",
     proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
-    gateway: Some(&GATEWAY),
+    ..IngressSupport::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Envoy Gateway",
-    builtin_classes: &[],
-    config_kinds: &[(GROUP, "EnvoyProxy"), (GROUP, "ClientTrafficPolicy")],
+    config_kinds: &[(GROUP, "EnvoyProxy", "envoyproxies"), (GROUP, "ClientTrafficPolicy", "clienttrafficpolicies")],
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`, or the EnvoyProxy's `spec.provider.kubernetes.envoyService.annotations`",
     data_plane: Some(data_plane),
+    own_service_labels: Some(OwnServiceLabels {
+        name: "gateway.envoyproxy.io/owning-gateway-name",
+        namespace: "gateway.envoyproxy.io/owning-gateway-namespace",
+    }),
+    ..GatewaySupport::DEFAULT
 };
 
 const GROUP: &str = "gateway.envoyproxy.io";

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{self as proxies, Lookup, Proxy, Trust};
+use super::{self as proxies, Implementation, Lookup, Trust};
 use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, WorkloadKind, scalar_string};
 use crate::k8s::spread::Spread;
@@ -21,29 +21,82 @@ pub fn reads_tree(group: &str, kind: &str) -> bool {
 }
 
 /// Every (group, kind) read from its tree: the Gateway API's, and each implementation's config
-/// kinds (what `--cluster` asks a cluster for when it serves them).
+/// kinds.
 pub fn tree_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
-    [(GROUP, "GatewayClass"), (GROUP, "Gateway")]
-        .into_iter()
-        .chain(proxies::PROXIES.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
+    cluster_kinds().map(|(group, kind, _)| (group, kind))
 }
 
-/// What an implementation brings to the Gateway API side of the model.
+/// The kinds read from their trees as (group, kind, plural): what `--cluster` asks a cluster for
+/// when it serves them (as `plural.group`), in registry order.
+pub fn cluster_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    [(GROUP, "GatewayClass", "gatewayclasses"), (GROUP, "Gateway", "gateways")]
+        .into_iter()
+        .chain(proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
+}
+
+/// The Gateway half: what an implementation brings to the Gateway API side of the model.
 pub struct GatewaySupport {
     /// Who creates the data plane, as messages name it ("the Service {creator} creates").
     pub creator: &'static str,
     /// GatewayClass names the implementation creates by itself at install (a Gateway naming
     /// one needs no GatewayClass in the input).
     pub builtin_classes: &'static [&'static str],
-    /// Config kinds read from their trees: (group, kind).
-    pub config_kinds: &'static [(&'static str, &'static str)],
+    /// Config kinds read from their trees: (group, kind, plural).
+    pub config_kinds: &'static [(&'static str, &'static str, &'static str)],
     /// Which of a Gateway's annotations reach the Service it gets.
     pub annotations: AnnotationReach,
     /// Where load-balancer annotations belong instead, in the implementation's terms.
     pub annotation_hint: &'static str,
+    /// The labels it puts on the Service it creates for a Gateway, besides GEP-1762's
+    /// `gateway.networking.k8s.io/gateway-name`: a Service of the input so labelled is the
+    /// Gateway's own.
+    pub own_service_labels: Option<OwnServiceLabels>,
     /// How a Gateway becomes a data plane. `None`: Gateways are served by the implementation's
     /// own workload and Service, which the input holds like any other (Traefik's chart).
     pub data_plane: Option<fn(&GatewayCtx<'_>) -> Option<DataPlane>>,
+    /// What it refuses in a GatewayClass no Gateway of the input uses (given the objects, and
+    /// the classes that are used).
+    pub unused_class_issues: fn(&[Object], &[ObjId]) -> Vec<ParamIssue>,
+}
+
+impl GatewaySupport {
+    pub const DEFAULT: GatewaySupport = GatewaySupport {
+        creator: "",
+        builtin_classes: &[],
+        config_kinds: &[],
+        annotations: AnnotationReach::InfrastructureOnly,
+        annotation_hint: "`spec.infrastructure.annotations`",
+        own_service_labels: None,
+        data_plane: None,
+        unused_class_issues: no_class_issues,
+    };
+}
+
+/// Labels that name the Gateway a Service belongs to: its name, and its namespace.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnServiceLabels {
+    pub name: &'static str,
+    pub namespace: &'static str,
+}
+
+/// GEP-1762: the label conformant implementations put on what they create for a Gateway (in the
+/// Gateway's namespace).
+pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
+
+/// Is this Service the one created for this Gateway, by its labels? Every implementation's own
+/// labels count, whichever implementation the Gateway has.
+pub fn is_own_service(svc: &Object, gw: &Object) -> bool {
+    let Some(name) = gw.name.as_deref() else { return false };
+    (svc.labels.get(GATEWAY_NAME_LABEL).map(String::as_str) == Some(name) && svc.namespace == gw.namespace)
+        || proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway?.own_service_labels).any(|l| {
+            svc.labels.get(l.name).map(String::as_str) == Some(name)
+                && svc.labels.get(l.namespace) == gw.namespace.as_ref()
+        })
+}
+
+/// What an implementation refuses in unused classes by default: nothing.
+pub fn no_class_issues(_: &[Object], _: &[ObjId]) -> Vec<ParamIssue> {
+    Vec::new()
 }
 
 /// Which Gateway annotations reach the data-plane Service.
@@ -203,7 +256,7 @@ pub struct GatewayCtx<'a> {
     pub gateway: ObjId,
     /// The GatewayClass in the input (`None` for one the implementation creates itself).
     pub class: Option<ObjId>,
-    pub proxy: &'static Proxy,
+    pub proxy: &'static Implementation,
 }
 
 impl GatewayCtx<'_> {

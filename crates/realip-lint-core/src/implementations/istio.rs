@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Lookup, Proxy, Trust, images, label_is};
+use super::{Implementation, IngressSupport, Lookup, Trust, images, label_is};
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
     hop_trust, keys,
@@ -16,27 +16,30 @@ use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, 
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Istio ingress gateway",
     ingress_class_controllers: &["istio.io/ingress-controller"],
     gateway_controllers: &["istio.io/gateway-controller"],
+    ingress: Some(&INGRESS),
+    gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the Istio gateway Helm chart: `service.externalTrafficPolicy: Local`",
     proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
-    gateway: Some(&GATEWAY),
+    ..IngressSupport::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "istiod",
     // istiod creates GatewayClass `istio` itself (`PILOT_GATEWAY_API_DEFAULT_GATEWAYCLASS_NAME`).
     builtin_classes: &["istio"],
-    config_kinds: &[],
     annotations: AnnotationReach::MetadataUnlessInfrastructure,
     annotation_hint: "`spec.infrastructure.annotations` (once that is set, istiod copies no `metadata.annotations`)",
     data_plane: Some(data_plane),
+    ..GatewaySupport::DEFAULT
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {
