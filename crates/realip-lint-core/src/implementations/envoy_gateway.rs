@@ -97,10 +97,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 ),
             ));
             known = false;
-        } else if let Some(o) = ctx.referent(&r, Some("default")) {
+        } else if let Some(o) = ctx.resolve_params(&r, Some("default"), &mut issues) {
             class_ep = Some(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, Some("default")));
             known = false;
         }
     }
@@ -148,10 +147,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 issues.push(issue);
                 return Some(rejected(ctx, issues));
             }
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             gw_ep = Some(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }

@@ -328,11 +328,7 @@ impl GatewayCtx<'_> {
     /// Gateway's namespace; a class-level one in its `namespace` (`default_ns` when absent and
     /// the implementation assumes one).
     pub fn referent(&self, r: &ParamRef, default_ns: Option<&str>) -> Option<ObjId> {
-        let ns = if r.holder == self.gateway {
-            Some(self.ns().to_owned())
-        } else {
-            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
-        };
+        let ns = self.referent_ns(r, default_ns);
         self.lookup.objects.iter().position(|o| {
             !o.shadowed
                 && o.kind == r.kind
@@ -340,6 +336,31 @@ impl GatewayCtx<'_> {
                 && o.name.as_deref() == Some(r.name.as_str())
                 && o.namespace == ns
         })
+    }
+
+    /// The namespace a reference's object lives in (see `referent`).
+    fn referent_ns(&self, r: &ParamRef, default_ns: Option<&str>) -> Option<String> {
+        if r.holder == self.gateway {
+            Some(self.ns().to_owned())
+        } else {
+            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
+        }
+    }
+
+    /// Resolve a `parametersRef` of a kind the implementation reads: the referenced object, or
+    /// `None` with an issue saying it is not in the input (the settings it holds are unknown).
+    /// What a reference of the wrong kind does differs by implementation and is theirs to say.
+    pub fn resolve_params(
+        &self,
+        r: &ParamRef,
+        default_ns: Option<&str>,
+        issues: &mut Vec<ParamIssue>,
+    ) -> Option<ObjId> {
+        let found = self.referent(r, default_ns);
+        if found.is_none() {
+            issues.push(ParamIssue::not_in_input(self, r, default_ns));
+        }
+        found
     }
 
     /// `spec.infrastructure.annotations`, each with the place of its key.
@@ -553,12 +574,7 @@ pub fn rendered_spread(
 impl ParamIssue {
     /// The referenced object is not in the input: the settings it holds are unknown.
     pub fn not_in_input(ctx: &GatewayCtx<'_>, r: &ParamRef, default_ns: Option<&str>) -> Self {
-        let ns = if r.holder == ctx.gateway {
-            Some(ctx.ns().to_owned())
-        } else {
-            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
-        };
-        let name = match ns {
+        let name = match ctx.referent_ns(r, default_ns) {
             Some(ns) => format!("{ns}/{}", r.name),
             None => r.name.clone(),
         };

@@ -179,10 +179,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 ),
             ));
             return Some(empty(ctx, issues, Setting::Unknown("the Gateway is not rendered".into())));
-        } else if let Some(cm) = ctx.referent(&r, None) {
+        } else if let Some(cm) = ctx.resolve_params(&r, None, &mut issues) {
             layers.push(Overlays::read(ctx, cm, &mut issues));
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }

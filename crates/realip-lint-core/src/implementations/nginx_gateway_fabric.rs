@@ -62,10 +62,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 issue.fix = "add the NginxProxy's `namespace` to `spec.parametersRef`".into();
             }
             issues.push(issue);
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
@@ -80,10 +79,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                         .into(),
                 ),
             ));
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
