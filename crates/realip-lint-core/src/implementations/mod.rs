@@ -135,6 +135,17 @@ pub fn by_controller_string(s: &str) -> Option<&'static Implementation> {
         .find(|p| p.ingress_class_controllers.contains(&s) || p.gateway_controllers.contains(&s))
 }
 
+/// The words a message may open with to name an implementation: the first word of each name and
+/// of each Gateway data plane's creator (`Contour's provisioner` gives `Contour`).
+pub fn name_words() -> impl Iterator<Item = &'static str> {
+    IMPLEMENTATIONS
+        .iter()
+        .flat_map(|p| [Some(p.name), p.gateway.map(|g| g.creator)])
+        .flatten()
+        .filter_map(|n| n.split_whitespace().next())
+        .map(|w| w.strip_suffix("'s").unwrap_or(w))
+}
+
 /// Every allow-list annotation an implementation reads, with the implementation.
 pub fn allow_list_annotations() -> impl Iterator<Item = (&'static str, &'static Implementation)> {
     IMPLEMENTATIONS
@@ -402,4 +413,31 @@ pub fn arg_loc(obj: &Object, w: &Workload, container: usize, arg: usize) -> Loc 
 /// A controller with no client-IP header settings of its own in the input.
 pub fn no_trust(_: &Lookup<'_>, _: ObjId) -> Trust {
     Trust::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IMPLEMENTATIONS;
+
+    #[test]
+    fn names_and_controller_strings_name_one_implementation_each() {
+        let mut names = std::collections::HashSet::new();
+        let mut controllers = std::collections::HashSet::new();
+        for p in IMPLEMENTATIONS {
+            assert!(!p.name.is_empty() && names.insert(p.name), "{}", p.name);
+            for c in p.ingress_class_controllers.iter().chain(p.gateway_controllers) {
+                assert!(controllers.insert(*c), "{c} names two implementations");
+            }
+            assert!(p.ingress.is_some() || p.gateway.is_some(), "{} has neither half", p.name);
+        }
+    }
+
+    #[test]
+    fn config_kinds_are_named_as_kubectl_names_them() {
+        for (group, kind, plural) in super::gateway_api::cluster_kinds() {
+            assert!(!group.is_empty() && !kind.is_empty(), "{kind}.{group}");
+            assert!(plural.chars().all(|c| c.is_ascii_lowercase()) && plural.ends_with('s'), "{plural}");
+            assert!(plural.starts_with(&kind.to_ascii_lowercase()[..kind.len() - 1]), "{plural} for {kind}");
+        }
+    }
 }
