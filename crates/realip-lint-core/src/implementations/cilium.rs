@@ -8,8 +8,8 @@ use super::{Implementation, IngressSupport, Lookup, Trust, cm_value, parse_bool}
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ServiceSide, Sourced, hop_trust,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjData, ObjId, Place};
+use crate::k8s::provenance::Setting;
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Cilium",

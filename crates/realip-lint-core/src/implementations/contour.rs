@@ -8,8 +8,8 @@ use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ParamRef, RenderedPods,
     ServiceSide, Sourced, hop_trust, keys, merge_annotations,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
+use crate::k8s::provenance::Setting;
 use crate::k8s::spread::Spread;
 use crate::yaml::Node;
 

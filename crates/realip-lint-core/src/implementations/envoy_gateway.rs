@@ -10,8 +10,8 @@ use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, OwnServiceLabels, ParamIssue, RenderedPods,
     ServiceSide, Sourced, hop_trust, merge_annotations, with_infra,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Envoy Gateway",

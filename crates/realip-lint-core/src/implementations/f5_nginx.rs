@@ -5,8 +5,8 @@ use super::{
     COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, configmap_bool,
     controller_configmap, images, list_entries,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "F5 NGINX Ingress Controller",

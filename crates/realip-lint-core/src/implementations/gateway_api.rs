@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::{self as proxies, Implementation, Lookup, Trust};
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
+pub use crate::k8s::provenance::Sourced;
 use crate::k8s::spread::Spread;
 use crate::yaml::{Node, PathSeg};
 
@@ -108,28 +109,6 @@ pub enum AnnotationReach {
     MetadataUnlessInfrastructure,
     /// None: the Gateway gets no Service of its own.
     Never,
-}
-
-/// A value of the effective data plane and where it comes from.
-#[derive(Debug, Clone)]
-pub struct Sourced<T> {
-    pub value: T,
-    /// Where it is written; for a default, where a user would write it (the config object's
-    /// field, or the Gateway's `gatewayClassName` when no config object is in the input).
-    pub at: Place,
-    /// `None`: written at `at`. `Some(whose)`: written nowhere; the default of `whose`
-    /// (`Envoy Gateway's default`).
-    pub default_of: Option<String>,
-}
-
-impl<T> Sourced<T> {
-    pub fn written(value: T, at: Place) -> Self {
-        Sourced { value, at, default_of: None }
-    }
-
-    pub fn default(value: T, at: Place, whose: impl Into<String>) -> Self {
-        Sourced { value, at, default_of: Some(whose.into()) }
-    }
 }
 
 /// The effective Service of a Gateway.

@@ -4,8 +4,8 @@ use super::{
     HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, configmap_bool, controller_configmap, flags,
     images, is_anywhere, label_is, list_entries, parse_bool,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "ingress-nginx",

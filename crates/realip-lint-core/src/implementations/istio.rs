@@ -11,8 +11,8 @@ use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
     hop_trust, keys,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 

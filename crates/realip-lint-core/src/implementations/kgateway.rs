@@ -11,8 +11,8 @@ use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     hop_trust, keys, merge_annotations, with_infra,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{Place, WorkloadKind};
+use crate::k8s::provenance::Setting;
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "kgateway",

@@ -16,8 +16,8 @@ mod nginx_gateway_fabric;
 mod traefik;
 
 use crate::diagnostic::Loc;
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 use crate::yaml::PathSeg;
 use gateway_api::GatewaySupport;
 

@@ -10,8 +10,8 @@ use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, keys, with_infra,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{Place, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
 use crate::k8s::spread::Spread;
 use crate::yaml::Node;
 

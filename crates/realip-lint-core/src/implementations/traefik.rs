@@ -5,8 +5,8 @@ use super::{
     COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, arg_loc, flags, images, label_is,
     list_entries,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Traefik",

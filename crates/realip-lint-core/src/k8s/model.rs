@@ -11,29 +11,11 @@ use super::lb::LbFacts;
 use super::load::{Invalid, Loaded};
 use super::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
 use crate::diagnostic::Loc;
+// Re-exported where rules and trace have always found it.
+pub use super::provenance::Setting;
 use crate::implementations::gateway_api::{self as gateway, GatewayCtx, ParamIssue, RenderedPods};
 use crate::implementations::{self as proxies, IMPLEMENTATIONS, Implementation, IngressSupport, Lookup};
 use crate::yaml::PathSeg;
-
-/// A setting of a controller: written somewhere, defaulted, or not knowable from the input.
-#[derive(Debug, Clone)]
-pub enum Setting<T> {
-    /// Written at this place, in this object.
-    Set(T, Loc, ObjId),
-    /// Not written: the implementation's default (with the config object read, if any).
-    Default(T, Option<ObjId>),
-    /// Lives where the input does not show (the reason says where).
-    Unknown(String),
-}
-
-impl<T: Copy> Setting<T> {
-    pub fn value(&self) -> Option<T> {
-        match self {
-            Setting::Set(v, ..) | Setting::Default(v, _) => Some(*v),
-            Setting::Unknown(_) => None,
-        }
-    }
-}
 
 /// `externalTrafficPolicy` as the API server would leave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
