@@ -29,20 +29,14 @@ pub const CLUSTER_KINDS: &[&str] = &[
 
 /// The kinds `--cluster` reads when the cluster serves them: the Gateway API's and the Gateway
 /// implementations' config kinds, all CRDs, so that asking for one the cluster lacks does not fail
-/// the whole read. (`resource.group`, group, kind); a test checks that it covers every kind the
-/// core reads from its tree (`k8s::gateway::tree_kinds`).
-pub const OPTIONAL_CLUSTER_KINDS: &[(&str, &str, &str)] = &[
-    ("gatewayclasses.gateway.networking.k8s.io", "gateway.networking.k8s.io", "GatewayClass"),
-    ("gateways.gateway.networking.k8s.io", "gateway.networking.k8s.io", "Gateway"),
-    ("envoyproxies.gateway.envoyproxy.io", "gateway.envoyproxy.io", "EnvoyProxy"),
-    ("clienttrafficpolicies.gateway.envoyproxy.io", "gateway.envoyproxy.io", "ClientTrafficPolicy"),
-    ("nginxproxies.gateway.nginx.org", "gateway.nginx.org", "NginxProxy"),
-    ("gatewayparameters.gateway.kgateway.dev", "gateway.kgateway.dev", "GatewayParameters"),
-    ("listenerpolicies.gateway.kgateway.dev", "gateway.kgateway.dev", "ListenerPolicy"),
-    ("httplistenerpolicies.gateway.kgateway.dev", "gateway.kgateway.dev", "HTTPListenerPolicy"),
-    ("contourdeployments.projectcontour.io", "projectcontour.io", "ContourDeployment"),
-    ("ciliumgatewayclassconfigs.cilium.io", "cilium.io", "CiliumGatewayClassConfig"),
-];
+/// the whole read. (`resource.group`, group, kind), built from the core's registry
+/// (`implementations::gateway_api::cluster_kinds`), so a new implementation's config kinds are
+/// read without an edit here.
+pub static OPTIONAL_CLUSTER_KINDS: std::sync::LazyLock<Vec<(String, &str, &str)>> = std::sync::LazyLock::new(|| {
+    realip_lint_core::implementations::gateway_api::cluster_kinds()
+        .map(|(group, kind, plural)| (format!("{plural}.{group}"), group, kind))
+        .collect()
+});
 
 /// What `--cluster` passes on to `kubectl get`.
 #[derive(Debug, Default, Clone)]
@@ -80,7 +74,7 @@ impl ClusterArgs {
         let kinds: Vec<&str> = CLUSTER_KINDS
             .iter()
             .copied()
-            .chain(OPTIONAL_CLUSTER_KINDS.iter().map(|k| k.0).filter(|k| served.contains(k)))
+            .chain(OPTIONAL_CLUSTER_KINDS.iter().map(|k| k.0.as_str()).filter(|k| served.contains(k)))
             .collect();
         let mut args = vec!["get".to_owned(), kinds.join(","), "-o".to_owned(), "json".to_owned()];
         args.extend(self.connection_flags());
@@ -318,13 +312,18 @@ pub fn referenced_elsewhere(list: &str, served: &str) -> Vec<Elsewhere> {
         else {
             continue;
         };
-        let Some(&(resource, ..)) =
-            OPTIONAL_CLUSTER_KINDS.iter().find(|(res, g, k)| *g == group && *k == kind && served.contains(res))
+        let Some((resource, ..)) = OPTIONAL_CLUSTER_KINDS
+            .iter()
+            .find(|(res, g, k)| *g == group && *k == kind && served.contains(res.as_str()))
         else {
             continue;
         };
-        let wanted =
-            Elsewhere { resource, kind: kind.to_owned(), namespace: namespace.to_owned(), name: name.to_owned() };
+        let wanted = Elsewhere {
+            resource: resource.as_str(),
+            kind: kind.to_owned(),
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        };
         if !held(kind, namespace, name) && !found.contains(&wanted) {
             found.push(wanted);
         }
@@ -414,15 +413,30 @@ mod tests {
 
     #[test]
     fn every_kind_the_core_reads_from_its_tree_is_asked_for_when_served() {
-        for (group, kind) in realip_lint_core::k8s::gateway::tree_kinds() {
+        for (group, kind) in realip_lint_core::implementations::gateway_api::tree_kinds() {
             assert!(
                 OPTIONAL_CLUSTER_KINDS.iter().any(|(_, g, k)| *g == group && *k == kind),
                 "{kind}.{group} is read by the core but not by --cluster"
             );
         }
-        for (resource, group, _) in OPTIONAL_CLUSTER_KINDS {
-            assert!(resource.ends_with(&format!(".{group}")), "{resource}");
-        }
+        // The resource names kubectl knows them by: lowercase plurals, in the order of the
+        // Gateway API's kinds then the registry's (the order of `kubectl get`'s output).
+        let resources: Vec<&str> = OPTIONAL_CLUSTER_KINDS.iter().map(|k| k.0.as_str()).collect();
+        assert_eq!(
+            resources,
+            [
+                "gatewayclasses.gateway.networking.k8s.io",
+                "gateways.gateway.networking.k8s.io",
+                "envoyproxies.gateway.envoyproxy.io",
+                "clienttrafficpolicies.gateway.envoyproxy.io",
+                "nginxproxies.gateway.nginx.org",
+                "gatewayparameters.gateway.kgateway.dev",
+                "listenerpolicies.gateway.kgateway.dev",
+                "httplistenerpolicies.gateway.kgateway.dev",
+                "contourdeployments.projectcontour.io",
+                "ciliumgatewayclassconfigs.cilium.io",
+            ]
+        );
     }
 
     #[test]

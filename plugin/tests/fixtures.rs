@@ -162,7 +162,8 @@ fn every_message_is_lowercase_without_a_period_and_has_help() {
     }
 }
 
-/// Kinds and product names may start a message.
+/// Kinds, YAML and Helm may start a message, and so may the implementations' names and config
+/// kinds (from the core's registry, so a new implementation needs no entry here).
 fn is_proper_noun(word: &str) -> bool {
     word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && [
@@ -172,7 +173,6 @@ fn is_proper_noun(word: &str) -> bool {
             "Node",
             "NetworkPolicy",
             "PodDisruptionBudget",
-            "Envoy",
             "StatefulSet",
             "ReplicaSet",
             "ReplicationController",
@@ -180,29 +180,17 @@ fn is_proper_noun(word: &str) -> bool {
             "ConfigMap",
             "YAML",
             "Helm",
-            "Traefik",
-            "Kong",
-            "HAProxy",
-            "F5",
-            "Istio",
-            "Contour",
             "HorizontalPodAutoscaler",
             "Ingress",
             "IngressClass",
             "Gateway",
             "GatewayClass",
-            "EnvoyProxy",
-            "NginxProxy",
-            "GatewayParameters",
-            "ContourDeployment",
-            "CiliumGatewayClassConfig",
-            "ClientTrafficPolicy",
-            "ListenerPolicy",
-            "Cilium",
-            "NGINX",
         ]
         .iter()
-        .any(|p| word.trim_matches(|c: char| !c.is_alphanumeric()) == *p)
+        .copied()
+        .chain(realip_lint_core::implementations::name_words())
+        .chain(realip_lint_core::implementations::gateway_api::cluster_kinds().map(|(_, kind, _)| kind))
+        .any(|p| word.trim_matches(|c: char| !c.is_alphanumeric()) == p)
 }
 
 #[test]

@@ -50,7 +50,9 @@ const HELM_HELP: &str =
 pub fn reads_kind(api_version: &str, kind: &str) -> bool {
     let version = api_version.rsplit('/').next().unwrap_or_default();
     let group = group_of(api_version);
-    kind.ends_with("List") || successor(group, version, kind).is_some() || super::gateway::reads_tree(group, kind)
+    kind.ends_with("List")
+        || successor(group, version, kind).is_some()
+        || crate::implementations::gateway_api::reads_tree(group, kind)
 }
 
 /// How the API version of a kind the rules read maps to what it is read as.
@@ -461,7 +463,7 @@ impl Reader<'_> {
             // trees (no typed values exist for them); any other kind keeps its identity only
             // (for duplicates).
             let (labels, annotations) = (meta_map(&root, "labels"), meta_map(&root, "annotations"));
-            let (root, data) = if super::gateway::reads_tree(&group, &kind) {
+            let (root, data) = if crate::implementations::gateway_api::reads_tree(&group, &kind) {
                 (root, ObjData::Raw)
             } else {
                 (strip_to_metadata(root), ObjData::Other)

@@ -1,13 +1,12 @@
 //! Kubernetes objects and the model that links them.
 
-pub mod gateway;
 pub mod lb;
 pub mod load;
 pub mod model;
 pub mod nodes;
 pub mod object;
 pub mod path;
-pub mod proxies;
+pub mod provenance;
 pub mod rollout;
 pub mod spread;
 pub mod worlds;

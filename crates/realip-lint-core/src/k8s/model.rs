@@ -7,33 +7,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::gateway::{self, GatewayCtx, ParamIssue, RenderedPods};
 use super::lb::LbFacts;
 use super::load::{Invalid, Loaded};
 use super::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
-use super::proxies::{self, Lookup, Proxy};
 use crate::diagnostic::Loc;
+// Re-exported where rules and trace have always found it.
+pub use super::provenance::Setting;
+use crate::implementations::gateway_api::{self as gateway, GatewayCtx, ParamIssue, RenderedPods};
+use crate::implementations::{self as proxies, IMPLEMENTATIONS, Implementation, IngressSupport, Lookup};
 use crate::yaml::PathSeg;
-
-/// A setting of a controller: written somewhere, defaulted, or not knowable from the input.
-#[derive(Debug, Clone)]
-pub enum Setting<T> {
-    /// Written at this place, in this object.
-    Set(T, Loc, ObjId),
-    /// Not written: the implementation's default (with the config object read, if any).
-    Default(T, Option<ObjId>),
-    /// Lives where the input does not show (the reason says where).
-    Unknown(String),
-}
-
-impl<T: Copy> Setting<T> {
-    pub fn value(&self) -> Option<T> {
-        match self {
-            Setting::Set(v, ..) | Setting::Default(v, _) => Some(*v),
-            Setting::Unknown(_) => None,
-        }
-    }
-}
 
 /// `externalTrafficPolicy` as the API server would leave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +75,7 @@ impl ServiceView {
 /// An ingress controller (or Gateway data plane) recognised in the input.
 #[derive(Debug)]
 pub struct Controller {
-    pub proxy: Option<&'static Proxy>,
+    pub proxy: Option<&'static Implementation>,
     /// The object that stands for it: its workload, or the Gateway whose data plane it is.
     pub obj: ObjId,
     /// Declared with `realip-lint.io/role: ingress-controller`.
@@ -125,16 +107,10 @@ pub struct GatewayLink {
     pub gateway: ObjId,
     /// The GatewayClass in the input (`None`: one the implementation creates itself).
     pub class: Option<ObjId>,
-    pub proxy: &'static Proxy,
+    pub proxy: &'static Implementation,
     pub controller: Option<usize>,
     pub view: Option<usize>,
     pub issues: Vec<ParamIssue>,
-}
-
-impl std::fmt::Debug for Proxy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name)
-    }
 }
 
 pub struct ModelOptions {
@@ -293,7 +269,8 @@ impl Model {
             let by_class = proxies::flags(w).filter_map(|(_, _, _, v)| v).find_map(|v| {
                 class_strings.iter().find(|c| c.as_str() == v).and_then(|c| proxies::by_controller_string(c))
             });
-            let proxy = proxies::PROXIES.iter().copied().find(|p| (p.recognise)(o, w)).or(by_class);
+            let proxy =
+                IMPLEMENTATIONS.iter().copied().find(|p| p.ingress.is_some_and(|i| (i.recognise)(o, w))).or(by_class);
             if proxy.is_some() || declared {
                 found.push((i, proxy, declared));
             }
@@ -304,19 +281,22 @@ impl Model {
             .map(|(workload, proxy, declared)| {
                 let w = &self.objects[workload];
                 let name = proxy.map_or("the ingress controller", |p| p.name);
+                // An implementation found by its IngressClass string only, with no ingress half,
+                // has the ingress defaults.
+                let ingress = proxy.map(|p| p.ingress.unwrap_or(&IngressSupport::DEFAULT));
                 Controller {
                     proxy,
                     obj: workload,
                     declared,
-                    proxy_protocol: proxy.map_or_else(
+                    proxy_protocol: ingress.map_or_else(
                         || Setting::Unknown("the controller is declared, not recognised".into()),
-                        |p| (p.proxy_protocol)(&lookup, workload),
+                        |i| (i.proxy_protocol)(&lookup, workload),
                     ),
-                    proxy_protocol_optional: proxy.is_some_and(|p| p.proxy_protocol_optional),
-                    trust: proxy.map(|p| (p.trust)(&lookup, workload)).unwrap_or_default(),
+                    proxy_protocol_optional: ingress.is_some_and(|i| i.proxy_protocol_optional),
+                    trust: ingress.map(|i| (i.trust)(&lookup, workload)).unwrap_or_default(),
                     link: (w.name_loc(), format!("the Service selects this {} ({name})", w.kind)),
                     settings_at: w.name_loc(),
-                    local_hint: proxy.map(|p| p.local_hint.to_owned()).unwrap_or_default(),
+                    local_hint: ingress.map(|i| i.local_hint.to_owned()).unwrap_or_default(),
                 }
             })
             .collect();
@@ -351,7 +331,7 @@ impl Model {
                 Some(c) => self.objects[c]
                     .str_at(&gateway::keys(&["spec", "controllerName"]))
                     .and_then(|s| proxies::by_controller_string(&s)),
-                None => proxies::PROXIES
+                None => IMPLEMENTATIONS
                     .iter()
                     .copied()
                     .find(|p| p.gateway.is_some_and(|g| g.builtin_classes.contains(&class_name.as_str()))),
@@ -430,25 +410,19 @@ impl Model {
         self.controllers.extend(controllers);
         self.rendered = rendered;
         let used: Vec<ObjId> = links.iter().filter_map(|l| l.class).collect();
-        self.class_issues = proxies::contour_unused_class_issues(&self.objects, &used);
+        self.class_issues = IMPLEMENTATIONS
+            .iter()
+            .filter_map(|p| p.gateway)
+            .flat_map(|g| (g.unused_class_issues)(&self.objects, &used))
+            .collect();
         self.gateways = links;
         (views, as_applied)
     }
 
     /// A Service of the input labelled as a Gateway's own (GEP-1762's
-    /// `gateway.networking.k8s.io/gateway-name`, or Envoy Gateway's owning-gateway labels).
+    /// `gateway.networking.k8s.io/gateway-name`, or an implementation's `own_service_labels`).
     fn gateway_service(&self, gw: &Object) -> Option<ObjId> {
-        let name = gw.name.as_deref()?;
-        self.live()
-            .find(|(_, o)| {
-                o.service().is_some()
-                    && ((o.labels.get("gateway.networking.k8s.io/gateway-name").map(String::as_str) == Some(name)
-                        && o.namespace == gw.namespace)
-                        || (o.labels.get("gateway.envoyproxy.io/owning-gateway-name").map(String::as_str)
-                            == Some(name)
-                            && o.labels.get("gateway.envoyproxy.io/owning-gateway-namespace") == gw.namespace.as_ref()))
-            })
-            .map(|(i, _)| i)
+        self.live().find(|(_, o)| o.service().is_some() && gateway::is_own_service(o, gw)).map(|(i, _)| i)
     }
 
     fn add_gateway_views(&mut self, views: Vec<ServiceView>) {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::model::{GatewayLink, Model, Policy, ServiceView, Setting};
 use super::object::{ObjData, ObjId, selector_matches};
-use super::proxies;
+use crate::implementations;
 use crate::diagnostic::Loc;
 use crate::yaml::PathSeg;
 
@@ -621,7 +621,7 @@ fn ingress_path(model: &Model, views: &[ViewPath], i: ObjId, ing: &k8s_openapi::
     let by_class = class.and_then(|c| {
         model.live().find_map(|(_, o)| match &o.data {
             ObjData::IngressClass(ic) if o.name.as_deref() == Some(c) => {
-                proxies::by_controller_string(ic.spec.as_ref()?.controller.as_deref()?)
+                implementations::by_controller_string(ic.spec.as_ref()?.controller.as_deref()?)
             }
             _ => None,
         })

@@ -1,9 +1,9 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
+use crate::implementations::{self, Implementation};
 use crate::k8s::model::{Model, Policy, ServiceView};
 use crate::k8s::object::{ObjData, selector_matches};
 use crate::k8s::path::ClientIpPath;
-use crate::k8s::proxies::{self, Proxy};
 use crate::yaml::PathSeg;
 
 declare_rule! {
@@ -41,18 +41,8 @@ declare_rule! {
     hops: [Backends],
 }
 
-const ALLOW_LISTS: &[(&str, &str)] = &[
-    ("nginx.ingress.kubernetes.io/whitelist-source-range", "ingress-nginx"),
-    ("nginx.ingress.kubernetes.io/allowlist-source-range", "ingress-nginx"),
-    ("nginx.ingress.kubernetes.io/denylist-source-range", "ingress-nginx"),
-    ("haproxy.org/allow-list", "HAProxy Ingress"),
-    ("haproxy.org/whitelist", "HAProxy Ingress"),
-    ("haproxy.org/deny-list", "HAProxy Ingress"),
-    ("haproxy.org/blacklist", "HAProxy Ingress"),
-];
-
 /// A Service in front of this controller that loses the client IP.
-fn snat_front<'m>(model: &'m Model, proxy: &Proxy) -> Option<&'m ServiceView> {
+fn snat_front<'m>(model: &'m Model, proxy: &Implementation) -> Option<&'m ServiceView> {
     model.services.iter().find(|v| {
         v.external
             && v.policy == Policy::Cluster
@@ -61,17 +51,22 @@ fn snat_front<'m>(model: &'m Model, proxy: &Proxy) -> Option<&'m ServiceView> {
     })
 }
 
-/// The implementation an Ingress is served by: its class's IngressClass, else its annotations'.
-fn ingress_proxy(model: &Model, class: Option<&str>, annotation_owner: &str) -> Option<&'static Proxy> {
+/// The implementation an Ingress is served by: its class's IngressClass, else the one whose
+/// annotation it carries.
+fn ingress_proxy(
+    model: &Model,
+    class: Option<&str>,
+    annotation_owner: &'static Implementation,
+) -> &'static Implementation {
     let by_class = class.and_then(|c| {
         model.live().find_map(|(_, o)| match &o.data {
             ObjData::IngressClass(ic) if o.name.as_deref() == Some(c) => {
-                proxies::by_controller_string(ic.spec.as_ref()?.controller.as_deref()?)
+                implementations::by_controller_string(ic.spec.as_ref()?.controller.as_deref()?)
             }
             _ => None,
         })
     });
-    by_class.or_else(|| proxies::PROXIES.iter().copied().find(|p| p.name == annotation_owner))
+    by_class.unwrap_or(annotation_owner)
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -83,11 +78,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     .as_ref()
                     .and_then(|s| s.ingress_class_name.as_deref())
                     .or_else(|| obj.annotation("kubernetes.io/ingress.class"));
-                for (key, owner) in ALLOW_LISTS {
+                for (key, owner) in implementations::allow_list_annotations() {
                     if obj.annotation(key).is_none() {
                         continue;
                     }
-                    let Some(proxy) = ingress_proxy(model, class, owner) else { continue };
+                    let proxy = ingress_proxy(model, class, owner);
                     let Some(front) = snat_front(model, proxy) else { continue };
                     out.push(
                         Finding::new(

@@ -1,6 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
-use crate::k8s::gateway::{AnnotationReach, keys};
+use crate::implementations::gateway_api::{AnnotationReach, keys};
 use crate::k8s::model::Model;
 use crate::yaml::{Node, PathSeg};
 

@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use super::declare_rule;
 use crate::diagnostic::{Finding, Severity};
-use crate::k8s::gateway::Effect;
+use crate::implementations::gateway_api::Effect;
 use crate::k8s::model::Model;
 
 declare_rule! {

@@ -48,16 +48,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let Some((proxy, when)) = ctrl.proxy.and_then(|p| Some((p, p.retired?))) else { continue };
         let obj = &model.objects[ctrl.obj];
         let Some(w) = obj.workload() else { continue };
-        let ci = w
-            .pod
-            .containers
-            .iter()
-            .position(|c| {
-                c.image
-                    .as_deref()
-                    .is_some_and(|i| i.contains("ingress-nginx") || i.contains("nginx-ingress-controller"))
-            })
-            .unwrap_or(0);
+        let ci = proxy.ingress.map_or(0, |i| i.main_container(w));
         let mut path = w.pod_path();
         path.extend([PathSeg::Key("containers"), PathSeg::Index(ci), PathSeg::Key("image")]);
         out.push(

@@ -6,35 +6,33 @@
 
 use std::collections::BTreeMap;
 
-use super::{Lookup, Proxy, Trust};
-use crate::k8s::gateway::{
+use super::{Implementation, Trust};
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     hop_trust, keys, merge_annotations, with_infra,
 };
-use crate::k8s::model::Setting;
-use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
+use crate::k8s::object::{Place, WorkloadKind};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "kgateway",
-    ingress_class_controllers: &[],
     gateway_controllers: &["kgateway.dev/kgateway"],
-    recognise,
-    local_hint: "kgateway's GatewayParameters `spec.kube.service.externalTrafficPolicy: Local`",
-    proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
     gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "kgateway",
-    builtin_classes: &[],
-    config_kinds: &[(GROUP, "GatewayParameters"), (GROUP, "ListenerPolicy"), (GROUP, "HTTPListenerPolicy")],
+    config_kinds: &[
+        (GROUP, "GatewayParameters", "gatewayparameters"),
+        (GROUP, "ListenerPolicy", "listenerpolicies"),
+        (GROUP, "HTTPListenerPolicy", "httplistenerpolicies"),
+    ],
     // `translateInfraMeta(gw.Spec.Infrastructure.Annotations)`: metadata is not read.
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`, or the GatewayParameters' `spec.kube.service.extraAnnotations`",
     data_plane: Some(data_plane),
+    ..GatewaySupport::DEFAULT
 };
 
 const GROUP: &str = "gateway.kgateway.dev";
@@ -42,14 +40,6 @@ const PARAMS_ANNOTATION: &str = "gateway.kgateway.dev/gateway-parameters-name";
 const WHOSE: &str = "kgateway's default";
 const POD_PATH: &[&str] = &["spec", "kube", "podTemplate"];
 const EXPECTED: &str = "a GatewayParameters (`group: gateway.kgateway.dev`, `kind: GatewayParameters`)";
-
-fn recognise(_: &Object, _: &Workload) -> bool {
-    false
-}
-
-fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
-    Setting::Unknown("kgateway sets PROXY protocol in a ListenerPolicy that targets the Gateway".into())
-}
 
 fn kube(rest: &[&'static str]) -> Vec<&'static str> {
     ["spec", "kube"].iter().chain(rest).copied().collect()
@@ -73,10 +63,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 ),
             ));
             known = false;
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
@@ -113,10 +102,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 ),
             ));
             known = false;
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
@@ -154,7 +142,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         .get(objects, &kube(&["podTemplate", "affinity"]))
         .or_else(|| layers.get(objects, &kube(&["podTemplate", "topologySpreadConstraints"])))
         .map(|(o, _)| {
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &objects[o],
                 WorkloadKind::Deployment,
                 POD_PATH,

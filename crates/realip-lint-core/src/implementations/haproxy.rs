@@ -1,22 +1,32 @@
 //! HAProxy Kubernetes Ingress (haproxytech) and HAProxy Ingress (jcmoraisjr) (`domain.md` §3.3).
 
 use super::{
-    COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, cm_value, controller_configmap, images, list_entries,
+    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, controller_configmap,
+    images, list_entries,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "HAProxy Ingress",
     ingress_class_controllers: &["haproxy.org/ingress-controller", "haproxy-ingress.github.io/controller"],
     gateway_controllers: &["haproxy.org/gateway-controller", "gate.haproxy.org/hug"],
+    ingress: Some(&INGRESS),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the HAProxy Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: DaemonSet`",
     proxy_protocol,
-    proxy_protocol_optional: false,
     trust,
-    retired: None,
-    gateway: None,
+    allow_list_annotations: &[
+        "haproxy.org/allow-list",
+        "haproxy.org/whitelist",
+        "haproxy.org/deny-list",
+        "haproxy.org/blacklist",
+    ],
+    ..IngressSupport::DEFAULT
 };
 
 const CONFIGMAP_FLAG: &[&str] = &["--configmap"];

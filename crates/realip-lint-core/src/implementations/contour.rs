@@ -3,38 +3,42 @@
 //! runs a contour and an Envoy per Gateway (`envoy-<gateway>`: a DaemonSet unless the class's
 //! `ContourDeployment` says `workloadType: Deployment`) behind a Service with `Local` by default.
 
-use super::{Lookup, Proxy, Trust, flags, images, label_is};
-use crate::k8s::gateway::{
+use super::{Implementation, IngressSupport, Lookup, Trust, flags, images, label_is};
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ParamRef, RenderedPods,
     ServiceSide, Sourced, hop_trust, keys, merge_annotations,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
+use crate::k8s::provenance::Setting;
 use crate::k8s::spread::Spread;
 use crate::yaml::Node;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Envoy",
     ingress_class_controllers: &["projectcontour.io/contour"],
     gateway_controllers: &["projectcontour.io/gateway-controller"],
+    ingress: Some(&INGRESS),
+    gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "Contour's example Service `envoy` sets `externalTrafficPolicy: Local` over the Envoy DaemonSet",
     proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
-    gateway: Some(&GATEWAY),
+    ..IngressSupport::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Contour's provisioner",
-    builtin_classes: &[],
-    config_kinds: &[(GROUP, "ContourDeployment")],
+    config_kinds: &[(GROUP, "ContourDeployment", "contourdeployments")],
     // internal/provisioner/controller/gateway.go copies `spec.infrastructure` labels and
     // annotations only.
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations` (Contour v1.28.0+), or the ContourDeployment's `spec.envoy.networkPublishing.serviceAnnotations`",
     data_plane: Some(data_plane),
+    unused_class_issues,
+    ..GatewaySupport::DEFAULT
 };
 
 const GROUP: &str = "projectcontour.io";
@@ -96,7 +100,7 @@ pub fn class_issue(class: &Object, r: &ParamRef) -> Option<ParamIssue> {
 
 /// Contour GatewayClasses that no Gateway in the input uses, with what the provisioner refuses
 /// in them (a class's status does not wait for a Gateway).
-pub fn unused_class_issues(objects: &[Object], used: &[ObjId]) -> Vec<ParamIssue> {
+fn unused_class_issues(objects: &[Object], used: &[ObjId]) -> Vec<ParamIssue> {
     objects
         .iter()
         .enumerate()
@@ -106,7 +110,7 @@ pub fn unused_class_issues(objects: &[Object], used: &[ObjId]) -> Vec<ParamIssue
                 && o.kind == "GatewayClass"
                 && o.group() == "gateway.networking.k8s.io"
                 && o.root.at(&keys(&["spec", "controllerName"])).and_then(Node::as_str)
-                    == PROXY.gateway_controllers.first().copied()
+                    == IMPLEMENTATION.gateway_controllers.first().copied()
         })
         .filter_map(|(i, o)| class_issue(o, &ParamRef::of_class(o, i)?))
         .collect()
@@ -147,10 +151,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 issues,
                 shared: None,
             });
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }

@@ -5,50 +5,36 @@
 
 use std::collections::BTreeMap;
 
-use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, list_entries};
-use crate::k8s::gateway::{
+use super::{COMMAS_OR_SPACES, HeaderTrust, Implementation, Trust, list_entries};
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, keys, with_infra,
 };
-use crate::k8s::model::Setting;
-use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+use crate::k8s::object::{Place, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
 use crate::k8s::spread::Spread;
 use crate::yaml::Node;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "NGINX Gateway Fabric",
-    ingress_class_controllers: &[],
     gateway_controllers: &["gateway.nginx.org/nginx-gateway-controller"],
-    recognise,
-    local_hint: "NGINX Gateway Fabric's NginxProxy `spec.kubernetes.service.externalTrafficPolicy: Local` (its default)",
-    proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
     gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "NGINX Gateway Fabric",
-    builtin_classes: &[],
-    config_kinds: &[(GROUP, "NginxProxy")],
+    config_kinds: &[(GROUP, "NginxProxy", "nginxproxies")],
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations` (NginxProxy has no Service annotations field)",
     data_plane: Some(data_plane),
+    ..GatewaySupport::DEFAULT
 };
 
 const GROUP: &str = "gateway.nginx.org";
 const WHOSE: &str = "NGINX Gateway Fabric's default";
 const POD_PATH: &[&str] = &["spec", "kubernetes", "deployment", "pod"];
 const EXPECTED: &str = "an NginxProxy (`group: gateway.nginx.org`, `kind: NginxProxy`)";
-
-fn recognise(_: &Object, _: &Workload) -> bool {
-    false
-}
-
-fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
-    Setting::Unknown("NGINX Gateway Fabric sets PROXY protocol in the NginxProxy's `rewriteClientIP`".into())
-}
 
 fn svc(rest: &[&'static str]) -> Vec<&'static str> {
     ["spec", "kubernetes", "service"].iter().chain(rest).copied().collect()
@@ -76,10 +62,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 issue.fix = "add the NginxProxy's `namespace` to `spec.parametersRef`".into();
             }
             issues.push(issue);
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
@@ -94,10 +79,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                         .into(),
                 ),
             ));
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
@@ -218,7 +202,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
         .get(objects, &k8s(&["deployment", "pod", "affinity"]))
         .or_else(|| layers.get(objects, &k8s(&["deployment", "pod", "topologySpreadConstraints"])))
         .map(|(o, _)| {
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &objects[o],
                 WorkloadKind::Deployment,
                 POD_PATH,

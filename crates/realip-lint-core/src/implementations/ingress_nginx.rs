@@ -1,23 +1,32 @@
 //! ingress-nginx (kubernetes/ingress-nginx), also the KubeSphere router (`domain.md` §3.1, §3.8).
 
 use super::{
-    HeaderTrust, Lookup, Proxy, Trust, cm_value, configmap_bool, controller_configmap, flags, images, is_anywhere,
-    label_is, list_entries, parse_bool,
+    HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, configmap_bool, controller_configmap, flags,
+    images, is_anywhere, label_is, list_entries, parse_bool,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "ingress-nginx",
     ingress_class_controllers: &["k8s.io/ingress-nginx"],
-    gateway_controllers: &[],
+    retired: Some("March 2026"),
+    ingress: Some(&INGRESS),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the ingress-nginx Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: DaemonSet`",
     proxy_protocol,
-    proxy_protocol_optional: false,
     trust,
-    retired: Some("March 2026"),
-    gateway: None,
+    allow_list_annotations: &[
+        "nginx.ingress.kubernetes.io/whitelist-source-range",
+        "nginx.ingress.kubernetes.io/allowlist-source-range",
+        "nginx.ingress.kubernetes.io/denylist-source-range",
+    ],
+    main_container_images: &["ingress-nginx", "nginx-ingress-controller"],
+    ..IngressSupport::DEFAULT
 };
 
 const CONFIGMAP_FLAG: &[&str] = &["--configmap"];

@@ -1,32 +1,39 @@
 //! Traefik (`domain.md` §3.2): settings are entryPoint arguments.
 
-use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, arg_loc, flags, images, label_is, list_entries};
-use crate::k8s::model::Setting;
+use super::gateway_api::{AnnotationReach, GatewaySupport};
+use super::{
+    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, arg_loc, flags, images, label_is,
+    list_entries,
+};
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Traefik",
     ingress_class_controllers: &["traefik.io/ingress-controller"],
     gateway_controllers: &["traefik.io/gateway-controller"],
+    ingress: Some(&INGRESS),
+    gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the Traefik Helm chart: `service.spec.externalTrafficPolicy: Local` and `deployment.kind: DaemonSet`",
     proxy_protocol,
     // PROXY-enabled entryPoints accept connections with or without the header.
     proxy_protocol_optional: true,
     trust,
-    retired: None,
-    gateway: Some(&GATEWAY),
+    ..IngressSupport::DEFAULT
 };
 
 /// Traefik provisions nothing per Gateway: the chart's one Service (its `service.spec`, so
 /// `Cluster` unless set) serves every Gateway, and a listener's `port` must be an entryPoint's.
-static GATEWAY: crate::k8s::gateway::GatewaySupport = crate::k8s::gateway::GatewaySupport {
+static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Traefik",
-    builtin_classes: &[],
-    config_kinds: &[],
-    annotations: crate::k8s::gateway::AnnotationReach::Never,
+    annotations: AnnotationReach::Never,
     annotation_hint: "the Traefik chart's `service.annotations`",
-    data_plane: None,
+    ..GatewaySupport::DEFAULT
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {

@@ -5,34 +5,40 @@
 
 use std::collections::BTreeMap;
 
-use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, label_is, list_entries};
-use crate::k8s::gateway::{
-    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
-    Sourced, hop_trust, merge_annotations, with_infra,
+use super::{COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, label_is, list_entries};
+use crate::implementations::gateway_api::{
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, OwnServiceLabels, ParamIssue, RenderedPods,
+    ServiceSide, Sourced, hop_trust, merge_annotations, with_infra,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Envoy Gateway",
-    ingress_class_controllers: &[],
     gateway_controllers: &["gateway.envoyproxy.io/gatewayclass-controller"],
+    ingress: Some(&INGRESS),
+    gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "Envoy Gateway's EnvoyProxy `spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (its default)",
     proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
-    gateway: Some(&GATEWAY),
+    ..IngressSupport::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Envoy Gateway",
-    builtin_classes: &[],
-    config_kinds: &[(GROUP, "EnvoyProxy"), (GROUP, "ClientTrafficPolicy")],
+    config_kinds: &[(GROUP, "EnvoyProxy", "envoyproxies"), (GROUP, "ClientTrafficPolicy", "clienttrafficpolicies")],
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`, or the EnvoyProxy's `spec.provider.kubernetes.envoyService.annotations`",
     data_plane: Some(data_plane),
+    own_service_labels: Some(OwnServiceLabels {
+        name: "gateway.envoyproxy.io/owning-gateway-name",
+        namespace: "gateway.envoyproxy.io/owning-gateway-namespace",
+    }),
+    ..GatewaySupport::DEFAULT
 };
 
 const GROUP: &str = "gateway.envoyproxy.io";
@@ -91,15 +97,15 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 ),
             ));
             known = false;
-        } else if let Some(o) = ctx.referent(&r, Some("default")) {
+        } else if let Some(o) = ctx.resolve_params(&r, Some("default"), &mut issues) {
             class_ep = Some(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, Some("default")));
             known = false;
         }
     }
-    let merged = class_ep
-        .is_some_and(|o| objects[o].bool_at(&crate::k8s::gateway::keys(&["spec", "mergeGateways"])) == Some(true));
+    let merged = class_ep.is_some_and(|o| {
+        objects[o].bool_at(&crate::implementations::gateway_api::keys(&["spec", "mergeGateways"])) == Some(true)
+    });
     let mut gw_ep = None;
     if let Some(r) = ctx.gateway_ref() {
         let stops = |why: &str| {
@@ -141,10 +147,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 issues.push(issue);
                 return Some(rejected(ctx, issues));
             }
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             gw_ep = Some(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
@@ -152,7 +157,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let mut layers = Layers::default();
     match gw_ep {
         Some(g) => {
-            let merge = objects[g].str_at(&crate::k8s::gateway::keys(&["spec", "mergeType"]));
+            let merge = objects[g].str_at(&crate::implementations::gateway_api::keys(&["spec", "mergeType"]));
             if let (Some(c), Some("StrategicMerge" | "JSONMerge")) = (class_ep, merge.as_deref()) {
                 layers.objs.push(c);
             }
@@ -251,7 +256,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
         .map(|(o, _)| o);
     let spread = spread_obj
         .map(|o| {
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &objects[o],
                 WorkloadKind::Deployment,
                 POD_PATH,
@@ -278,7 +283,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
 fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Trust, Place) {
     let objects = ctx.lookup.objects;
     let policies = ctx.targeting(GROUP, &["ClientTrafficPolicy"]);
-    let keys = crate::k8s::gateway::keys;
+    let keys = crate::implementations::gateway_api::keys;
     let mut trust = Trust::default();
     let mut pp: Option<(Place, bool)> = None;
     for &p in &policies {

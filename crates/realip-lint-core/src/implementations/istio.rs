@@ -6,37 +6,40 @@
 
 use std::collections::BTreeMap;
 
-use super::{Lookup, Proxy, Trust, images, label_is};
-use crate::k8s::gateway::{
+use super::{Implementation, IngressSupport, Lookup, Trust, images, label_is};
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
     hop_trust, keys,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Istio ingress gateway",
     ingress_class_controllers: &["istio.io/ingress-controller"],
     gateway_controllers: &["istio.io/gateway-controller"],
+    ingress: Some(&INGRESS),
+    gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the Istio gateway Helm chart: `service.externalTrafficPolicy: Local`",
     proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
-    gateway: Some(&GATEWAY),
+    ..IngressSupport::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "istiod",
     // istiod creates GatewayClass `istio` itself (`PILOT_GATEWAY_API_DEFAULT_GATEWAYCLASS_NAME`).
     builtin_classes: &["istio"],
-    config_kinds: &[],
     annotations: AnnotationReach::MetadataUnlessInfrastructure,
     annotation_hint: "`spec.infrastructure.annotations` (once that is set, istiod copies no `metadata.annotations`)",
     data_plane: Some(data_plane),
+    ..GatewaySupport::DEFAULT
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {
@@ -176,10 +179,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 ),
             ));
             return Some(empty(ctx, issues, Setting::Unknown("the Gateway is not rendered".into())));
-        } else if let Some(cm) = ctx.referent(&r, None) {
+        } else if let Some(cm) = ctx.resolve_params(&r, None, &mut issues) {
             layers.push(Overlays::read(ctx, cm, &mut issues));
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }
@@ -308,7 +310,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &[Overlays], fallback: Place) -> RenderedP
             };
             let labels =
                 [("gateway.networking.k8s.io/gateway-name".to_owned(), ctx.name().to_owned())].into_iter().collect();
-            crate::k8s::gateway::rendered_spread(
+            crate::implementations::gateway_api::rendered_spread(
                 &synthetic,
                 WorkloadKind::Deployment,
                 &["spec", "template", "spec"],

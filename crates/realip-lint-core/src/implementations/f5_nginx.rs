@@ -2,23 +2,25 @@
 //! ingress-nginx (`domain.md` §3.7).
 
 use super::{
-    COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, cm_value, configmap_bool, controller_configmap, images,
-    list_entries,
+    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, configmap_bool,
+    controller_configmap, images, list_entries,
 };
-use crate::k8s::model::Setting;
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "F5 NGINX Ingress Controller",
     ingress_class_controllers: &["nginx.org/ingress-controller"],
-    gateway_controllers: &[],
+    ingress: Some(&INGRESS),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the nginx-ingress Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: daemonset`",
     proxy_protocol,
-    proxy_protocol_optional: false,
     trust,
-    retired: None,
-    gateway: None,
+    ..IngressSupport::DEFAULT
 };
 
 const CONFIGMAP_FLAG: &[&str] = &["-nginx-configmaps", "--nginx-configmaps"];

@@ -1,20 +1,24 @@
 //! Kong (`domain.md` §3.4): settings are `KONG_*` environment variables of the proxy container.
 
-use super::{COMMAS_OR_SPACES, HeaderTrust, Lookup, Proxy, Trust, env_value, images, list_entries};
-use crate::k8s::model::Setting;
+use super::{
+    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, env_value, images, list_entries,
+};
 use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Kong",
     ingress_class_controllers: &["ingress-controllers.konghq.com/kong"],
-    gateway_controllers: &[],
+    ingress: Some(&INGRESS),
+    ..Implementation::DEFAULT
+};
+
+static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the Kong Helm chart: `proxy.externalTrafficPolicy: Local` and `deployment.daemonset: true`",
     proxy_protocol,
-    proxy_protocol_optional: false,
     trust,
-    retired: None,
-    gateway: None,
+    ..IngressSupport::DEFAULT
 };
 
 fn recognise(_: &Object, w: &Workload) -> bool {

@@ -4,43 +4,37 @@
 //! `externalTrafficPolicy` says. There are no per-Gateway pods. Settings come from the
 //! `CiliumGatewayClassConfig` the GatewayClass names, else the cluster-wide `cilium-config`.
 
-use super::{Lookup, Proxy, Trust, cm_value, parse_bool};
-use crate::k8s::gateway::{
+use super::{Implementation, IngressSupport, Lookup, Trust, cm_value, parse_bool};
+use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ServiceSide, Sourced, hop_trust,
 };
-use crate::k8s::model::Setting;
-use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload};
+use crate::k8s::object::{ObjData, ObjId, Place};
+use crate::k8s::provenance::Setting;
 
-pub static PROXY: Proxy = Proxy {
+pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Cilium",
     ingress_class_controllers: &["cilium.io/ingress-controller"],
     gateway_controllers: &["io.cilium/gateway-controller"],
-    recognise,
-    local_hint: "",
-    proxy_protocol,
-    proxy_protocol_optional: false,
-    trust: super::no_trust,
-    retired: None,
+    ingress: Some(&INGRESS),
     gateway: Some(&GATEWAY),
+    ..Implementation::DEFAULT
 };
+
+static INGRESS: IngressSupport = IngressSupport { proxy_protocol, ..IngressSupport::DEFAULT };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "cilium-operator",
-    builtin_classes: &[],
-    config_kinds: &[(GROUP, "CiliumGatewayClassConfig")],
+    config_kinds: &[(GROUP, "CiliumGatewayClassConfig", "ciliumgatewayclassconfigs")],
     // The translator reads `spec.infrastructure.annotations` only (operator/pkg/model/ingestion/
     // gateway.go, every version read).
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`",
     data_plane: Some(data_plane),
+    ..GatewaySupport::DEFAULT
 };
 
 const GROUP: &str = "cilium.io";
 const EXPECTED: &str = "a CiliumGatewayClassConfig (`group: cilium.io`, `kind: CiliumGatewayClassConfig`)";
-
-fn recognise(_: &Object, _: &Workload) -> bool {
-    false
-}
 
 fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
     Setting::Unknown("Cilium's PROXY setting is `enable-gateway-api-proxy-protocol` in cilium-config".into())
@@ -88,10 +82,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             }
             issues.push(issue);
             known = false;
-        } else if let Some(o) = ctx.referent(&r, None) {
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
         } else {
-            issues.push(ParamIssue::not_in_input(ctx, &r, None));
             known = false;
         }
     }

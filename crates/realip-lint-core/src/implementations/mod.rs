@@ -6,29 +6,60 @@ mod cilium;
 mod contour;
 mod envoy_gateway;
 mod f5_nginx;
+pub mod gateway_api;
 mod haproxy;
 mod ingress_nginx;
 mod istio;
 mod kgateway;
 mod kong;
 mod nginx_gateway_fabric;
-
-pub use contour::unused_class_issues as contour_unused_class_issues;
 mod traefik;
 
-use super::model::Setting;
-use super::object::{ObjId, Object, Workload};
 use crate::diagnostic::Loc;
+use crate::k8s::object::{ObjId, Object, Workload};
+use crate::k8s::provenance::Setting;
 use crate::yaml::PathSeg;
+use gateway_api::GatewaySupport;
 
-/// What the model can ask of an implementation.
-pub struct Proxy {
+/// One ingress controller or Gateway implementation: its names, and what it brings to each
+/// side of the model. Each side is a descriptor with a `DEFAULT`, so an implementation writes only
+/// what differs (`..IngressSupport::DEFAULT`) and a new capability is one default field.
+pub struct Implementation {
     /// The name users know it by.
     pub name: &'static str,
     /// IngressClass `spec.controller` values.
     pub ingress_class_controllers: &'static [&'static str],
     /// GatewayClass `spec.controllerName` values (the Gateway API data planes).
     pub gateway_controllers: &'static [&'static str],
+    /// When the project stopped maintaining it, if it did.
+    pub retired: Option<&'static str>,
+    /// Its controller as a workload of the input (an ingress controller, or proxy pods the
+    /// input holds): how it is recognised and where its settings live. `None`: the input never
+    /// holds its data plane as a workload of its own.
+    pub ingress: Option<&'static IngressSupport>,
+    /// Gateway API: how its Gateways become data planes (`docs/decisions.md`, Gateway API).
+    pub gateway: Option<&'static GatewaySupport>,
+}
+
+impl Implementation {
+    pub const DEFAULT: Implementation = Implementation {
+        name: "",
+        ingress_class_controllers: &[],
+        gateway_controllers: &[],
+        retired: None,
+        ingress: None,
+        gateway: None,
+    };
+}
+
+impl std::fmt::Debug for Implementation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// The ingress half: what the model can ask of an implementation's controller workload.
+pub struct IngressSupport {
     /// Is this workload one of its data-plane pods?
     pub recognise: fn(&Object, &Workload) -> bool,
     /// How its usual install (Helm chart values) sets `externalTrafficPolicy: Local`.
@@ -40,10 +71,88 @@ pub struct Proxy {
     pub proxy_protocol_optional: bool,
     /// Which client-IP headers it trusts, from whom, and its trusted-proxy lists.
     pub trust: fn(&Lookup<'_>, ObjId) -> Trust,
-    /// When the project stopped maintaining it, if it did.
-    pub retired: Option<&'static str>,
-    /// Gateway API: how its Gateways become data planes (`domain.md` §3.10).
-    pub gateway: Option<&'static super::gateway::GatewaySupport>,
+    /// Ingress annotations that restrict clients by source address (an allow-list or deny-list
+    /// the controller evaluates on the address it sees).
+    pub allow_list_annotations: &'static [&'static str],
+    /// Substrings of the image of its main container: where a finding about the controller
+    /// itself (its image, its version) is labelled. Empty, or no match: the first container.
+    pub main_container_images: &'static [&'static str],
+}
+
+impl IngressSupport {
+    pub const DEFAULT: IngressSupport = IngressSupport {
+        recognise: never,
+        local_hint: "",
+        proxy_protocol: proxy_protocol_unknown,
+        proxy_protocol_optional: false,
+        trust: no_trust,
+        allow_list_annotations: &[],
+        main_container_images: &[],
+    };
+
+    /// The main container of one of its workloads (see `main_container_images`).
+    pub fn main_container(&self, w: &Workload) -> usize {
+        w.pod
+            .containers
+            .iter()
+            .position(|c| c.image.as_deref().is_some_and(|i| self.main_container_images.iter().any(|m| i.contains(m))))
+            .unwrap_or(0)
+    }
+}
+
+/// A workload it never runs as (its data plane is rendered, or recognised by its class only).
+pub fn never(_: &Object, _: &Workload) -> bool {
+    false
+}
+
+/// Where PROXY protocol is set is not known for this implementation.
+pub fn proxy_protocol_unknown(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
+    Setting::Unknown("where this controller sets PROXY protocol is not known".into())
+}
+
+/// The registry: every implementation the model knows. The order is the order of `--cluster`'s
+/// optional kinds (`gateway_api::tree_kinds`); the first implementation that recognises a
+/// workload takes it.
+pub static IMPLEMENTATIONS: &[&Implementation] = &[
+    &ingress_nginx::IMPLEMENTATION,
+    &f5_nginx::IMPLEMENTATION,
+    &traefik::IMPLEMENTATION,
+    &haproxy::IMPLEMENTATION,
+    &kong::IMPLEMENTATION,
+    &istio::IMPLEMENTATION,
+    &envoy_gateway::IMPLEMENTATION,
+    &nginx_gateway_fabric::IMPLEMENTATION,
+    &kgateway::IMPLEMENTATION,
+    &contour::IMPLEMENTATION,
+    &cilium::IMPLEMENTATION,
+];
+
+/// The implementation that names this controller string (IngressClass or GatewayClass).
+pub fn by_controller_string(s: &str) -> Option<&'static Implementation> {
+    IMPLEMENTATIONS
+        .iter()
+        .copied()
+        .find(|p| p.ingress_class_controllers.contains(&s) || p.gateway_controllers.contains(&s))
+}
+
+/// The words a message may open with to name an implementation: the first word of each name and
+/// of each Gateway data plane's creator (`Contour's provisioner` gives `Contour`).
+pub fn name_words() -> impl Iterator<Item = &'static str> {
+    IMPLEMENTATIONS
+        .iter()
+        .flat_map(|p| [Some(p.name), p.gateway.map(|g| g.creator)])
+        .flatten()
+        .filter_map(|n| n.split_whitespace().next())
+        .map(|w| w.strip_suffix("'s").unwrap_or(w))
+}
+
+/// Every allow-list annotation an implementation reads, with the implementation.
+pub fn allow_list_annotations() -> impl Iterator<Item = (&'static str, &'static Implementation)> {
+    IMPLEMENTATIONS
+        .iter()
+        .copied()
+        .filter_map(|p| Some((p, p.ingress?)))
+        .flat_map(|(p, i)| i.allow_list_annotations.iter().map(move |a| (*a, p)))
 }
 
 /// The controller believes a client-IP header (X-Forwarded-For, X-Real-IP, a custom one).
@@ -102,25 +211,6 @@ impl Lookup<'_> {
                 && o.name.as_deref() == Some(name)
         })
     }
-}
-
-pub static PROXIES: &[&Proxy] = &[
-    &ingress_nginx::PROXY,
-    &f5_nginx::PROXY,
-    &traefik::PROXY,
-    &haproxy::PROXY,
-    &kong::PROXY,
-    &contour::PROXY,
-    &istio::PROXY,
-    &envoy_gateway::PROXY,
-    &nginx_gateway_fabric::PROXY,
-    &cilium::PROXY,
-    &kgateway::PROXY,
-];
-
-/// The implementation that names this controller string (IngressClass or GatewayClass).
-pub fn by_controller_string(s: &str) -> Option<&'static Proxy> {
-    PROXIES.iter().copied().find(|p| p.ingress_class_controllers.contains(&s) || p.gateway_controllers.contains(&s))
 }
 
 /// The image repository without registry-independent tag or digest: `a/b/c:1.2@sha…` → `a/b/c`.
@@ -204,7 +294,7 @@ pub fn controller_configmap(lookup: &Lookup<'_>, ctrl: ObjId, flag_names: &[&str
 /// A ConfigMap's `data` value and where it is written.
 pub fn cm_value<'a>(lookup: &'a Lookup<'_>, cm: ObjId, key: &str) -> Option<(&'a str, Loc)> {
     let obj = &lookup.objects[cm];
-    if !matches!(obj.data, super::object::ObjData::ConfigMap) {
+    if !matches!(obj.data, crate::k8s::object::ObjData::ConfigMap) {
         return None;
     }
     let v = obj.config_value(key)?;
@@ -323,4 +413,31 @@ pub fn arg_loc(obj: &Object, w: &Workload, container: usize, arg: usize) -> Loc 
 /// A controller with no client-IP header settings of its own in the input.
 pub fn no_trust(_: &Lookup<'_>, _: ObjId) -> Trust {
     Trust::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IMPLEMENTATIONS;
+
+    #[test]
+    fn names_and_controller_strings_name_one_implementation_each() {
+        let mut names = std::collections::HashSet::new();
+        let mut controllers = std::collections::HashSet::new();
+        for p in IMPLEMENTATIONS {
+            assert!(!p.name.is_empty() && names.insert(p.name), "{}", p.name);
+            for c in p.ingress_class_controllers.iter().chain(p.gateway_controllers) {
+                assert!(controllers.insert(*c), "{c} names two implementations");
+            }
+            assert!(p.ingress.is_some() || p.gateway.is_some(), "{} has neither half", p.name);
+        }
+    }
+
+    #[test]
+    fn config_kinds_are_named_as_kubectl_names_them() {
+        for (group, kind, plural) in super::gateway_api::cluster_kinds() {
+            assert!(!group.is_empty() && !kind.is_empty(), "{kind}.{group}");
+            assert!(plural.chars().all(|c| c.is_ascii_lowercase()) && plural.ends_with('s'), "{plural}");
+            assert!(plural.starts_with(&kind.to_ascii_lowercase()[..kind.len() - 1]), "{plural} for {kind}");
+        }
+    }
 }

@@ -1,14 +1,15 @@
 //! Gateway API (`domain.md` §3.10): what a Gateway turns into. The generic part lives here:
 //! which class and implementation a Gateway has, its `parametersRef`s, the policies that target
 //! it, config objects layered over each other, and the shapes an implementation returns. Each
-//! implementation's defaults and precedence live in its own file under `proxies/`.
+//! implementation's defaults and precedence live in its own file under `implementations/`.
 
 use std::collections::BTreeMap;
 
-use super::model::Setting;
-use super::object::{ObjId, Object, Place, WorkloadKind, scalar_string};
-use super::proxies::{self, Lookup, Proxy, Trust};
-use super::spread::Spread;
+use super::{self as proxies, Implementation, Lookup, Trust};
+use crate::k8s::object::{ObjId, Object, Place, WorkloadKind, scalar_string};
+use crate::k8s::provenance::Setting;
+pub use crate::k8s::provenance::Sourced;
+use crate::k8s::spread::Spread;
 use crate::yaml::{Node, PathSeg};
 
 /// The Gateway API group.
@@ -21,29 +22,82 @@ pub fn reads_tree(group: &str, kind: &str) -> bool {
 }
 
 /// Every (group, kind) read from its tree: the Gateway API's, and each implementation's config
-/// kinds (what `--cluster` asks a cluster for when it serves them).
+/// kinds.
 pub fn tree_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
-    [(GROUP, "GatewayClass"), (GROUP, "Gateway")]
-        .into_iter()
-        .chain(proxies::PROXIES.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
+    cluster_kinds().map(|(group, kind, _)| (group, kind))
 }
 
-/// What an implementation brings to the Gateway API side of the model.
+/// The kinds read from their trees as (group, kind, plural): what `--cluster` asks a cluster for
+/// when it serves them (as `plural.group`), in registry order.
+pub fn cluster_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    [(GROUP, "GatewayClass", "gatewayclasses"), (GROUP, "Gateway", "gateways")]
+        .into_iter()
+        .chain(proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
+}
+
+/// The Gateway half: what an implementation brings to the Gateway API side of the model.
 pub struct GatewaySupport {
     /// Who creates the data plane, as messages name it ("the Service {creator} creates").
     pub creator: &'static str,
     /// GatewayClass names the implementation creates by itself at install (a Gateway naming
     /// one needs no GatewayClass in the input).
     pub builtin_classes: &'static [&'static str],
-    /// Config kinds read from their trees: (group, kind).
-    pub config_kinds: &'static [(&'static str, &'static str)],
+    /// Config kinds read from their trees: (group, kind, plural).
+    pub config_kinds: &'static [(&'static str, &'static str, &'static str)],
     /// Which of a Gateway's annotations reach the Service it gets.
     pub annotations: AnnotationReach,
     /// Where load-balancer annotations belong instead, in the implementation's terms.
     pub annotation_hint: &'static str,
+    /// The labels it puts on the Service it creates for a Gateway, besides GEP-1762's
+    /// `gateway.networking.k8s.io/gateway-name`: a Service of the input so labelled is the
+    /// Gateway's own.
+    pub own_service_labels: Option<OwnServiceLabels>,
     /// How a Gateway becomes a data plane. `None`: Gateways are served by the implementation's
     /// own workload and Service, which the input holds like any other (Traefik's chart).
     pub data_plane: Option<fn(&GatewayCtx<'_>) -> Option<DataPlane>>,
+    /// What it refuses in a GatewayClass no Gateway of the input uses (given the objects, and
+    /// the classes that are used).
+    pub unused_class_issues: fn(&[Object], &[ObjId]) -> Vec<ParamIssue>,
+}
+
+impl GatewaySupport {
+    pub const DEFAULT: GatewaySupport = GatewaySupport {
+        creator: "",
+        builtin_classes: &[],
+        config_kinds: &[],
+        annotations: AnnotationReach::InfrastructureOnly,
+        annotation_hint: "`spec.infrastructure.annotations`",
+        own_service_labels: None,
+        data_plane: None,
+        unused_class_issues: no_class_issues,
+    };
+}
+
+/// Labels that name the Gateway a Service belongs to: its name, and its namespace.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnServiceLabels {
+    pub name: &'static str,
+    pub namespace: &'static str,
+}
+
+/// GEP-1762: the label conformant implementations put on what they create for a Gateway (in the
+/// Gateway's namespace).
+pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
+
+/// Is this Service the one created for this Gateway, by its labels? Every implementation's own
+/// labels count, whichever implementation the Gateway has.
+pub fn is_own_service(svc: &Object, gw: &Object) -> bool {
+    let Some(name) = gw.name.as_deref() else { return false };
+    (svc.labels.get(GATEWAY_NAME_LABEL).map(String::as_str) == Some(name) && svc.namespace == gw.namespace)
+        || proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway?.own_service_labels).any(|l| {
+            svc.labels.get(l.name).map(String::as_str) == Some(name)
+                && svc.labels.get(l.namespace) == gw.namespace.as_ref()
+        })
+}
+
+/// What an implementation refuses in unused classes by default: nothing.
+pub fn no_class_issues(_: &[Object], _: &[ObjId]) -> Vec<ParamIssue> {
+    Vec::new()
 }
 
 /// Which Gateway annotations reach the data-plane Service.
@@ -55,28 +109,6 @@ pub enum AnnotationReach {
     MetadataUnlessInfrastructure,
     /// None: the Gateway gets no Service of its own.
     Never,
-}
-
-/// A value of the effective data plane and where it comes from.
-#[derive(Debug, Clone)]
-pub struct Sourced<T> {
-    pub value: T,
-    /// Where it is written; for a default, where a user would write it (the config object's
-    /// field, or the Gateway's `gatewayClassName` when no config object is in the input).
-    pub at: Place,
-    /// `None`: written at `at`. `Some(whose)`: written nowhere; the default of `whose`
-    /// (`Envoy Gateway's default`).
-    pub default_of: Option<String>,
-}
-
-impl<T> Sourced<T> {
-    pub fn written(value: T, at: Place) -> Self {
-        Sourced { value, at, default_of: None }
-    }
-
-    pub fn default(value: T, at: Place, whose: impl Into<String>) -> Self {
-        Sourced { value, at, default_of: Some(whose.into()) }
-    }
 }
 
 /// The effective Service of a Gateway.
@@ -203,7 +235,7 @@ pub struct GatewayCtx<'a> {
     pub gateway: ObjId,
     /// The GatewayClass in the input (`None` for one the implementation creates itself).
     pub class: Option<ObjId>,
-    pub proxy: &'static Proxy,
+    pub proxy: &'static Implementation,
 }
 
 impl GatewayCtx<'_> {
@@ -275,11 +307,7 @@ impl GatewayCtx<'_> {
     /// Gateway's namespace; a class-level one in its `namespace` (`default_ns` when absent and
     /// the implementation assumes one).
     pub fn referent(&self, r: &ParamRef, default_ns: Option<&str>) -> Option<ObjId> {
-        let ns = if r.holder == self.gateway {
-            Some(self.ns().to_owned())
-        } else {
-            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
-        };
+        let ns = self.referent_ns(r, default_ns);
         self.lookup.objects.iter().position(|o| {
             !o.shadowed
                 && o.kind == r.kind
@@ -287,6 +315,31 @@ impl GatewayCtx<'_> {
                 && o.name.as_deref() == Some(r.name.as_str())
                 && o.namespace == ns
         })
+    }
+
+    /// The namespace a reference's object lives in (see `referent`).
+    fn referent_ns(&self, r: &ParamRef, default_ns: Option<&str>) -> Option<String> {
+        if r.holder == self.gateway {
+            Some(self.ns().to_owned())
+        } else {
+            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
+        }
+    }
+
+    /// Resolve a `parametersRef` of a kind the implementation reads: the referenced object, or
+    /// `None` with an issue saying it is not in the input (the settings it holds are unknown).
+    /// What a reference of the wrong kind does differs by implementation and is theirs to say.
+    pub fn resolve_params(
+        &self,
+        r: &ParamRef,
+        default_ns: Option<&str>,
+        issues: &mut Vec<ParamIssue>,
+    ) -> Option<ObjId> {
+        let found = self.referent(r, default_ns);
+        if found.is_none() {
+            issues.push(ParamIssue::not_in_input(self, r, default_ns));
+        }
+        found
     }
 
     /// `spec.infrastructure.annotations`, each with the place of its key.
@@ -409,7 +462,7 @@ impl Layers {
     /// An integer setting, as `string` does it.
     pub fn int(&self, ctx: &GatewayCtx<'_>, path: &[&str], default: i32, whose: &str, fallback: Place) -> Sourced<i32> {
         match self.get(ctx.lookup.objects, path) {
-            Some((o, n)) => match super::object::scalar_value(n).and_then(|v| v.as_i64()) {
+            Some((o, n)) => match crate::k8s::object::scalar_value(n).and_then(|v| v.as_i64()) {
                 Some(v) => Sourced::written(i32::try_from(v).unwrap_or(i32::MAX), ctx.place(o, path)),
                 None => Sourced::default(default, self.default_at(ctx, path, fallback), whose),
             },
@@ -477,7 +530,7 @@ pub fn rendered_spread(
             unreadable = true;
             k8s_openapi::api::core::v1::PodSpec::default()
         });
-    let w = super::object::Workload {
+    let w = crate::k8s::object::Workload {
         kind,
         replicas: None,
         selector: None,
@@ -489,7 +542,7 @@ pub fn rendered_spread(
         daemon_set: None,
         owners: Vec::new(),
     };
-    let mut s = super::spread::analyse(obj, &w);
+    let mut s = crate::k8s::spread::analyse(obj, &w);
     if unreadable || !s.mismatched.is_empty() {
         s.mismatched.clear();
         s.uncertain = true;
@@ -500,12 +553,7 @@ pub fn rendered_spread(
 impl ParamIssue {
     /// The referenced object is not in the input: the settings it holds are unknown.
     pub fn not_in_input(ctx: &GatewayCtx<'_>, r: &ParamRef, default_ns: Option<&str>) -> Self {
-        let ns = if r.holder == ctx.gateway {
-            Some(ctx.ns().to_owned())
-        } else {
-            r.namespace.clone().or_else(|| default_ns.map(str::to_owned))
-        };
-        let name = match ns {
+        let name = match ctx.referent_ns(r, default_ns) {
             Some(ns) => format!("{ns}/{}", r.name),
             None => r.name.clone(),
         };
