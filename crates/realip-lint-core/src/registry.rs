@@ -1,6 +1,7 @@
 //! Every rule, one line each.
 
 use crate::rules::{self, RuleDef};
+pub use crate::suggest::{closest, did_you_mean, edit_distance};
 
 pub static RULES: &[&RuleDef] = &[
     // Tier 1
@@ -71,50 +72,14 @@ pub fn rules_json() -> String {
     out
 }
 
-/// The candidate closest to `word` by edit distance, when it is close enough to be a typo (at
-/// most a third of the word's length, and at least one edit), else the one candidate that `word`
-/// begins (`warn` → `warning`): for "did you mean `X`?".
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    let limit = (word.chars().count() / 3).max(1);
-    let near = candidates
-        .iter()
-        .map(|&c| (edit_distance(word, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c);
-    near.or_else(
-        || match candidates.iter().filter(|c| word.len() >= 3 && c.starts_with(word)).collect::<Vec<_>>()[..] {
-            [&only] => Some(only),
-            _ => None,
-        },
-    )
-}
-
-/// ` (did you mean `X`?)`, or nothing.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    closest(word, candidates).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
+/// Every rule's name, in the catalog's order (what `config::parse` checks rule names against).
+pub fn names() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.name).collect()
 }
 
 /// The rule closest to a misspelt name, if any.
 pub fn similar_rule(name: &str) -> Option<&'static str> {
     closest(name, RULES.iter().map(|r| r.name))
-}
-
-/// Levenshtein distance over characters (insertions, deletions, substitutions).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

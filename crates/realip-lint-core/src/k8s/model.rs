@@ -12,6 +12,7 @@ use super::lb::LbFacts;
 use super::load::{Invalid, Loaded};
 use super::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
 use super::proxies::{self, Lookup, Proxy};
+use crate::annotations::ROLE;
 use crate::diagnostic::Loc;
 use crate::yaml::PathSeg;
 
@@ -139,7 +140,7 @@ impl std::fmt::Debug for Proxy {
 
 pub struct ModelOptions {
     pub nodes: Option<u32>,
-    pub dataplane: crate::config::Dataplane,
+    pub dataplane: crate::dataplane::Dataplane,
     pub cloud: Option<String>,
 }
 
@@ -164,12 +165,9 @@ pub struct Model {
     pub node_count_unknown: std::sync::atomic::AtomicU32,
     /// (kind, namespace, name) of every live object that can own pods.
     owners_present: std::collections::HashSet<(String, String, String)>,
-    pub dataplane: crate::config::Dataplane,
+    pub dataplane: crate::dataplane::Dataplane,
     pub cloud: Option<String>,
 }
-
-pub const ROLE: &str = "realip-lint.io/role";
-pub const CLIENT_IP: &str = "realip-lint.io/client-ip";
 
 /// The API server's `ExternallyAccessible`: LoadBalancer, NodePort, or ClusterIP (a missing type
 /// included, headless included) with at least one `externalIPs` entry.

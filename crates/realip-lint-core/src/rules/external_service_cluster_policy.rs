@@ -1,6 +1,7 @@
 use super::{ClientIpPath, client_ip_path, declare_rule, describe_cluster, policy_loc};
+use crate::annotations::{CLIENT_IP, ROLE};
 use crate::diagnostic::{Finding, Severity};
-use crate::k8s::model::{CLIENT_IP, Model, Policy, ROLE};
+use crate::k8s::model::{Model, Policy};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,7 @@
 use super::{ClientIpPath, client_ip_path, declare_rule, describe_cluster, policy_loc};
+use crate::annotations::ROLE;
 use crate::diagnostic::{Finding, Severity};
-use crate::k8s::model::{Model, Policy, ROLE};
+use crate::k8s::model::{Model, Policy};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,7 @@
 use super::declare_rule;
+use crate::annotations::{CLIENT_IP, IGNORE_PREFIX, ROLE};
 use crate::diagnostic::Finding;
-use crate::k8s::model::{CLIENT_IP, Model, ROLE};
+use crate::k8s::model::Model;
 use crate::registry;
 use crate::yaml::PathSeg;
 
@@ -37,8 +38,6 @@ declare_rule! {
     "a realip-lint annotation names no rule, gives no reason, or has an unknown key or value",
     check,
 }
-
-pub const IGNORE_PREFIX: &str = "ignore-check.realip-lint.io/";
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (i, obj) in model.live() {
