@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 pub use crate::dataplane::Dataplane;
 use crate::diagnostic::Severity;
+use crate::providers;
 use crate::source::{LineIndex, Position, Span};
 use crate::yaml::{Node, NodeKind, parse_stream};
 
@@ -61,27 +62,6 @@ impl FailOn {
         matches!((self.threshold(), report.max_severity()), (Some(t), Some(max)) if max >= t)
     }
 }
-
-pub const CLOUDS: &[&str] = &[
-    "unknown",
-    "aws",
-    "gcp",
-    "azure",
-    "digitalocean",
-    "hetzner",
-    "linode",
-    "oci",
-    "alibaba",
-    "tencent",
-    "huawei",
-    "qingcloud",
-    "openstack",
-    "scaleway",
-    "cloudscale",
-    "metallb",
-    "kube-vip",
-    "cilium",
-];
 
 /// An object that cannot carry an annotation (a vendored manifest), exempt from some rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,11 +238,12 @@ pub fn parse(text: &str, rule_names: &[&str]) -> (Config, Vec<ConfigError>) {
             }
             "cloud" => {
                 if let Some(s) = p.string(v, "cloud") {
-                    if CLOUDS.contains(&s) {
+                    if providers::names().any(|n| n == s) {
                         config.cloud = Some(s.to_owned());
                     } else {
-                        let hint = crate::suggest::did_you_mean(s, CLOUDS.iter().copied());
-                        p.error(v, format!("`cloud: {s}` is not one of {}{hint}", CLOUDS.join(", ")));
+                        let hint = crate::suggest::did_you_mean(s, providers::names());
+                        let names: Vec<&str> = providers::names().collect();
+                        p.error(v, format!("`cloud: {s}` is not one of {}{hint}", names.join(", ")));
                     }
                 }
             }

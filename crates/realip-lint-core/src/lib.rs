@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod k8s;
 pub mod limits;
 pub mod origin;
+pub mod providers;
 pub mod registry;
 pub mod rules;
 pub mod run;

@@ -9,6 +9,7 @@ use crate::k8s::model::GatewayLink;
 use crate::k8s::model::{Model, Policy, ServiceView, Setting};
 use crate::k8s::object::{ObjData, ObjId};
 use crate::k8s::proxies;
+use crate::providers::{self, DefaultLb};
 use crate::rules::policy_loc;
 use crate::source::{LineIndex, Position, Source};
 use crate::yaml::PathSeg;
@@ -162,13 +163,6 @@ const POD_RULES: &[&str] = &[
     "spread-selector-mismatch",
 ];
 
-/// Clouds whose plain `type: LoadBalancer` opens a new connection (a proxy, not a pass-through).
-const PROXY_LB_CLOUDS: &[(&str, &str)] = &[
-    ("aws", "the in-tree AWS load balancer is a classic ELB, which opens its own TCP connection"),
-    ("linode", "a Linode NodeBalancer opens its own TCP connection"),
-    ("hetzner", "a Hetzner load balancer in TCP mode opens its own connection"),
-];
-
 struct Path {
     hops: Vec<Hop>,
     carrier: Carrier,
@@ -260,17 +254,13 @@ impl Tracer<'_> {
         if view.svc_type == "LoadBalancer" {
             let (does, carrier, loc) = if let Some(a) = view.lb.direct_to_pod {
                 skip_node = true;
-                let preserve = view
-                    .annotations
-                    .get("service.beta.kubernetes.io/aws-load-balancer-target-group-attributes")
-                    .is_some_and(|(v, _)| v.contains("preserve_client_ip.enabled=true"));
                 if view.lb.sends_proxy.is_some() {
                     (
                         "targets pod IPs directly and sends a PROXY protocol header".to_owned(),
                         Carrier::ProxyHeader,
                         ann(a),
                     )
-                } else if preserve || a.starts_with("service.cloud.tencent.com") {
+                } else if view.lb.pod_targets_keep_source {
                     (
                         "targets pod IPs directly, keeping the client's source address".to_owned(),
                         Carrier::TcpSource,
@@ -285,7 +275,7 @@ impl Tracer<'_> {
                 (format!("is an L7 load balancer and adds X-Forwarded-For (`{a}`)"), Carrier::Header, ann(a))
             } else if let Some((a, what)) = view.lb.passthrough {
                 (format!("passes the connection through: {what} (`{a}`)"), Carrier::TcpSource, ann(a))
-            } else if let Some((cloud, why)) = PROXY_LB_CLOUDS.iter().find(|(c, _)| Some(*c) == self.cloud) {
+            } else if let Some((cloud, DefaultLb::Proxies(why))) = self.cloud.map(|c| (c, providers::default_lb(c))) {
                 (
                     format!("proxies the connection (`cloud: {cloud}`: {why}): the source becomes the load balancer"),
                     Carrier::Lost,

@@ -1,7 +1,6 @@
 //! Kubernetes objects and the model that links them.
 
 pub mod gateway;
-pub mod lb;
 pub mod load;
 pub mod model;
 pub mod nodes;

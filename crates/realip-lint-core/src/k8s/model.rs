@@ -8,12 +8,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::gateway::{self, GatewayCtx, ParamIssue, RenderedPods};
-use super::lb::LbFacts;
 use super::load::{Invalid, Loaded};
 use super::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
 use super::proxies::{self, Lookup, Proxy};
 use crate::annotations::ROLE;
 use crate::diagnostic::Loc;
+use crate::providers::{self, LbFacts};
 use crate::yaml::PathSeg;
 
 /// A setting of a controller: written somewhere, defaulted, or not knowable from the input.
@@ -479,7 +479,7 @@ impl Model {
             let annotations = annotation_places(o, si);
             // A NodePort Service, or one another implementation takes (`loadBalancerClass`), has
             // no cloud load balancer: its provider annotations do nothing.
-            let lb = if super::lb::cloud_load_balancer(&ty, spec.load_balancer_class.as_deref()) {
+            let lb = if providers::cloud_load_balancer(&ty, spec.load_balancer_class.as_deref()) {
                 LbFacts::of(|k| o.annotation(k))
             } else {
                 LbFacts::default()
@@ -577,7 +577,7 @@ fn gateway_view(
     };
     let annotations: BTreeMap<String, (String, Place)> =
         svc.annotations.into_iter().map(|(k, v, p)| (k, (v, p))).collect();
-    let lb = if super::lb::cloud_load_balancer(&ty, None) {
+    let lb = if providers::cloud_load_balancer(&ty, None) {
         LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()))
     } else {
         LbFacts::default()
