@@ -1,6 +1,7 @@
 //! Kubernetes objects and the model that links them.
 
 pub mod gateway;
+pub mod kinds;
 pub mod load;
 pub mod model;
 pub mod nodes;
