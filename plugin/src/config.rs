@@ -20,7 +20,7 @@ pub fn load(explicit: Option<&Path>) -> Option<Loaded> {
     let dir = std::fs::canonicalize(&path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
     let name = path.display().to_string();
     let file = match std::fs::read_to_string(&path) {
-        Ok(text) => ConfigFile::parse(&name, &text),
+        Ok(text) => ConfigFile::parse(&name, &text, &realip_lint_core::registry::names()),
         Err(e) => ConfigFile::unreadable(&name, &e.to_string()),
     };
     Some(Loaded { file, dir })

@@ -9,24 +9,6 @@ use std::process::{Command, Stdio};
 
 use realip_lint_core::Source;
 
-/// The kinds `--cluster` reads: every kind a rule looks at (see `k8s/load.rs` in the core), named
-/// as `resource.group` so no short name or look-alike CRD can shadow them. Pods, ReplicaSets and
-/// ReplicationControllers are left out on purpose: in a live cluster they are the children of the
-/// workloads listed here, and linting them twice would repeat every finding.
-pub const CLUSTER_KINDS: &[&str] = &[
-    "services",
-    "deployments.apps",
-    "daemonsets.apps",
-    "statefulsets.apps",
-    "ingresses.networking.k8s.io",
-    "ingressclasses.networking.k8s.io",
-    "networkpolicies.networking.k8s.io",
-    "configmaps",
-    "horizontalpodautoscalers.autoscaling",
-    "poddisruptionbudgets.policy",
-    "nodes",
-];
-
 /// The kinds `--cluster` reads when the cluster serves them: the Gateway API's and the Gateway
 /// implementations' config kinds, all CRDs, so that asking for one the cluster lacks does not fail
 /// the whole read. (`resource.group`, group, kind), built from the core's registry
@@ -71,9 +53,8 @@ impl ClusterArgs {
     /// and those of `served` (the cluster's `api-resources -o name`) among the optional ones.
     pub fn get_args(&self, served: &str) -> Vec<String> {
         let served = served_set(served);
-        let kinds: Vec<&str> = CLUSTER_KINDS
-            .iter()
-            .copied()
+        // Every typed kind a rule looks at (`k8s::kinds` in the core), then the optional ones.
+        let kinds: Vec<&str> = realip_lint_core::k8s::kinds::cluster_kinds()
             .chain(OPTIONAL_CLUSTER_KINDS.iter().map(|k| k.0.as_str()).filter(|k| served.contains(k)))
             .collect();
         let mut args = vec!["get".to_owned(), kinds.join(","), "-o".to_owned(), "json".to_owned()];

@@ -88,7 +88,7 @@ fn default_config_name() -> String {
 impl ConfigText {
     fn file(&self) -> Result<ConfigFile, String> {
         match (&self.text, &self.error) {
-            (Some(text), None) => Ok(ConfigFile::parse(&self.name, text)),
+            (Some(text), None) => Ok(ConfigFile::parse(&self.name, text, &realip_lint_core::registry::names())),
             (None, Some(why)) => Ok(ConfigFile::unreadable(&self.name, why)),
             _ => Err("config: give either `text` or `error`".to_owned()),
         }
@@ -214,7 +214,7 @@ pub struct Plan {
 
 /// `readPlan`: which files the config excludes, which are over the `file-bytes` limit.
 pub fn read_plan(request: PlanRequest) -> Plan {
-    let config = request.config.map(|t| config::parse(&t).0).unwrap_or_default();
+    let config = request.config.map(|t| config::parse(&t, &realip_lint_core::registry::names()).0).unwrap_or_default();
     let limit = config.limits.file_bytes as u64;
     let files = request
         .files

@@ -20,7 +20,6 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, FindingKey, Report, Suppressed, SuppressedBy};
-use crate::registry;
 use crate::source::LineIndex;
 use crate::yaml::{Node, NodeKind, parse_stream};
 
@@ -84,7 +83,7 @@ pub fn parse(name: &str, text: &str) -> Result<Baseline, String> {
                     k.span.start,
                     format!(
                         "unknown key `{other}` in a baseline (known: version, findings){}",
-                        registry::did_you_mean(other, ["version", "findings"])
+                        crate::suggest::did_you_mean(other, ["version", "findings"])
                     ),
                 ));
             }
@@ -124,7 +123,7 @@ fn entry(item: &Node, line: u32) -> Result<Entry, (u32, String)> {
                     format!(
                         "unknown key `{other}` in a baseline entry (known: {}){}",
                         ENTRY_KEYS.join(", "),
-                        registry::did_you_mean(other, ENTRY_KEYS)
+                        crate::suggest::did_you_mean(other, ENTRY_KEYS)
                     ),
                 ));
             }

@@ -15,8 +15,9 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::dataplane::Dataplane;
 use crate::diagnostic::Severity;
-use crate::registry;
+use crate::providers;
 use crate::source::{LineIndex, Position, Span};
 use crate::yaml::{Node, NodeKind, parse_stream};
 
@@ -61,53 +62,6 @@ impl FailOn {
         matches!((self.threshold(), report.max_severity()), (Some(t), Some(max)) if max >= t)
     }
 }
-
-/// How Services forward external traffic on the nodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dataplane {
-    #[default]
-    KubeProxy,
-    /// Cilium's kube-proxy replacement with `loadBalancer.mode: dsr` (or `hybrid`).
-    CiliumDsr,
-    /// Calico eBPF with `bpfExternalServiceMode: DSR`.
-    CalicoEbpfDsr,
-}
-
-impl Dataplane {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::KubeProxy => "kube-proxy",
-            Self::CiliumDsr => "cilium-dsr",
-            Self::CalicoEbpfDsr => "calico-ebpf-dsr",
-        }
-    }
-
-    /// Direct server return keeps the client address even with `Cluster`.
-    pub fn is_dsr(self) -> bool {
-        self != Self::KubeProxy
-    }
-}
-
-pub const CLOUDS: &[&str] = &[
-    "unknown",
-    "aws",
-    "gcp",
-    "azure",
-    "digitalocean",
-    "hetzner",
-    "linode",
-    "oci",
-    "alibaba",
-    "tencent",
-    "huawei",
-    "qingcloud",
-    "openstack",
-    "scaleway",
-    "cloudscale",
-    "metallb",
-    "kube-vip",
-    "cilium",
-];
 
 /// An object that cannot carry an annotation (a vendored manifest), exempt from some rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,8 +112,10 @@ pub struct ConfigFile {
 }
 
 impl ConfigFile {
-    pub fn parse(path: &str, text: &str) -> Self {
-        let (config, errors) = parse(text);
+    /// `rule_names`: every rule's name (`registry::names()`), given by the caller so that the
+    /// config does not depend on the rules.
+    pub fn parse(path: &str, text: &str, rule_names: &[&str]) -> Self {
+        let (config, errors) = parse(text, rule_names);
         let errors =
             errors.iter().map(|e| format!("{path}:{}:{}: {}", e.start.line, e.start.column, e.message)).collect();
         Self { config, errors }
@@ -183,6 +139,7 @@ struct Parser<'a> {
     text: &'a str,
     index: LineIndex,
     errors: Vec<ConfigError>,
+    rule_names: &'a [&'a str],
 }
 
 impl Parser<'_> {
@@ -193,7 +150,7 @@ impl Parser<'_> {
 
     /// `unknown <what> `<name>`<place> (known: …); did you mean `…`?`
     fn unknown(&mut self, node: &Node, what: &str, name: &str, place: &str, known: &[&str]) {
-        let hint = registry::did_you_mean(name, known.iter().copied());
+        let hint = crate::suggest::did_you_mean(name, known.iter().copied());
         self.error(node, format!("unknown {what} `{name}`{place} (known: {}){hint}", known.join(", ")));
     }
 
@@ -220,8 +177,9 @@ impl Parser<'_> {
 }
 
 /// Parse a config file. What parses is kept; every problem is returned with its place.
-pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
-    let mut p = Parser { text, index: LineIndex::new(text), errors: Vec::new() };
+/// `rule_names`: every rule's name (`registry::names()`).
+pub fn parse(text: &str, rule_names: &[&str]) -> (Config, Vec<ConfigError>) {
+    let mut p = Parser { text, index: LineIndex::new(text), errors: Vec::new(), rule_names };
     let mut config = Config::default();
     let docs = parse_stream(text);
     for doc in &docs {
@@ -253,7 +211,7 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                             v,
                             format!(
                                 "`fail-on: {s}` is not one of error, warning, info, never{}",
-                                registry::did_you_mean(s, ["error", "warning", "info", "never"])
+                                crate::suggest::did_you_mean(s, ["error", "warning", "info", "never"])
                             ),
                         ),
                     }
@@ -270,7 +228,7 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
                                 v,
                                 format!(
                                     "`dataplane: {s}` is not one of kube-proxy, cilium-dsr, calico-ebpf-dsr{}",
-                                    registry::did_you_mean(s, ["kube-proxy", "cilium-dsr", "calico-ebpf-dsr"])
+                                    crate::suggest::did_you_mean(s, ["kube-proxy", "cilium-dsr", "calico-ebpf-dsr"])
                                 ),
                             );
                             None
@@ -280,11 +238,12 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
             }
             "cloud" => {
                 if let Some(s) = p.string(v, "cloud") {
-                    if CLOUDS.contains(&s) {
+                    if providers::names().any(|n| n == s) {
                         config.cloud = Some(s.to_owned());
                     } else {
-                        let hint = registry::did_you_mean(s, CLOUDS.iter().copied());
-                        p.error(v, format!("`cloud: {s}` is not one of {}{hint}", CLOUDS.join(", ")));
+                        let hint = crate::suggest::did_you_mean(s, providers::names());
+                        let names: Vec<&str> = providers::names().collect();
+                        p.error(v, format!("`cloud: {s}` is not one of {}{hint}", names.join(", ")));
                     }
                 }
             }
@@ -311,10 +270,11 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
 }
 
 fn rule_name_ok(p: &mut Parser<'_>, node: &Node, name: &str) -> bool {
-    if registry::rule(name).is_some() {
+    if p.rule_names.contains(&name) {
         return true;
     }
-    let hint = registry::similar_rule(name).map_or_else(String::new, |r| format!("; did you mean `{r}`?"));
+    let hint = crate::suggest::closest(name, p.rule_names.iter().copied())
+        .map_or_else(String::new, |r| format!("; did you mean `{r}`?"));
     p.error(node, format!("unknown rule `{name}` (`kubectl realip-lint rules` lists them){hint}"));
     false
 }
@@ -443,6 +403,10 @@ fn segment_match(p: &[u8], s: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> (Config, Vec<ConfigError>) {
+        super::parse(text, &crate::registry::names())
+    }
+
     #[test]
     fn a_full_config_parses() {
         let text = "nodes: 3\nfail-on: error\ndataplane: cilium-dsr\ncloud: aws\nrules:\n  external-service-cluster-policy: off\n  duplicate-object: warning\nexclude: [\"charts/**\"]\nexempt:\n  - {kind: Service, namespace: ingress-nginx, name: ingress-nginx-controller, rules: [ingress-controller-cluster-policy]}\n";
@@ -519,7 +483,7 @@ mod tests {
 
     #[test]
     fn config_file_errors_name_the_file() {
-        let f = ConfigFile::parse("../bad.yaml", "nodes: 3\nrulez: {}\n");
+        let f = ConfigFile::parse("../bad.yaml", "nodes: 3\nrulez: {}\n", &crate::registry::names());
         assert_eq!(f.config.nodes, Some(3));
         assert_eq!(f.errors.len(), 1);
         assert!(f.errors[0].starts_with("../bad.yaml:2:1: unknown setting `rulez`"), "{:?}", f.errors);

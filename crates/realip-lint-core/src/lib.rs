@@ -3,17 +3,23 @@
 //! No file, network, environment, terminal or thread use: it builds for
 //! `wasm32-unknown-unknown`, and every face (the kubectl plugin, the Wasm module) calls [`lint`].
 
+pub mod annotations;
 pub mod baseline;
 pub mod config;
+pub mod dataplane;
 pub mod diagnostic;
 pub mod implementations;
 pub mod k8s;
 pub mod limits;
 pub mod origin;
+#[cfg(test)]
+mod path_agreement;
+pub mod providers;
 pub mod registry;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 pub mod trace;
 pub mod yaml;
@@ -38,7 +44,7 @@ pub struct Options {
     pub nodes: Option<u32>,
     /// Per-rule severity; `None` turns the rule off.
     pub rule_levels: BTreeMap<String, Option<Severity>>,
-    pub dataplane: config::Dataplane,
+    pub dataplane: dataplane::Dataplane,
     /// The cloud whose default load balancer a plain `type: LoadBalancer` gets.
     pub cloud: Option<String>,
     /// Objects exempt from rules (for objects that cannot be annotated).

@@ -96,14 +96,14 @@ mod tests {
         assert_eq!(code(&sources, None, &none, Vec::new()), 0, "an info is below `warning`");
         let info = Overrides { fail_on: Some(FailOn::Info), ..Overrides::default() };
         assert_eq!(code(&sources, None, &info, Vec::new()), 1);
-        let config = ConfigFile::parse(".realip-lint.yaml", "fail-on: info\n");
+        let config = ConfigFile::parse(".realip-lint.yaml", "fail-on: info\n", &crate::registry::names());
         assert_eq!(code(&sources, Some(&config), &none, Vec::new()), 1, "the config's fail level");
         let never = Overrides { fail_on: Some(FailOn::Never), ..Overrides::default() };
         assert_eq!(code(&sources, Some(&config), &never, Vec::new()), 0, "the flag wins");
         let out = run(&sources, &settings(None, &none), vec!["the path \"x\" does not exist".into()]);
         let files = out.report.as_ref().map(|r| r.summary.files);
         assert_eq!((out.exit_code, files), (2, Some(1)), "a usage error, after linting the rest");
-        let bad = ConfigFile::parse("c.yaml", "nodez: 1\n");
+        let bad = ConfigFile::parse("c.yaml", "nodez: 1\n", &crate::registry::names());
         let out = run(&sources, &settings(Some(&bad), &none), vec!["later".into()]);
         assert_eq!(out.exit_code, 2);
         assert!(out.report.is_none(), "a bad config stops before the report");
@@ -112,7 +112,11 @@ mod tests {
 
     #[test]
     fn overrides_win_over_the_config() {
-        let config = ConfigFile::parse(".realip-lint.yaml", "nodes: 3\nfail-on: error\nlimits: {file-bytes: 100}\n");
+        let config = ConfigFile::parse(
+            ".realip-lint.yaml",
+            "nodes: 3\nfail-on: error\nlimits: {file-bytes: 100}\n",
+            &crate::registry::names(),
+        );
         let s = settings(Some(&config), &Overrides::default());
         assert_eq!((s.options.nodes, s.fail_on, s.options.limits.file_bytes), (Some(3), FailOn::Error, 100));
         let o = Overrides { namespace: Some("shop".into()), nodes: Some(5), fail_on: Some(FailOn::Never) };

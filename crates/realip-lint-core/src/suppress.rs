@@ -1,8 +1,8 @@
 //! Suppression: `ignore-check.realip-lint.io/<rule>` (or `/all`) on the object a finding is
 //! reported on.
 
+use crate::annotations::IGNORE_PREFIX;
 use crate::k8s::object::Object;
-use crate::rules::invalid_suppression::IGNORE_PREFIX;
 
 pub fn suppressed(obj: &Object, rule: &str) -> bool {
     obj.annotations

@@ -1,17 +1,17 @@
 //! `trace`: for every way into the cluster, the hops from the client to the pods, what carries
 //! the client address after each hop, and a verdict: the model's client-IP path
-//! ([`crate::k8s::path`]) with positions, each hop with the findings of the rules that speak for
+//! ([`crate::k8s::model::path`]) with positions, each hop with the findings of the rules that speak for
 //! it.
 
 use serde::Serialize;
 
 use crate::diagnostic::{Loc, ObjectRef, Report, Severity};
 use crate::k8s::model::Model;
-use crate::k8s::path::{self, EntryPath, Mark};
+use crate::k8s::model::path::{self, EntryPath, Mark};
 use crate::registry;
 use crate::source::{LineIndex, Position, Source};
 
-pub use crate::k8s::path::Carrier;
+pub use crate::k8s::model::path::Carrier;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Place {

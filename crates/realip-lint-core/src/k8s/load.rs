@@ -3,18 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use k8s_openapi::api::apps::v1 as apps;
-use k8s_openapi::api::autoscaling::{v1 as autoscaling_v1, v2 as autoscaling_v2};
-use k8s_openapi::api::core::v1 as core;
-use k8s_openapi::api::networking::v1 as networking;
-use k8s_openapi::api::policy::v1 as policy;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::object::{
-    DaemonSetRollout, DeploymentRollout, Hpa, ObjData, Object, Workload, WorkloadKind, group_of, is_cluster_scoped,
-    meta_maps,
-};
+use super::kinds::{self, Converted, PathPart};
+use super::object::{ObjData, Object, group_of, is_cluster_scoped};
 use crate::diagnostic::{Loc, ObjectRef};
 use crate::limits::Limits;
 use crate::source::{Source, Span, to_u32};
@@ -51,47 +43,8 @@ pub fn reads_kind(api_version: &str, kind: &str) -> bool {
     let version = api_version.rsplit('/').next().unwrap_or_default();
     let group = group_of(api_version);
     kind.ends_with("List")
-        || successor(group, version, kind).is_some()
+        || super::kinds::read_as(group, version, kind).is_some()
         || crate::implementations::gateway_api::reads_tree(group, kind)
-}
-
-/// How the API version of a kind the rules read maps to what it is read as.
-fn successor(group: &str, version: &str, kind: &str) -> Option<&'static str> {
-    let gv = (group, version);
-    Some(match kind {
-        "Service" | "Pod" | "ReplicationController" | "ConfigMap" | "Node" if gv == ("", "v1") => "v1",
-        "Deployment" | "DaemonSet" | "ReplicaSet" => match gv {
-            ("apps", "v1" | "v1beta2") | ("extensions", "v1beta1") => "apps/v1",
-            ("apps", "v1beta1") if kind == "Deployment" => "apps/v1",
-            _ => return None,
-        },
-        "StatefulSet" => match gv {
-            ("apps", "v1" | "v1beta1" | "v1beta2") => "apps/v1",
-            _ => return None,
-        },
-        "Ingress" => match gv {
-            ("networking.k8s.io", "v1" | "v1beta1") | ("extensions", "v1beta1") => "networking.k8s.io/v1",
-            _ => return None,
-        },
-        "IngressClass" => match gv {
-            ("networking.k8s.io", "v1" | "v1beta1") => "networking.k8s.io/v1",
-            _ => return None,
-        },
-        "NetworkPolicy" => match gv {
-            ("networking.k8s.io", "v1") | ("extensions", "v1beta1") => "networking.k8s.io/v1",
-            _ => return None,
-        },
-        "HorizontalPodAutoscaler" => match gv {
-            ("autoscaling", "v1") => "autoscaling/v1",
-            ("autoscaling", "v2" | "v2beta1" | "v2beta2") => "autoscaling/v2",
-            _ => return None,
-        },
-        "PodDisruptionBudget" => match gv {
-            ("policy", "v1" | "v1beta1") => "policy/v1",
-            _ => return None,
-        },
-        _ => return None,
-    })
 }
 
 /// What happens to one source before parsing: read it, or skip it as not a manifest.
@@ -458,7 +411,7 @@ impl Reader<'_> {
             namespace: namespace.clone(),
             name,
         });
-        let Some(read_as) = successor(&group, &version, &kind) else {
+        let Some(read_as) = kinds::read_as(&group, &version, &kind) else {
             // Gateway API objects and the implementations' config objects are read from their
             // trees (no typed values exist for them); any other kind keeps its identity only
             // (for duplicates).
@@ -490,13 +443,7 @@ impl Reader<'_> {
                 return;
             }
         };
-        upgrade(&mut value, &group, &version, &kind);
-        if kind == "ConfigMap" {
-            // Go's base64 decoder skips line breaks; the rules never read binary data.
-            if let Some(m) = value.as_object_mut() {
-                m.remove("binaryData");
-            }
-        }
+        kinds::prepare(&mut value, &group, &version, &kind);
         value["apiVersion"] = Value::String(read_as.to_owned());
         let (typed, errors) = type_leniently(&kind, read_as, value);
         let linked = typed.is_some();
@@ -560,7 +507,7 @@ const MAX_TYPING_FIXES: usize = 32;
 fn type_leniently(kind: &str, read_as: &str, mut value: Value) -> (Option<Converted>, Vec<(Vec<PathPart>, String)>) {
     let mut errors: Vec<(Vec<PathPart>, String)> = Vec::new();
     for _ in 0..MAX_TYPING_FIXES {
-        let (path, message, complete) = match convert(kind, read_as, &value) {
+        let (path, message, complete) = match kinds::convert(kind, read_as, &value) {
             Ok(c) => return (Some(c), errors),
             Err(e) => e,
         };
@@ -700,95 +647,6 @@ fn strip_to_metadata(root: Node) -> Node {
     Node { span, kind: NodeKind::Map(kept) }
 }
 
-/// Apply what a removed API version meant, so the object reads as its successor would.
-fn upgrade(value: &mut Value, group: &str, version: &str, kind: &str) {
-    let old_workload = matches!((group, version), ("extensions" | "apps", "v1beta1"));
-    if old_workload && matches!(kind, "Deployment" | "DaemonSet" | "ReplicaSet" | "StatefulSet") {
-        // The old APIs defaulted the selector from the pod template's labels.
-        if value.pointer("/spec/selector").is_none_or(Value::is_null)
-            && let Some(labels) = value.pointer("/spec/template/metadata/labels").cloned()
-            && let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut)
-        {
-            spec.insert("selector".into(), json!({ "matchLabels": labels }));
-        }
-        if kind == "Deployment" && group == "extensions" {
-            // extensions/v1beta1 defaulted both rolling-update bounds to 1, not 25%.
-            let strategy = value.pointer("/spec/strategy/type").and_then(Value::as_str).unwrap_or("RollingUpdate");
-            if strategy == "RollingUpdate"
-                && let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut)
-            {
-                let s = spec.entry("strategy").or_insert_with(|| json!({}));
-                if let Some(s) = s.as_object_mut() {
-                    let ru = s.entry("rollingUpdate").or_insert_with(|| json!({}));
-                    if let Some(ru) = ru.as_object_mut() {
-                        ru.entry("maxSurge").or_insert(json!(1));
-                        ru.entry("maxUnavailable").or_insert(json!(1));
-                    }
-                }
-            }
-        }
-        if kind == "DaemonSet"
-            && group == "extensions"
-            && let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut)
-        {
-            let s = spec.entry("updateStrategy").or_insert_with(|| json!({}));
-            if let Some(s) = s.as_object_mut() {
-                s.entry("type").or_insert(json!("OnDelete"));
-            }
-        }
-    }
-    if kind == "Ingress"
-        && version == "v1beta1"
-        && let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut)
-    {
-        if let Some(backend) = spec.remove("backend") {
-            spec.insert("defaultBackend".into(), convert_backend(backend));
-        }
-        if let Some(rules) = spec.get_mut("rules").and_then(Value::as_array_mut) {
-            for rule in rules {
-                let Some(paths) = rule.pointer_mut("/http/paths").and_then(Value::as_array_mut) else { continue };
-                for p in paths {
-                    let Some(p) = p.as_object_mut() else { continue };
-                    if let Some(b) = p.remove("backend") {
-                        p.insert("backend".into(), convert_backend(b));
-                    }
-                    p.entry("pathType").or_insert(json!("ImplementationSpecific"));
-                }
-            }
-        }
-    }
-    if kind == "HorizontalPodAutoscaler" && version.starts_with("v2beta") {
-        // Metrics changed shape; the rules read only the bounds and the target.
-        if let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut) {
-            spec.remove("metrics");
-            spec.remove("behavior");
-        }
-    }
-}
-
-fn convert_backend(backend: Value) -> Value {
-    let Value::Object(mut b) = backend else { return backend };
-    let name = b.remove("serviceName");
-    let port = b.remove("servicePort");
-    if name.is_some() || port.is_some() {
-        let port = match port {
-            Some(Value::Number(n)) => json!({ "number": n }),
-            Some(Value::String(s)) => {
-                s.parse::<i64>().map_or_else(|_| json!({ "name": s }), |n| json!({ "number": n }))
-            }
-            _ => json!({}),
-        };
-        b.insert("service".into(), json!({ "name": name.unwrap_or(Value::Null), "port": port }));
-    }
-    Value::Object(b)
-}
-
-#[derive(Debug, Clone)]
-enum PathPart {
-    Key(String),
-    Index(usize),
-}
-
 fn dotted(path: &[PathPart]) -> String {
     let mut s = String::new();
     for p in path {
@@ -803,239 +661,6 @@ fn dotted(path: &[PathPart]) -> String {
         }
     }
     s
-}
-
-type Converted = (ObjData, BTreeMap<String, String>, BTreeMap<String, String>);
-
-/// A typing error: its path, its message, and whether the path is whole (every segment a key
-/// or an index).
-type TypeError = (Vec<PathPart>, String, bool);
-
-fn de<T: DeserializeOwned>(value: &Value) -> Result<T, TypeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut complete = true;
-        let path = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Map { key } => Some(PathPart::Key(key.clone())),
-                serde_path_to_error::Segment::Seq { index } => Some(PathPart::Index(*index)),
-                _ => {
-                    complete = false;
-                    None
-                }
-            })
-            .collect();
-        (path, friendly(&e.into_inner().to_string()), complete)
-    })
-}
-
-/// serde's wording, in Kubernetes terms.
-fn friendly(msg: &str) -> String {
-    let msg = msg.split(" at line ").next().unwrap_or(msg);
-    msg.replace("expected i32", "expected an integer")
-        .replace("expected i64", "expected an integer")
-        .replace("expected a string", "expected a string (quote it)")
-        .replace("expected a boolean", "expected true or false")
-        .replace("invalid type: ", "wrong type: ")
-}
-
-fn convert(kind: &str, read_as: &str, value: &Value) -> Result<Converted, TypeError> {
-    Ok(match kind {
-        "Service" => {
-            let s: core::Service = de(value)?;
-            let (l, a) = meta_maps(&s.metadata);
-            (ObjData::Service(Box::new(s)), l, a)
-        }
-        "ConfigMap" => {
-            let c: core::ConfigMap = de(value)?;
-            let (l, a) = meta_maps(&c.metadata);
-            (ObjData::ConfigMap, l, a)
-        }
-        "Node" => {
-            let n: core::Node = de(value)?;
-            let (l, a) = meta_maps(&n.metadata);
-            (ObjData::Node(Box::new(n)), l, a)
-        }
-        "Ingress" => {
-            let i: networking::Ingress = de(value)?;
-            let (l, a) = meta_maps(&i.metadata);
-            (ObjData::Ingress(Box::new(i)), l, a)
-        }
-        "IngressClass" => {
-            let i: networking::IngressClass = de(value)?;
-            let (l, a) = meta_maps(&i.metadata);
-            (ObjData::IngressClass(Box::new(i)), l, a)
-        }
-        "NetworkPolicy" => {
-            let n: networking::NetworkPolicy = de(value)?;
-            let (l, a) = meta_maps(&n.metadata);
-            (ObjData::NetworkPolicy(Box::new(n)), l, a)
-        }
-        "PodDisruptionBudget" => {
-            let p: policy::PodDisruptionBudget = de(value)?;
-            let (l, a) = meta_maps(&p.metadata);
-            (ObjData::Pdb(Box::new(p)), l, a)
-        }
-        "HorizontalPodAutoscaler" if read_as == "autoscaling/v1" => {
-            let h: autoscaling_v1::HorizontalPodAutoscaler = de(value)?;
-            let (l, a) = meta_maps(&h.metadata);
-            let spec = h.spec;
-            let hpa = Hpa {
-                target_kind: spec.scale_target_ref.kind,
-                target_name: spec.scale_target_ref.name,
-                min_replicas: spec.min_replicas,
-                max_replicas: spec.max_replicas,
-            };
-            (ObjData::Hpa(hpa), l, a)
-        }
-        "HorizontalPodAutoscaler" => {
-            let h: autoscaling_v2::HorizontalPodAutoscaler = de(value)?;
-            let (l, a) = meta_maps(&h.metadata);
-            let spec = h.spec;
-            let hpa = Hpa {
-                target_kind: spec.scale_target_ref.kind,
-                target_name: spec.scale_target_ref.name,
-                min_replicas: spec.min_replicas,
-                max_replicas: spec.max_replicas,
-            };
-            (ObjData::Hpa(hpa), l, a)
-        }
-        _ => return workload(kind, value),
-    })
-}
-
-const TEMPLATE_SPEC: &[&str] = &["spec", "template", "spec"];
-const POD_SPEC: &[&str] = &["spec"];
-
-fn workload(kind: &str, value: &Value) -> Result<Converted, TypeError> {
-    let wk = WorkloadKind::from_kind(kind).ok_or_else(|| (Vec::new(), format!("unexpected kind {kind}"), false))?;
-    macro_rules! templated {
-        ($t:ty) => {{
-            let mut o: $t = de(value)?;
-            let (l, a) = meta_maps(&o.metadata);
-            // The pod template moves to the workload; the typed object keeps the rest (strategy,
-            // selector) without a second copy of the pod spec.
-            let template = std::mem::take(&mut o.spec.template);
-            let selector = o.spec.selector.clone();
-            (o, l, a, selector, template)
-        }};
-    }
-    let owners = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
-        meta.owner_references.iter().flatten().map(|o| (o.kind.clone(), o.name.clone())).collect::<Vec<_>>()
-    };
-    let mut w = Workload {
-        kind: wk,
-        replicas: None,
-        selector: None,
-        pod_labels: BTreeMap::new(),
-        pod_annotations: BTreeMap::new(),
-        pod: core::PodSpec::default(),
-        pod_path: TEMPLATE_SPEC,
-        deployment: None,
-        daemon_set: None,
-        owners: Vec::new(),
-    };
-    let (labels, annotations, template) = match wk {
-        WorkloadKind::Deployment => {
-            let (o, l, a, selector, t) = templated!(apps::Deployment);
-            w.replicas = o.spec.replicas;
-            w.selector = Some(selector);
-            w.owners = owners(&o.metadata);
-            w.deployment = Some(DeploymentRollout { strategy: o.spec.strategy });
-            (l, a, Some(t))
-        }
-        WorkloadKind::StatefulSet => {
-            let (o, l, a, selector, t) = templated!(apps::StatefulSet);
-            w.replicas = o.spec.replicas;
-            w.selector = Some(selector);
-            w.owners = owners(&o.metadata);
-            (l, a, Some(t))
-        }
-        WorkloadKind::DaemonSet => {
-            let (o, l, a, selector, t) = templated!(apps::DaemonSet);
-            w.selector = Some(selector);
-            w.owners = owners(&o.metadata);
-            w.daemon_set = Some(DaemonSetRollout { update_strategy: o.spec.update_strategy });
-            (l, a, Some(t))
-        }
-        WorkloadKind::ReplicaSet => {
-            let (o, l, a, selector, t) = templated!(apps::ReplicaSet);
-            w.replicas = o.spec.replicas;
-            w.selector = Some(selector);
-            w.owners = owners(&o.metadata);
-            (l, a, t)
-        }
-        WorkloadKind::ReplicationController => {
-            let o: core::ReplicationController = de(value)?;
-            let (l, a) = meta_maps(&o.metadata);
-            let spec = o.spec.clone().unwrap_or_default();
-            w.replicas = spec.replicas;
-            // A missing selector defaults to the template's labels.
-            let t = spec.template.clone();
-            let sel = spec
-                .selector
-                .clone()
-                .filter(|s| !s.is_empty())
-                .or_else(|| t.as_ref().and_then(|t| t.metadata.as_ref()?.labels.clone()));
-            w.selector = sel.map(|m| k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(m),
-                match_expressions: None,
-            });
-            w.owners = owners(&o.metadata);
-            (l, a, t)
-        }
-        WorkloadKind::Pod => {
-            let o: core::Pod = de(value)?;
-            let (l, a) = meta_maps(&o.metadata);
-            w.pod_labels.clone_from(&l);
-            w.pod_annotations.clone_from(&a);
-            w.pod = o.spec.clone().unwrap_or_default();
-            w.pod_path = POD_SPEC;
-            w.owners = owners(&o.metadata);
-            (l, a, None)
-        }
-    };
-    if let Some(t) = template {
-        if let Some(m) = t.metadata {
-            w.pod_labels = m.labels.unwrap_or_default();
-            w.pod_annotations = m.annotations.unwrap_or_default();
-        }
-        w.pod = t.spec.unwrap_or_default();
-    }
-    slim(&mut w.pod);
-    Ok((ObjData::Workload(Box::new(w)), labels, annotations))
-}
-
-/// Free the parts of a pod spec no rule reads, once typing has checked them. k8s-openapi's
-/// structs are large (a `Volume` is 3 KB, a `Container` 2 KB before its contents): without this,
-/// the typed pods were a fifth of the memory of a lint. Their mistakes are still reported
-/// (fixture `invalid-manifest/fail-wrong-type-unread-field`). A rule that starts reading one of
-/// these fields must take it out of this list.
-fn slim(pod: &mut core::PodSpec) {
-    pod.volumes = None;
-    pod.init_containers = None;
-    pod.ephemeral_containers = None;
-    pod.security_context = None;
-    pod.dns_config = None;
-    pod.host_aliases = None;
-    pod.image_pull_secrets = None;
-    pod.readiness_gates = None;
-    pod.resource_claims = None;
-    pod.overhead = None;
-    for c in &mut pod.containers {
-        c.volume_mounts = None;
-        c.volume_devices = None;
-        c.liveness_probe = None;
-        c.readiness_probe = None;
-        c.startup_probe = None;
-        c.lifecycle = None;
-        c.security_context = None;
-        c.env_from = None;
-        c.resources = None;
-        c.resize_policy = None;
-        c.restart_policy_rules = None;
-    }
 }
 
 /// The same (group, kind, namespace, name) twice in one world: the later wins.

@@ -1,15 +1,11 @@
 //! Kubernetes objects and the model that links them.
 
-pub mod lb;
+pub mod kinds;
 pub mod load;
 pub mod model;
 pub mod nodes;
 pub mod object;
-pub mod path;
 pub mod provenance;
 pub mod rollout;
 pub mod spread;
 pub mod worlds;
-
-#[cfg(test)]
-mod path_agreement;

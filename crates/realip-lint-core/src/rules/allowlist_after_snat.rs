@@ -3,7 +3,7 @@ use crate::diagnostic::Finding;
 use crate::implementations::{self, Implementation};
 use crate::k8s::model::{Model, Policy, ServiceView};
 use crate::k8s::object::{ObjData, selector_matches};
-use crate::k8s::path::ClientIpPath;
+use crate::k8s::model::path::ClientIpPath;
 use crate::yaml::PathSeg;
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use super::declare_rule;
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::Model;
-use crate::k8s::path::Loss;
+use crate::k8s::model::path::Loss;
 
 declare_rule! {
     /// ## What it does

@@ -1,7 +1,7 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
 use crate::k8s::model::Model;
-use crate::k8s::path::{HopKind, Loss};
+use crate::k8s::model::path::{HopKind, Loss};
 
 declare_rule! {
     /// ## What it does

@@ -2,6 +2,7 @@ use super::declare_rule;
 use crate::diagnostic::Finding;
 use crate::implementations::gateway_api::{AnnotationReach, keys};
 use crate::k8s::model::Model;
+use crate::providers;
 use crate::yaml::{Node, PathSeg};
 
 declare_rule! {
@@ -61,29 +62,6 @@ declare_rule! {
     hops: [LoadBalancer],
 }
 
-/// Annotation prefixes that cloud controllers and bare-metal load balancers read from Services.
-const LB_PREFIXES: &[&str] = &[
-    "service.beta.kubernetes.io/",
-    "service.kubernetes.io/",
-    "cloud.google.com/",
-    "networking.gke.io/",
-    "load-balancer.hetzner.cloud/",
-    "metallb.universe.tf/",
-    "metallb.io/",
-    "oci.oraclecloud.com/",
-    "oci-network-load-balancer.oraclecloud.com/",
-    "kube-vip.io/",
-    "lbipam.cilium.io/",
-    "io.cilium/lb-ipam",
-    "service.cloud.tencent.com/",
-    "kubernetes.io/elb.",
-    "k8s.cloudscale.ch/",
-];
-
-fn is_lb(key: &str) -> bool {
-    LB_PREFIXES.iter().any(|p| key.starts_with(p))
-}
-
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for link in &model.gateways {
         let Some(support) = link.proxy.gateway else { continue };
@@ -110,7 +88,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             AnnotationReach::Never => {
                 let mut all = metadata_keys(gw, &[]);
                 for k in &infra_keys {
-                    if is_lb(k) {
+                    if providers::is_lb_annotation(k) {
                         let mut p = infra_path.clone();
                         p.push(PathSeg::Key(k));
                         all.push(((*k).to_owned(), p));
@@ -145,7 +123,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
 fn metadata_keys<'o>(gw: &'o crate::k8s::object::Object, infra: &[&str]) -> Vec<(String, Vec<PathSeg<'o>>)> {
     gw.annotations
         .keys()
-        .filter(|k| is_lb(k) && !infra.contains(&k.as_str()))
+        .filter(|k| providers::is_lb_annotation(k) && !infra.contains(&k.as_str()))
         .map(|k| (k.clone(), vec![PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(k.as_str())]))
         .collect()
 }

@@ -1,7 +1,8 @@
 use super::{declare_rule, describe_cluster};
+use crate::annotations::ROLE;
 use crate::diagnostic::{Finding, Severity};
-use crate::k8s::model::{Model, Policy, ROLE};
-use crate::k8s::path::ClientIpPath;
+use crate::k8s::model::{Model, Policy};
+use crate::k8s::model::path::ClientIpPath;
 
 declare_rule! {
     /// ## What it does

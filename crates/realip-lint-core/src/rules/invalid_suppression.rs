@@ -1,7 +1,8 @@
 use super::declare_rule;
+use crate::annotations::{CLIENT_IP, IGNORE_PREFIX, ROLE};
 use crate::diagnostic::Finding;
-use crate::k8s::model::{CLIENT_IP, Model, ROLE};
-use crate::registry;
+use crate::k8s::model::Model;
+use crate::suggest;
 use crate::yaml::PathSeg;
 
 declare_rule! {
@@ -39,15 +40,13 @@ declare_rule! {
     category: Correctness,
 }
 
-pub const IGNORE_PREFIX: &str = "ignore-check.realip-lint.io/";
-
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for (i, obj) in model.live() {
         for (key, value) in &obj.annotations {
             let path = [PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(key)];
             if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
-                if rule != "all" && registry::rule(rule).is_none() {
-                    let similar = registry::closest(rule, registry::RULES.iter().map(|r| r.name).chain(["all"]));
+                if rule != "all" && super::rule(rule).is_none() {
+                    let similar = suggest::closest(rule, super::RULES.iter().map(|r| r.name).chain(["all"]));
                     let (hint, help) = match similar {
                         Some(r) => (
                             format!("; did you mean `{r}`?"),
@@ -91,7 +90,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                             obj.key_loc(&path),
                             format!(
                                 "`{key}` is not a realip-lint annotation (`{name}` is unknown){}",
-                                registry::did_you_mean(name, ["role", "client-ip"])
+                                suggest::did_you_mean(name, ["role", "client-ip"])
                             ),
                             "use `realip-lint.io/role: ingress-controller` or `realip-lint.io/client-ip: required`",
                         )

@@ -2,44 +2,66 @@
 //! the context (`crate::lint`) stamps name, severity and docs URL, and applies configuration and
 //! suppression.
 
-pub mod allowlist_after_snat;
-pub mod aws_nlb_ip_target_client_ip_lost;
-pub mod duplicate_object;
-pub mod external_service_cluster_policy;
-pub mod external_traffic_policy_invalid_value;
-pub mod external_traffic_policy_on_internal_service;
-pub mod forwarded_headers_behind_l4;
-pub mod forwarded_headers_not_trusted;
-pub mod forwarded_headers_trust_all;
-pub mod forwarded_trust_cidr_invalid;
-pub mod gateway_annotation_not_propagated;
-pub mod gateway_parameters_invalid;
-pub mod hard_anti_affinity_replicas_exceed_nodes;
-pub mod health_check_node_port_misuse;
-pub mod host_port_rollout_conflict;
-pub mod ingress_controller_cluster_policy;
-pub mod ingress_nginx_retired;
-pub mod invalid_manifest;
-pub mod invalid_suppression;
-pub mod local_policy_single_endpoint;
-pub mod local_policy_without_spread;
-pub mod nodeport_local_without_health_checks;
-pub mod pdb_blocks_drain;
-pub mod proxy_protocol_mismatch;
-pub mod removed_api_version;
-pub mod rolling_update_invalid;
-pub mod rollout_deadlock_one_per_node;
-pub mod session_affinity_after_snat;
-pub mod soft_spread_only;
-pub mod spread_selector_mismatch;
-pub mod spread_topology_not_hostname;
-
 use crate::diagnostic::{Finding, Loc, Severity};
+use crate::k8s::model::path::HopKind;
 use crate::k8s::model::{Model, Policy, ServiceView};
 use crate::k8s::object::WorkloadKind;
-use crate::k8s::path::HopKind;
 use crate::k8s::spread::{self, Spread};
 use crate::yaml::PathSeg;
+
+/// The rules, in the catalog's order: each name is a module `rules/<name>.rs` declaring its
+/// `RULE`, and the list is [`RULES`]. Adding a rule is its file and one line here.
+macro_rules! rules {
+    ($($(#[$attr:meta])* $name:ident,)*) => {
+        $($(#[$attr])* pub mod $name;)*
+        /// Every rule, in the catalog's order.
+        pub static RULES: &[&RuleDef] = &[$(&$name::RULE),*];
+    };
+}
+
+rules! {
+    // Tier 1
+    ingress_controller_cluster_policy,
+    local_policy_without_spread,
+    hard_anti_affinity_replicas_exceed_nodes,
+    external_service_cluster_policy,
+    external_traffic_policy_invalid_value,
+    external_traffic_policy_on_internal_service,
+    removed_api_version,
+    duplicate_object,
+    invalid_suppression,
+    invalid_manifest,
+    // Tier 2: scheduling, rollout and Service settings
+    rollout_deadlock_one_per_node,
+    host_port_rollout_conflict,
+    rolling_update_invalid,
+    local_policy_single_endpoint,
+    nodeport_local_without_health_checks,
+    spread_selector_mismatch,
+    soft_spread_only,
+    spread_topology_not_hostname,
+    pdb_blocks_drain,
+    health_check_node_port_misuse,
+    session_affinity_after_snat,
+    // Tier 2: what the ingress controller trusts
+    proxy_protocol_mismatch,
+    forwarded_headers_trust_all,
+    forwarded_headers_behind_l4,
+    forwarded_headers_not_trusted,
+    forwarded_trust_cidr_invalid,
+    allowlist_after_snat,
+    ingress_nginx_retired,
+    // Tier 3: load balancers
+    aws_nlb_ip_target_client_ip_lost,
+    // Gateway API
+    gateway_parameters_invalid,
+    gateway_annotation_not_propagated,
+}
+
+/// The rule of this name.
+pub fn rule(name: &str) -> Option<&'static RuleDef> {
+    RULES.iter().copied().find(|r| r.name == name)
+}
 
 /// A rule: its metadata, its manual (the doc comment) and its check.
 pub struct RuleDef {
@@ -51,7 +73,7 @@ pub struct RuleDef {
     pub doc: &'static str,
     pub check: fn(&Model, &mut Vec<Finding>),
     pub category: Category,
-    /// The hops of the client-IP path ([`crate::k8s::path`]) the rule speaks for: `trace` lists
+    /// The hops of the client-IP path ([`crate::k8s::model::path`]) the rule speaks for: `trace` lists
     /// its findings there. Empty for a rule about something other than the client address.
     pub hops: &'static [HopKind],
 }
@@ -101,7 +123,7 @@ macro_rules! declare_rule {
             doc: concat!($($doc, "\n"),*),
             check: $check,
             category: $crate::rules::Category::$cat,
-            hops: &[$($($crate::k8s::path::HopKind::$hop),*)?],
+            hops: &[$($($crate::k8s::model::path::HopKind::$hop),*)?],
         };
     };
 }

@@ -1,7 +1,7 @@
 use super::{declare_rule, describe_cluster};
 use crate::diagnostic::Finding;
 use crate::k8s::model::{Model, Policy};
-use crate::k8s::path::ClientIpPath;
+use crate::k8s::model::path::ClientIpPath;
 use crate::yaml::PathSeg;
 
 declare_rule! {

@@ -7,10 +7,11 @@
 
 use serde::Serialize;
 
-use super::model::{GatewayLink, Model, Policy, ServiceView, Setting};
-use super::object::{ObjData, ObjId, selector_matches};
-use crate::implementations;
+use super::{GatewayLink, Model, Policy, ServiceView, Setting};
 use crate::diagnostic::Loc;
+use crate::implementations;
+use crate::k8s::object::{ObjData, ObjId, selector_matches};
+use crate::providers::{self, DefaultLb};
 use crate::yaml::PathSeg;
 
 /// What carries the client address from a hop on.
@@ -209,13 +210,6 @@ pub(crate) fn entries(model: &Model, views: &[ViewPath]) -> Vec<EntryPath> {
     out
 }
 
-/// Clouds whose plain `type: LoadBalancer` opens a new connection (a proxy, not a pass-through).
-const PROXY_LB_CLOUDS: &[(&str, &str)] = &[
-    ("aws", "the in-tree AWS load balancer is a classic ELB, which opens its own TCP connection"),
-    ("linode", "a Linode NodeBalancer opens its own TCP connection"),
-    ("hetzner", "a Hetzner load balancer in TCP mode opens its own connection"),
-];
-
 fn mark(loc: Loc, label: impl Into<String>) -> Mark {
     Mark { loc, label: label.into() }
 }
@@ -243,23 +237,12 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
     if view.svc_type == "LoadBalancer" {
         let (does, carrier, loc) = if let Some(a) = view.lb.direct_to_pod {
             skip_node = true;
-            let preserve = view
-                .annotations
-                .get("service.beta.kubernetes.io/aws-load-balancer-target-group-attributes")
-                .is_some_and(|(v, _)| v.contains("preserve_client_ip.enabled=true"));
             if view.lb.sends_proxy.is_some() {
                 ("targets pod IPs directly and sends a PROXY protocol header".to_owned(), Carrier::ProxyHeader, ann(a))
-            } else if preserve || a.starts_with("service.cloud.tencent.com") {
+            } else if view.lb.pod_targets_keep_source {
                 ("targets pod IPs directly, keeping the client's source address".to_owned(), Carrier::TcpSource, ann(a))
             } else {
-                // Only the AWS Load Balancer Controller reads the target type, and it owns the
-                // Service for these `aws-load-balancer-type` values; with `nlb` (the in-tree
-                // controller's) it does only when its webhook adopted the Service.
-                let certain = view
-                    .annotations
-                    .get("service.beta.kubernetes.io/aws-load-balancer-type")
-                    .is_some_and(|(v, _)| matches!(v.trim(), "external" | "nlb-ip"));
-                path.loss = Some(Loss::IpTargets { annotation: a, certain });
+                path.loss = Some(Loss::IpTargets { annotation: a, certain: view.lb.pod_targets_certain });
                 ("targets pod IPs directly; IP targets do not keep the client address unless `preserve_client_ip.enabled=true` or PROXY protocol".to_owned(), Carrier::Lost, ann(a))
             }
         } else if let Some(a) = view.lb.sends_proxy {
@@ -268,7 +251,9 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
             (format!("is an L7 load balancer and adds X-Forwarded-For (`{a}`)"), Carrier::Header, ann(a))
         } else if let Some((a, what)) = view.lb.passthrough {
             (format!("passes the connection through: {what} (`{a}`)"), Carrier::TcpSource, ann(a))
-        } else if let Some((cloud, why)) = PROXY_LB_CLOUDS.iter().find(|(c, _)| Some(*c) == model.cloud.as_deref()) {
+        } else if let Some((cloud, DefaultLb::Proxies(why))) =
+            model.cloud.as_deref().map(|c| (c, providers::default_lb(c)))
+        {
             path.loss = Some(Loss::CloudProxy);
             (
                 format!("proxies the connection (`cloud: {cloud}`: {why}): the source becomes the load balancer"),
@@ -592,7 +577,7 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
         .at(&[PathSeg::Key("spec"), PathSeg::Key("listeners")])
         .and_then(crate::yaml::Node::as_seq)
         .unwrap_or_default();
-    let field = |n: &crate::yaml::Node, k: &str| n.get(k).and_then(super::object::scalar_string);
+    let field = |n: &crate::yaml::Node, k: &str| n.get(k).and_then(crate::k8s::object::scalar_string);
     listeners
         .iter()
         .enumerate()

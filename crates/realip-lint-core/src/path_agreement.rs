@@ -4,8 +4,8 @@
 
 use std::path::{Path as FsPath, PathBuf};
 
-use super::path::{Carrier, HopKind};
 use crate::diagnostic::ObjectRef;
+use crate::k8s::model::path::{Carrier, HopKind};
 use crate::rules::Category;
 use crate::{Options, Source, build_models, registry, run_rules};
 
@@ -60,7 +60,7 @@ fn options_of(first_line: &str) -> Options {
 
 /// What disagrees between the paths and the findings of these sources.
 fn disagreements(what: &str, sources: &[Source], options: &Options) -> Vec<String> {
-    let loaded = super::load::load(sources, crate::namespace(options), &options.limits);
+    let loaded = crate::k8s::load::load(sources, crate::namespace(options), &options.limits);
     let mut out = Vec::new();
     for model in build_models(sources, loaded, options) {
         let report = run_rules(sources, std::slice::from_ref(&model), options);

@@ -5,16 +5,19 @@
 //! `Controller` attached: rules iterate `services` and `controllers` and never ask where a view
 //! came from, so a new data-plane source needs no rule changes.
 
+pub mod path;
+
 use std::collections::{BTreeMap, HashMap};
 
-use super::lb::LbFacts;
-use super::load::{Invalid, Loaded};
-use super::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
+use crate::annotations::ROLE;
 use crate::diagnostic::Loc;
+use crate::k8s::load::{Invalid, Loaded};
+use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, selector_matches};
 // Re-exported where rules and trace have always found it.
-pub use super::provenance::Setting;
 use crate::implementations::gateway_api::{self as gateway, GatewayCtx, ParamIssue, RenderedPods};
 use crate::implementations::{self as proxies, IMPLEMENTATIONS, Implementation, IngressSupport, Lookup};
+pub use crate::k8s::provenance::Setting;
+use crate::providers::{self, LbFacts};
 use crate::yaml::PathSeg;
 
 /// `externalTrafficPolicy` as the API server would leave it.
@@ -115,7 +118,7 @@ pub struct GatewayLink {
 
 pub struct ModelOptions {
     pub nodes: Option<u32>,
-    pub dataplane: crate::config::Dataplane,
+    pub dataplane: crate::dataplane::Dataplane,
     pub cloud: Option<String>,
 }
 
@@ -140,16 +143,13 @@ pub struct Model {
     pub node_count_unknown: std::sync::atomic::AtomicU32,
     /// (kind, namespace, name) of every live object that can own pods.
     owners_present: std::collections::HashSet<(String, String, String)>,
-    pub dataplane: crate::config::Dataplane,
+    pub dataplane: crate::dataplane::Dataplane,
     pub cloud: Option<String>,
     /// The client-IP path through each Service view, in the order of `services`.
-    pub view_paths: Vec<super::path::ViewPath>,
+    pub view_paths: Vec<path::ViewPath>,
     /// Every entry point's client-IP path ([`super::path`]): what the trace shows.
-    pub entries: Vec<super::path::EntryPath>,
+    pub entries: Vec<path::EntryPath>,
 }
-
-pub const ROLE: &str = "realip-lint.io/role";
-pub const CLIENT_IP: &str = "realip-lint.io/client-ip";
 
 /// The API server's `ExternallyAccessible`: LoadBalancer, NodePort, or ClusterIP (a missing type
 /// included, headless included) with at least one `externalIPs` entry.
@@ -201,13 +201,13 @@ impl Model {
         let (gateway_views, rendered_services) = model.link_gateways(texts);
         model.link_services(&rendered_services);
         model.add_gateway_views(gateway_views);
-        model.view_paths = super::path::view_paths(&model);
-        model.entries = super::path::entries(&model, &model.view_paths);
+        model.view_paths = path::view_paths(&model);
+        model.entries = path::entries(&model, &model.view_paths);
         model
     }
 
     /// The client-IP path through a Service view of this model.
-    pub fn path(&self, view: &ServiceView) -> &super::path::ViewPath {
+    pub fn path(&self, view: &ServiceView) -> &path::ViewPath {
         let vi = self.services.iter().position(|v| std::ptr::eq(v, view)).expect("a view of this model");
         &self.view_paths[vi]
     }
@@ -389,7 +389,7 @@ impl Model {
                     if dp.shared.is_some() { format!("the Gateways of class `{class_name}`") } else { gw.display() };
                 let ri = dp.pods.map(|pods| {
                     let kind = match pods.kind {
-                        super::object::WorkloadKind::DaemonSet => "DaemonSet",
+                        crate::k8s::object::WorkloadKind::DaemonSet => "DaemonSet",
                         _ => "Deployment",
                     };
                     rendered.push(Rendered {
@@ -469,7 +469,7 @@ impl Model {
             let annotations = annotation_places(o, si);
             // A NodePort Service, or one another implementation takes (`loadBalancerClass`), has
             // no cloud load balancer: its provider annotations do nothing.
-            let lb = if super::lb::cloud_load_balancer(&ty, spec.load_balancer_class.as_deref()) {
+            let lb = if providers::cloud_load_balancer(&ty, spec.load_balancer_class.as_deref()) {
                 LbFacts::of(|k| o.annotation(k))
             } else {
                 LbFacts::default()
@@ -518,7 +518,7 @@ impl Model {
         self.services.iter().filter(move |s| s.backends.contains(&workload))
     }
 
-    pub fn hpa(&self, workload: ObjId) -> Option<(ObjId, &super::object::Hpa)> {
+    pub fn hpa(&self, workload: ObjId) -> Option<(ObjId, &crate::k8s::object::Hpa)> {
         let hi = *self.hpas.get(&workload)?;
         match &self.objects[hi].data {
             ObjData::Hpa(h) => Some((hi, h)),
@@ -567,7 +567,7 @@ fn gateway_view(
     };
     let annotations: BTreeMap<String, (String, Place)> =
         svc.annotations.into_iter().map(|(k, v, p)| (k, (v, p))).collect();
-    let lb = if super::lb::cloud_load_balancer(&ty, None) {
+    let lb = if providers::cloud_load_balancer(&ty, None) {
         LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()))
     } else {
         LbFacts::default()

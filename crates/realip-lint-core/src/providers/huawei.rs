@@ -1,0 +1,6 @@
+//! Huawei Cloud: CCE's elastic load balancers (`kubernetes.io/elb.*`).
+
+use super::LbProvider;
+
+pub(super) const PROVIDER: LbProvider =
+    LbProvider { name: "huawei", annotation_prefixes: &["kubernetes.io/elb."], ..LbProvider::DEFAULT };
