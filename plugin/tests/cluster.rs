@@ -1,6 +1,6 @@
 //! `kubectl realip-lint --cluster` through the real kubectl, against a local HTTP server that
 //! answers the API calls with recorded responses of a real cluster's shape
-//! (`tests/data/cluster/README.md` says where the shape comes from). No API server can run here;
+//! (`plugin/tests/data/cluster/README.md` says where the shape comes from). No API server can run here;
 //! everything between the plugin and that server is the real kubectl: kubeconfig, contexts, the
 //! context's namespace, discovery, resource names, list calls, and the `List` it prints.
 
@@ -86,7 +86,7 @@ fn respond(target: &str) -> (&'static str, String) {
     let path = target.split('?').next().unwrap_or_default();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     if let ["apis", _, _, "namespaces", ns, resource, name] = segments.as_slice() {
-        let text = std::fs::read_to_string(repo().join(format!("tests/data/cluster/lists/{resource}.json")));
+        let text = std::fs::read_to_string(repo().join(format!("plugin/tests/data/cluster/lists/{resource}.json")));
         let list: serde_json::Value = text.ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
         let found = list["items"]
             .as_array()
@@ -118,7 +118,7 @@ fn respond(target: &str) -> (&'static str, String) {
     let text = if file.is_empty() {
         None
     } else {
-        std::fs::read_to_string(repo().join("tests/data/cluster").join(&file)).ok()
+        std::fs::read_to_string(repo().join("plugin/tests/data/cluster").join(&file)).ok()
     };
     let Some(text) = text else {
         return (
@@ -194,7 +194,7 @@ fn findings(report: &serde_json::Value) -> BTreeSet<(String, String)> {
 }
 
 fn recorded_items() -> usize {
-    std::fs::read_dir(repo().join("tests/data/cluster/lists"))
+    std::fs::read_dir(repo().join("plugin/tests/data/cluster/lists"))
         .unwrap()
         .map(|e| {
             let list: serde_json::Value = serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap();

@@ -1,5 +1,5 @@
 //! `kubectl realip-lint -k DIR`: the real `kubectl kustomize` renders a real base and overlay
-//! (`tests/data/kustomize`), and the diagnostics name the rendered stream and the object.
+//! (`plugin/tests/data/kustomize`), and the diagnostics name the rendered stream and the object.
 
 mod common;
 
@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use common::{BIN, Dir, json, plugin_path, repo, stderr, stdout};
 
-const OVERLAY: &str = "tests/data/kustomize/overlays/prod";
+const OVERLAY: &str = "plugin/tests/data/kustomize/overlays/prod";
 
 fn kubectl(args: &[&str], path: &str) -> Output {
     common::kubectl()
@@ -42,15 +42,15 @@ fn the_overlay_is_rendered_by_kubectl_kustomize_and_linted() {
         let line = text.lines().nth(common::index(&start["line"]) - 1).unwrap().to_owned();
         (text[common::index(&start["offset"])..common::index(&end["offset"])].to_owned(), line)
     };
-    assert_eq!(d["file"], "tests/data/kustomize/overlays/prod/kustomization.yaml");
+    assert_eq!(d["file"], "plugin/tests/data/kustomize/overlays/prod/kustomization.yaml");
     assert_eq!(at(&d["file"], &d["start"], &d["end"]), ("3".to_owned(), "    count: 3".to_owned()));
     let r = &d["related"][0];
-    assert_eq!(r["file"], "tests/data/kustomize/overlays/prod/service-lb.yaml", "the overlay's patch");
+    assert_eq!(r["file"], "plugin/tests/data/kustomize/overlays/prod/service-lb.yaml", "the overlay's patch");
     assert_eq!(at(&r["file"], &r["start"], &r["end"]).0, "Local");
 
     // The human report shows the user's file and names the object.
     let human = stdout(&kubectl(&["realip-lint", "-k", OVERLAY], &path));
-    assert!(human.contains("tests/data/kustomize/overlays/prod/kustomization.yaml:11:12"), "{human}");
+    assert!(human.contains("plugin/tests/data/kustomize/overlays/prod/kustomization.yaml:11:12"), "{human}");
     assert!(
         human.contains("warning: Deployment prod/prod-web") || human.contains("Deployment prod/prod-web runs 3"),
         "{human}"
@@ -60,7 +60,7 @@ fn the_overlay_is_rendered_by_kubectl_kustomize_and_linted() {
     // node hop the patch's `Local`.
     let trace = json(&kubectl(&["realip-lint", "trace", "-k", OVERLAY, "-o", "json"], &path));
     let entry = &trace["entries"][0];
-    assert_eq!(entry["file"], "tests/data/kustomize/base/service.yaml", "{trace:#}");
+    assert_eq!(entry["file"], "plugin/tests/data/kustomize/base/service.yaml", "{trace:#}");
     assert_eq!(at(&entry["file"], &entry["start"], &entry["end"]).0, "web");
     let places: Vec<(String, String)> = entry["hops"]
         .as_array()
@@ -70,15 +70,17 @@ fn the_overlay_is_rendered_by_kubectl_kustomize_and_linted() {
         .map(|p| (p["file"].as_str().unwrap().to_owned(), at(&p["file"], &p["start"], &p["end"]).0))
         .collect();
     assert!(
-        places.contains(&("tests/data/kustomize/overlays/prod/service-lb.yaml".to_owned(), "Local".to_owned())),
+        places.contains(&("plugin/tests/data/kustomize/overlays/prod/service-lb.yaml".to_owned(), "Local".to_owned())),
         "{places:?}"
     );
     let rendered = trace.to_string();
     assert!(!rendered.contains("<kustomize"), "every place has an origin here: {trace:#}");
 
     // The base alone is a ClusterIP Service: nothing to report. -k combines with -f.
-    let base =
-        kubectl(&["realip-lint", "-k", "tests/data/kustomize/base", "-f", "examples/nodes.yaml", "-o", "json"], &path);
+    let base = kubectl(
+        &["realip-lint", "-k", "plugin/tests/data/kustomize/base", "-f", "examples/nodes.yaml", "-o", "json"],
+        &path,
+    );
     assert_eq!(base.status.code(), Some(0), "{}", stderr(&base));
     assert_eq!(json(&base)["summary"]["files"], 2);
 }
@@ -87,13 +89,21 @@ fn the_overlay_is_rendered_by_kubectl_kustomize_and_linted() {
 fn a_failing_kustomize_or_a_missing_kubectl_is_a_clear_usage_error() {
     let (plugin, path) = plugin_path();
     let out = kubectl(
-        &["realip-lint", "-k", "tests/data/kustomize/overlays/broken", "-f", "examples/nodes.yaml", "-o", "json"],
+        &[
+            "realip-lint",
+            "-k",
+            "plugin/tests/data/kustomize/overlays/broken",
+            "-f",
+            "examples/nodes.yaml",
+            "-o",
+            "json",
+        ],
         &path,
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.starts_with("error: `kubectl kustomize tests/data/kustomize/overlays/broken` failed (exit 1): "),
+        err.starts_with("error: `kubectl kustomize plugin/tests/data/kustomize/overlays/broken` failed (exit 1): "),
         "{err}"
     );
     assert!(err.contains("no-such-file.yaml"), "kubectl's reason: {err}");

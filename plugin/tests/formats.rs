@@ -30,9 +30,9 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// The official SARIF 2.1.0 schema (`tests/data/sarif`) finds these faults, formats included.
+/// The official SARIF 2.1.0 schema (`plugin/tests/data/sarif`) finds these faults, formats included.
 fn sarif_errors(log: &Value) -> Vec<String> {
-    let text = std::fs::read_to_string(repo().join("tests/data/sarif/sarif-schema-2.1.0.json")).unwrap();
+    let text = std::fs::read_to_string(repo().join("plugin/tests/data/sarif/sarif-schema-2.1.0.json")).unwrap();
     // The schema's pattern for `run.language` has a lone `]`, a literal in ECMA-262 (Annex B) that
     // the crate's check of the schema itself (`format: regex`) rejects; escaped, it means the same.
     let lone = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
@@ -287,14 +287,14 @@ fn sarif_paths_are_relative_to_the_working_directory_and_columns_count_code_poin
 
 #[test]
 fn sarif_of_a_kustomize_build_is_valid_too() {
-    let out = run_in(&repo(), &["-k", "tests/data/kustomize/overlays/prod", "-o", "sarif"], None);
+    let out = run_in(&repo(), &["-k", "plugin/tests/data/kustomize/overlays/prod", "-o", "sarif"], None);
     let log = json(&out);
     assert_valid_sarif(&log);
     let location = &log["runs"][0]["results"][0]["locations"][0];
     // Code scanning can place it: the user's file, relative to the checkout.
     assert_eq!(
         location["physicalLocation"]["artifactLocation"]["uri"],
-        "tests/data/kustomize/overlays/prod/kustomization.yaml"
+        "plugin/tests/data/kustomize/overlays/prod/kustomization.yaml"
     );
     assert_eq!(location["logicalLocations"][0]["fullyQualifiedName"], "Deployment/prod/prod-web");
 }

@@ -391,9 +391,9 @@ fn the_dockerfile_builds_the_release_binaries_onto_an_empty_image() {
     }
 }
 
-/// The official SARIF 2.1.0 schema (`tests/data/sarif`) finds these faults (as tests/formats.rs).
+/// The official SARIF 2.1.0 schema (`plugin/tests/data/sarif`) finds these faults (as plugin/tests/formats.rs).
 fn sarif_errors(log: &serde_json::Value) -> Vec<String> {
-    let text = std::fs::read_to_string(repo().join("tests/data/sarif/sarif-schema-2.1.0.json")).unwrap();
+    let text = std::fs::read_to_string(repo().join("plugin/tests/data/sarif/sarif-schema-2.1.0.json")).unwrap();
     let lone = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
     assert!(text.contains(lone), "the official schema, unchanged");
     let schema: serde_json::Value =
