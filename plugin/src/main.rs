@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use realip_lint_core::baseline;
 use realip_lint_core::diagnostic::{Diagnostic, Report, count};
+use realip_lint_core::emit::human;
 use realip_lint_core::origin::Remapper;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::run::{self, Overrides, Settings};
@@ -203,7 +204,7 @@ fn lint(args: &args::LintArgs) -> ExitCode {
         Format::Sarif => print(&render::sarif::render(&report, &cwd, &p.errors)),
         Format::Github => print(&render::github::render(&report, &cwd)),
         Format::Concise => print(&report.to_concise()),
-        Format::Human => print(&render::human::render(&report, &p.inputs.sources, color(), terminal_width())),
+        Format::Human => print(&human::render(&report, &p.inputs.sources, color(), terminal_width())),
     }
     report_usage_errors(&p.errors);
     ExitCode::from(p.settings.exit_code(&report, &p.errors))

@@ -9,9 +9,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use realip_lint_core::emit::human;
 use realip_lint_core::registry::RULES;
 use realip_lint_core::{Options, Source, lint};
-use realip_lint_plugin::{docs, render};
+use realip_lint_plugin::docs;
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/realip-lint-core/tests/fixtures")
@@ -88,7 +89,7 @@ fn every_fixture_matches_its_snapshot() {
             if name.starts_with("pass") && hits > 0 {
                 failures.push(format!("{}/{name}: expected `{}` not to fire", rule.name, rule.name));
             }
-            let mut out = render::human::render(&report, &sources, false, 100);
+            let mut out = human::render(&report, &sources, false, 100);
             out.push_str("\n--- positions ---\n");
             for d in &report.diagnostics {
                 let _ = writeln!(

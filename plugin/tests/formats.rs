@@ -534,7 +534,7 @@ fn human_help_never_breaks_a_code_span_at_any_width() {
             )];
             let report = realip_lint_core::lint(&sources, &realip_lint_core::Options::default());
             for width in [50, 80, 100] {
-                let text = realip_lint_plugin::render::human::render(&report, &sources, false, width);
+                let text = realip_lint_core::emit::human::render(&report, &sources, false, width);
                 for d in &report.diagnostics {
                     for span in code_spans(&d.help) {
                         assert!(

@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod config;
 pub mod diagnostic;
+pub mod emit;
 pub mod k8s;
 pub mod limits;
 pub mod origin;

@@ -1,14 +1,10 @@
 pub mod github;
-pub mod human;
 pub mod sarif;
 pub mod trace;
 
 use std::path::{Component, Path, PathBuf};
 
-/// A source name that is not a path on disk: `<stdin>`, `<kustomize DIR>`, `<cluster CONTEXT>`.
-pub fn is_stream_name(name: &str) -> bool {
-    name.starts_with('<') && name.ends_with('>')
-}
+pub use realip_lint_core::emit::is_stream_name;
 
 /// The path of a source relative to `cwd` with `/` separators, when the file lies under `cwd`
 /// (as code scanning and GitHub annotations expect); `None` for paths outside it and for streams.

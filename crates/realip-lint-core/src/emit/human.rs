@@ -2,11 +2,11 @@
 
 use std::fmt;
 
+use crate::Source;
+use crate::diagnostic::{Diagnostic, Report, Severity};
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
-use realip_lint_core::Source;
-use realip_lint_core::diagnostic::{Diagnostic, Report, Severity};
 
 /// One related place in its own file: a snippet of that file with the place labelled, shown
 /// under the main snippet (rendered without a message of its own: the label says it).
@@ -105,7 +105,7 @@ fn convert(d: &Diagnostic, sources: &[Source]) -> Rendered {
     // the label names the object too.
     let label = match &d.object {
         Some(object) if super::is_stream_name(&d.file) => {
-            format!("{}: {}", d.severity.as_str(), super::object_label(object))
+            format!("{}: {}", d.severity.as_str(), object.label())
         }
         _ => d.severity.as_str().to_owned(),
     };
