@@ -1,0 +1,131 @@
+//! The meta-tests that keep the rule set whole: every rule has its fixtures and the manual's
+//! headings, every fixture linted with all rules on keeps its own rule's findings, and every
+//! message has the shape the house style asks for.
+
+mod common;
+
+use common::{all_fixtures, fixtures_of, fixtures_root};
+use realip_lint_core::lint;
+use realip_lint_core::registry::RULES;
+
+#[test]
+fn every_rule_has_failing_and_passing_fixtures() {
+    for rule in RULES {
+        let names: Vec<String> = fixtures_of(rule.name).iter().map(common::Fixture::case).collect();
+        assert!(names.iter().any(|n| n.starts_with("fail")), "{}: no fail fixture", rule.name);
+        assert!(names.iter().any(|n| n.starts_with("pass")), "{}: no pass fixture", rule.name);
+    }
+}
+
+#[test]
+fn every_fixture_folder_is_a_rule() {
+    for entry in std::fs::read_dir(fixtures_root()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(RULES.iter().any(|r| r.name == name), "tests/fixtures/{name}: no rule of that name");
+    }
+}
+
+#[test]
+fn every_rule_manual_has_the_fixed_headings() {
+    for rule in RULES {
+        let manual = rule.manual();
+        let mut at = 0;
+        for heading in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## References"] {
+            let found =
+                manual[at..].find(heading).unwrap_or_else(|| panic!("{}: missing or misplaced `{heading}`", rule.name));
+            at += found;
+        }
+        assert!(!rule.summary.ends_with('.'), "{}: summary ends with a period", rule.name);
+    }
+}
+
+/// The fixture test lints each fixture with its own rule only; with every rule on, the rule must
+/// find the same (no rule leans on another's findings) and nothing may panic.
+#[test]
+fn every_fixture_with_all_rules_on_keeps_its_own_rules_findings() {
+    let mut failures = Vec::new();
+    for fixture in all_fixtures() {
+        let sources = fixture.sources();
+        let all = lint(&sources, &common::options(&sources));
+        let own = lint(&sources, &fixture.options_own_rule(&sources));
+        if let Some(failure) = fixture.expectation_failure(&all) {
+            failures.push(format!("{failure} (all rules on)"));
+        }
+        let mine = |r: &realip_lint_core::Report| {
+            let found: Vec<String> =
+                r.diagnostics.iter().filter(|d| d.rule == fixture.rule).map(|d| format!("{d:?}")).collect();
+            let suppressed: Vec<String> = r
+                .suppressed
+                .iter()
+                .filter(|s| s.diagnostic.rule == fixture.rule)
+                .map(|s| format!("{:?}", s.diagnostic))
+                .collect();
+            (found, suppressed)
+        };
+        if mine(&all) != mine(&own) {
+            failures.push(format!("{}: its rule finds otherwise with every rule on", fixture.name()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_message_is_lowercase_without_a_period_and_has_help() {
+    for fixture in all_fixtures() {
+        let sources = fixture.sources();
+        for d in lint(&sources, &common::options(&sources)).diagnostics {
+            let c = d.message.chars().next().unwrap();
+            assert!(
+                !c.is_ascii_uppercase() || d.message.split_whitespace().next().is_some_and(is_proper_noun),
+                "{}: message starts uppercase: {}",
+                d.rule,
+                d.message
+            );
+            assert!(!d.message.ends_with('.'), "{}: message ends with a period: {}", d.rule, d.message);
+            assert!(!d.help.is_empty(), "{}: no help", d.rule);
+            assert!(d.start.offset <= d.end.offset);
+        }
+    }
+}
+/// Kinds and product names may start a message.
+fn is_proper_noun(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && [
+            "Deployment",
+            "DaemonSet",
+            "Pod",
+            "Node",
+            "NetworkPolicy",
+            "PodDisruptionBudget",
+            "Envoy",
+            "StatefulSet",
+            "ReplicaSet",
+            "ReplicationController",
+            "Service",
+            "ConfigMap",
+            "YAML",
+            "Helm",
+            "Traefik",
+            "Kong",
+            "HAProxy",
+            "F5",
+            "Istio",
+            "Contour",
+            "HorizontalPodAutoscaler",
+            "Ingress",
+            "IngressClass",
+            "Gateway",
+            "GatewayClass",
+            "EnvoyProxy",
+            "NginxProxy",
+            "GatewayParameters",
+            "ContourDeployment",
+            "CiliumGatewayClassConfig",
+            "ClientTrafficPolicy",
+            "ListenerPolicy",
+            "Cilium",
+            "NGINX",
+        ]
+        .iter()
+        .any(|p| word.trim_matches(|c: char| !c.is_alphanumeric()) == *p)
+}
