@@ -2,37 +2,17 @@
 //! and the rest of the input must still be linted. Time bounds here are generous hang guards
 //! (speed is measured by the benchmark, not by tests).
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kubectl-realip_lint");
+use common::{BIN, Dir};
 
 const GOOD: &str =
     "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n";
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("realip-adv-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Self(p)
-    }
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Run with a hang guard; returns the output and the parsed JSON report.
 fn lint(args: &[&str], stdin: Option<&[u8]>) -> (Output, serde_json::Value) {
@@ -102,7 +82,7 @@ fn ten_thousand_levels_of_nesting_block_and_flow() {
 #[test]
 fn a_100_mb_manifest_is_refused_by_the_size_limit_without_reading_it_whole() {
     let d = Dir::new("big");
-    let mut f = std::fs::File::create(d.0.join("big.yaml")).unwrap();
+    let mut f = std::fs::File::create(d.path().join("big.yaml")).unwrap();
     let chunk = "# padding padding padding padding padding padding padding padding padding\n".repeat(1000);
     let mut written = 0;
     while written < 100 * 1024 * 1024 {
@@ -111,13 +91,13 @@ fn a_100_mb_manifest_is_refused_by_the_size_limit_without_reading_it_whole() {
     }
     drop(f);
     let good = d.file("good.yaml", GOOD);
-    let (out, r) = lint(&["-f", d.0.to_str().unwrap()], None);
+    let (out, r) = lint(&["-f", d.path().to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(has(&r, "`file-bytes` limit"), "{:?}", messages(&r));
     assert_eq!(r["summary"]["objects"], 1);
     let _ = good;
     // And through a pipe, where the size is not known in advance.
-    let big = std::fs::read(d.0.join("big.yaml")).unwrap();
+    let big = std::fs::read(d.path().join("big.yaml")).unwrap();
     let (_, r) = lint(&["-f", "-"], Some(&big));
     assert!(has(&r, "`file-bytes` limit"));
 }
@@ -131,7 +111,7 @@ fn the_size_limit_is_configurable() {
     let many = d.file("many.yaml", "a: 1\n---\na: 2\n---\na: 3\n");
     let out = Command::new(BIN)
         .args(["-f", "small.yaml", "-f", "over.yaml", "-f", "many.yaml", "-o", "json"])
-        .current_dir(&d.0)
+        .current_dir(d.path())
         .output()
         .unwrap();
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -158,7 +138,7 @@ fn binary_invalid_utf8_and_utf16_are_reported_at_their_place() {
         [0xFF, 0xFE].into_iter().chain("kind: Service\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
     let wide = d.file("wide.yaml", utf16);
     let good = d.file("good.yaml", GOOD);
-    let (out, r) = lint(&["-f", d.0.to_str().unwrap()], None);
+    let (out, r) = lint(&["-f", d.path().to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(1));
     let diags = r["diagnostics"].as_array().unwrap();
     let find = |file: &Path| {
@@ -189,15 +169,15 @@ fn crlf_positions_are_exact() {
 #[test]
 fn walks_survive_loops_dangling_links_fifos_odd_names_and_empty_files() {
     let d = Dir::new("walk");
-    std::fs::create_dir_all(d.0.join("sub")).unwrap();
-    std::os::unix::fs::symlink(&d.0, d.0.join("sub/loop")).unwrap();
-    std::os::unix::fs::symlink(d.0.join("nowhere.yaml"), d.0.join("dangling.yaml")).unwrap();
-    assert!(Command::new("mkfifo").arg(d.0.join("pipe.yaml")).status().unwrap().success());
-    std::fs::create_dir_all(d.0.join("x.yaml")).unwrap();
+    std::fs::create_dir_all(d.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink(d.path(), d.path().join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(d.path().join("nowhere.yaml"), d.path().join("dangling.yaml")).unwrap();
+    assert!(Command::new("mkfifo").arg(d.path().join("pipe.yaml")).status().unwrap().success());
+    std::fs::create_dir_all(d.path().join("x.yaml")).unwrap();
     d.file("x.yaml/inner.yaml", GOOD.replace("web", "inner"));
     d.file("empty.yaml", "");
     d.file("good.yaml", GOOD);
-    let (out, r) = lint(&["-f", d.0.to_str().unwrap(), "-R"], None);
+    let (out, r) = lint(&["-f", d.path().to_str().unwrap(), "-R"], None);
     let m = messages(&r);
     assert!(m.iter().any(|x| x.contains("symbolic link loop")), "{m:?}");
     assert!(m.iter().any(|x| x.contains("cannot read the file")), "{m:?}");

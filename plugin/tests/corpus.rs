@@ -5,22 +5,14 @@
 //! change did to real findings). `REALIP_UPDATE_CORPUS=1` rewrites both files; new invalid
 //! entries get the reason `UNREVIEWED`, which fails until a person writes the reason.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use common::corpus;
 use realip_lint_core::{Options, lint};
 use realip_lint_plugin::walk::read_inputs;
-
-fn corpus() -> PathBuf {
-    let dir = std::env::var_os("REALIP_CORPUS")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"), PathBuf::from);
-    assert!(
-        dir.join("real").is_dir(),
-        "the corpus is missing: expected {} (set REALIP_CORPUS); a missing corpus is a failure, not a skip",
-        dir.display()
-    );
-    dir
-}
 
 fn record_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus")

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{BIN, Dir, repo, sha256, stderr, stdout};
+use common::{BIN, Dir, repo, sarif_errors, sha256, stderr, stdout};
 use realip_lint_core::yaml::{Node, parse_stream};
 
 fn manifest_at(path: &Path) -> (String, Node) {
@@ -389,17 +389,6 @@ fn the_dockerfile_builds_the_release_binaries_onto_an_empty_image() {
     for dir in ["target/", "**/node_modules/", ".git/"] {
         assert!(ignore.lines().any(|l| l == dir), "{dir} in .dockerignore");
     }
-}
-
-/// The official SARIF 2.1.0 schema (`plugin/tests/data/sarif`) finds these faults (as plugin/tests/formats.rs).
-fn sarif_errors(log: &serde_json::Value) -> Vec<String> {
-    let text = std::fs::read_to_string(repo().join("plugin/tests/data/sarif/sarif-schema-2.1.0.json")).unwrap();
-    let lone = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
-    assert!(text.contains(lone), "the official schema, unchanged");
-    let schema: serde_json::Value =
-        serde_json::from_str(&text.replace(lone, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#)).unwrap();
-    let validator = jsonschema::draft7::options().should_validate_formats(true).build(&schema).unwrap();
-    validator.iter_errors(log).map(|e| format!("{e} (at {}, schema {})", e.instance_path(), e.schema_path())).collect()
 }
 
 /// What one run of the action's steps did.

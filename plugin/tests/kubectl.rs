@@ -1,22 +1,11 @@
 //! End to end through the real `kubectl`: the built plugin on `PATH`, dispatched by kubectl as
 //! `kubectl realip-lint`, and listed by `kubectl plugin list`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kubectl-realip_lint");
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A PATH holding only the plugin (copied under its kubectl name) before the system PATH.
-fn plugin_path() -> (tempdir::Dir, String) {
-    let dir = tempdir::Dir::new("kubectl-plugin");
-    std::fs::copy(BIN, dir.path().join("kubectl-realip_lint")).unwrap();
-    let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
-    (dir, path)
-}
+use common::{plugin_path, repo};
 
 fn kubectl(args: &[&str], path: &str) -> Output {
     Command::new("kubectl")
@@ -76,29 +65,4 @@ fn kubectl_plugin_list_shows_the_plugin() {
         "{listed}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-mod tempdir {
-    use std::path::{Path, PathBuf};
-
-    /// A directory removed when dropped.
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new(prefix: &str) -> Self {
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-            let p = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
-            std::fs::create_dir_all(&p).unwrap();
-            Self(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }

@@ -11,27 +11,14 @@
 //! The binary is given directories as a user gives them (`-f dir -R`); the runner, which lints
 //! files (what pre-commit passes), gets the files the binary's walk finds, under the same names.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::{BIN, corpus, repo};
 use realip_lint_plugin::walk::read_inputs;
-
-const BIN: &str = env!("CARGO_BIN_EXE_kubectl-realip_lint");
-
-fn repo() -> PathBuf {
-    std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).unwrap()
-}
-
-fn corpus() -> PathBuf {
-    let dir = std::env::var_os("REALIP_CORPUS").map_or_else(|| repo().join("../shared/corpus"), PathBuf::from);
-    assert!(
-        dir.join("real").is_dir(),
-        "the corpus is missing: expected {} (set REALIP_CORPUS); a missing corpus is a failure, not a skip",
-        dir.display()
-    );
-    std::fs::canonicalize(dir).unwrap()
-}
 
 /// One comparison: the binary's arguments and the runner's.
 struct Unit {

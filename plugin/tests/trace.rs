@@ -2,25 +2,16 @@
 //! provider manifests from the corpus, and the agreement of every verdict with the rules over
 //! all fixtures and the whole corpus.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
+use common::{BIN, repo};
 use realip_lint_core::trace::{TraceReport, VerdictKind, trace};
 use realip_lint_core::{Options, Severity, Source};
 use realip_lint_plugin::render;
 use realip_lint_plugin::walk::read_inputs;
-
-const BIN: &str = env!("CARGO_BIN_EXE_kubectl-realip_lint");
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpus() -> PathBuf {
-    let dir = std::env::var_os("REALIP_CORPUS").map_or_else(|| repo().join("../shared/corpus"), PathBuf::from);
-    assert!(dir.join("real").is_dir(), "the corpus is missing at {}", dir.display());
-    dir.join("real")
-}
 
 fn traced(path: &str, cwd: &Path) -> String {
     let out = Command::new(BIN).args(["trace", "-f", path]).current_dir(cwd).output().unwrap();
@@ -35,7 +26,7 @@ fn the_classic_topologies() {
 
 #[test]
 fn ingress_nginx_provider_manifests() {
-    let root = corpus();
+    let root = common::corpus().join("real");
     for provider in ["baremetal", "cloud", "aws", "do"] {
         let file = format!("kubernetes__ingress-nginx/deploy/static/provider/{provider}/deploy.yaml");
         insta::assert_snapshot!(format!("ingress-nginx-{provider}"), traced(&file, &root));
@@ -139,7 +130,7 @@ fn verdicts_agree_with_the_rules_on_every_fixture_and_the_corpus() {
         }
     }
     assert!(cases > 50, "only {cases} fixtures");
-    let real = corpus();
+    let real = common::corpus().join("real");
     let mut entries = 0;
     for folder in std::fs::read_dir(&real).unwrap() {
         let folder = folder.unwrap().path();
