@@ -1,5 +1,5 @@
 //! Every fixture, rendered exactly as a user sees it, against its committed snapshot: one test per
-//! fixture, named `rule/case` (`cargo test --test fixtures -- allowlist-after-snat/fail`).
+//! fixture, named `rule/case` (`cargo test --workspace --test fixtures -- allowlist-after-snat/`).
 //!
 //! Each fixture is linted with only its own rule on, so a new rule or a change to another rule
 //! leaves its snapshot alone; `meta.rs` lints every fixture with all rules on. The snapshot
