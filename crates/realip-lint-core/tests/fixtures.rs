@@ -36,18 +36,23 @@ fn check(fixture: &Fixture) -> Result<(), Failed> {
             d.end.offset
         );
     }
-    // The snapshot first, so an update also happens for a case that fails its expectation.
+    // Both checks, so a case that fails its expectation still has its snapshot written on update.
+    let expectation = fixture.expectation_failure(&report);
     let case = fixture.case();
-    insta::with_settings!({
-        snapshot_path => fixture.path.parent().unwrap(),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!(case, out);
+    let snapshot = std::panic::catch_unwind(|| {
+        insta::with_settings!({
+            snapshot_path => fixture.path.parent().unwrap(),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(case, out);
+        });
     });
-    match fixture.expectation_failure(&report) {
-        Some(failure) => Err(failure.into()),
-        None => Ok(()),
+    match (expectation, snapshot) {
+        (Some(failure), Ok(())) => Err(failure.into()),
+        (Some(failure), Err(_)) => Err(format!("{failure}; and the snapshot differs").into()),
+        (None, Err(_)) => Err("the snapshot differs".into()),
+        (None, Ok(())) => Ok(()),
     }
 }
 
