@@ -9,10 +9,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use realip_lint_core::emit::human;
+use realip_lint_core::emit::{docs, human};
 use realip_lint_core::registry::RULES;
 use realip_lint_core::{Options, Source, lint};
-use realip_lint_plugin::docs;
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/realip-lint-core/tests/fixtures")
