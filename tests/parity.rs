@@ -266,6 +266,11 @@ fn native_and_wasm_give_the_same_bytes() {
         "one example -o concise: the node-count notice",
         &s(&["-f", "examples/lb-local-anti-affinity.yaml", "-o", "concise"]),
     ));
+    // Every format the module writes (all of the CLI's but `human`), paths relative to the
+    // working directory included.
+    for name in realip_lint_core::emit::Format::NAMES.into_iter().filter(|&n| n != "human") {
+        units.push(same(&format!("examples/ -o {name}"), &s(&["-f", "examples/", "-o", name])));
+    }
     units.push(dir_unit("examples/ --nodes 5 -n shop", "examples/", false, &s(&["--nodes", "5", "-n", "shop"])));
     let mut examples: Vec<PathBuf> =
         std::fs::read_dir(repo().join("examples")).unwrap().map(|e| e.unwrap().path()).collect();

@@ -101,17 +101,20 @@ impl ConfigText {
     }
 }
 
-/// The format a request asks for: any of the CLI's but `human`, which is for a terminal (and
+/// The formats `run` writes: every format of the CLI but `human`, which is for a terminal (and
 /// leaves miette out of the Wasm build).
+pub fn formats() -> Vec<Format> {
+    Format::ALL.into_iter().filter(|&f| f != Format::Human).collect()
+}
+
+/// The format a request asks for; `json` when it names none.
 pub fn format(name: Option<&str>) -> Result<Format, String> {
     let Some(name) = name else { return Ok(Format::Json) };
-    match Format::parse(name) {
-        Some(format) if format != Format::Human => Ok(format),
-        _ => {
-            let names: Vec<&str> = Format::NAMES.into_iter().filter(|&n| n != Format::Human.name()).collect();
-            Err(format!("output: `{name}` is not one of {}", names.join(", ")))
-        }
-    }
+    let formats = formats();
+    Format::parse(name).filter(|f| formats.contains(f)).ok_or_else(|| {
+        let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+        format!("output: `{name}` is not one of {}", names.join(", "))
+    })
 }
 
 /// A request's data, with the path of the field that is wrong in the message.
@@ -330,6 +333,28 @@ mod tests {
         assert_eq!(plan, Plan { files: vec!["excluded", "too-large", "read"], file_bytes: 10 });
         let default = read_plan(PlanRequest { config: None, dir: None, files: Vec::new() });
         assert_eq!(default.file_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn every_format_but_human_is_the_cores_bytes() {
+        let sources = [Source::new("a.yaml", NODEPORT)];
+        let report = realip_lint_core::lint(&sources, &realip_lint_core::Options::default());
+        let relativize = |name: &str| emit::relative_lexical(name, "/r");
+        let ctx = EmitContext { relativize: &relativize, ..EmitContext::new(&sources, &[], "/r") };
+        for name in Format::NAMES {
+            let r = run(request(&format!(r#", "output": "{name}", "cwd": "/r""#)));
+            if name == "human" {
+                assert_eq!(r.unwrap_err(), "output: `human` is not one of json, sarif, github, concise");
+                continue;
+            }
+            let format = Format::parse(name).unwrap();
+            assert_eq!(r.unwrap().output, emit::emit(format, &report, &ctx), "-o {name}");
+        }
+        let sarif = run(request(r#", "output": "sarif", "cwd": "/r""#)).unwrap().output;
+        assert!(sarif.contains(r#""uri": "a.yaml","#) && sarif.contains(r#""uri": "file:///r/""#), "{sarif}");
+        let github = run(request(r#", "output": "github""#)).unwrap().output;
+        assert!(github.starts_with("::notice file=a.yaml,line=5,col=9,"), "{github}");
+        assert_eq!(run(request("")).unwrap().output, emit::json::render(&report), "json when unset");
     }
 
     #[test]
