@@ -557,12 +557,14 @@ fn human_help_never_breaks_a_code_span_at_any_width() {
 #[test]
 fn every_format_name_is_an_output_of_the_cli_with_the_cores_bytes() {
     use realip_lint_core::emit::{self, EmitContext, Format};
-    const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports: [{port: 80}]\n";
+    // A finding with related places, and the node-count notice.
+    let read = |name: &str| std::fs::read_to_string(repo().join("examples").join(name)).unwrap();
+    let text = format!("{}---\n{}", read("lb-ingress-controller.yaml"), read("lb-local-anti-affinity.yaml"));
     let dir = Dir::new("realip-formats-all");
     std::fs::create_dir_all(dir.path().join("deploy")).unwrap();
-    std::fs::write(dir.path().join("deploy/svc.yaml"), SVC).unwrap();
+    std::fs::write(dir.path().join("deploy/svc.yaml"), &text).unwrap();
     let cwd = std::fs::canonicalize(dir.path()).unwrap();
-    let sources = [realip_lint_core::Source::new("deploy/svc.yaml", SVC)];
+    let sources = [realip_lint_core::Source::new("deploy/svc.yaml", text)];
     let report = realip_lint_core::lint(&sources, &realip_lint_core::Options::default());
     assert!(!report.diagnostics.is_empty() && !report.notices.is_empty(), "a finding and the node-count notice");
     let cwd_text = cwd.to_string_lossy();

@@ -69,11 +69,16 @@ fn dir_unit(label: &str, dir: &str, recursive: bool, options: &[String]) -> Unit
 }
 
 /// A unit made with `-o json`, asking for `-o concise` instead.
-fn concise(mut unit: Unit) -> Unit {
+fn concise(unit: Unit) -> Unit {
+    output(unit, "concise")
+}
+
+/// A unit made with `-o json`, asking for another format.
+fn output(mut unit: Unit, format: &str) -> Unit {
     for args in [&mut unit.cli, &mut unit.node] {
         let last = args.last_mut().expect("`-o json` ends a unit");
         assert_eq!(last, "json");
-        *last = "concise".into();
+        *last = format.into();
     }
     unit
 }
@@ -269,7 +274,7 @@ fn native_and_wasm_give_the_same_bytes() {
     // Every format the module writes (all of the CLI's but `human`), paths relative to the
     // working directory included.
     for name in realip_lint_core::emit::Format::NAMES.into_iter().filter(|&n| n != "human") {
-        units.push(same(&format!("examples/ -o {name}"), &s(&["-f", "examples/", "-o", name])));
+        units.push(output(dir_unit(&format!("examples/ -o {name}"), "examples/", false, &[]), name));
     }
     units.push(dir_unit("examples/ --nodes 5 -n shop", "examples/", false, &s(&["--nodes", "5", "-n", "shop"])));
     let mut examples: Vec<PathBuf> =
