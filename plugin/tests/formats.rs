@@ -537,3 +537,35 @@ fn human_help_never_breaks_a_code_span_at_any_width() {
     }
     assert!(checked > 300, "only {checked} code spans checked");
 }
+
+/// Every name of `Format::NAMES` is a value of `-o`, and the CLI prints the bytes of the core's
+/// `emit` for it (the Wasm `run` is held to the same bytes in `wasm/src/shell.rs` and
+/// `tests/parity.rs`).
+#[test]
+fn every_format_name_is_an_output_of_the_cli_with_the_cores_bytes() {
+    use realip_lint_core::emit::{self, EmitContext, Format};
+    // A finding with related places, and the node-count notice.
+    let read = |name: &str| std::fs::read_to_string(repo().join("examples").join(name)).unwrap();
+    let text = format!("{}---\n{}", read("lb-ingress-controller.yaml"), read("lb-local-anti-affinity.yaml"));
+    let dir = Dir::new("realip-formats-all");
+    std::fs::create_dir_all(dir.path().join("deploy")).unwrap();
+    std::fs::write(dir.path().join("deploy/svc.yaml"), &text).unwrap();
+    let cwd = std::fs::canonicalize(dir.path()).unwrap();
+    let sources = [realip_lint_core::Source::new("deploy/svc.yaml", text)];
+    let report = realip_lint_core::lint(&sources, &realip_lint_core::Options::default());
+    assert!(!report.diagnostics.is_empty() && !report.notices.is_empty(), "a finding and the node-count notice");
+    let cwd_text = cwd.to_string_lossy();
+    let relativize = |name: &str| realip_lint_plugin::render::relative_path(name, &cwd);
+    let ctx = EmitContext { relativize: &relativize, ..EmitContext::new(&sources, &[], &cwd_text) };
+    for name in Format::NAMES {
+        let out = Command::new(BIN)
+            .args(["-f", "deploy/svc.yaml", "-o", name])
+            .current_dir(&cwd)
+            .env("COLUMNS", "100")
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(2), "-o {name}: {}", stderr(&out));
+        assert_eq!(stdout(&out), emit::emit(Format::parse(name).unwrap(), &report, &ctx), "-o {name}");
+    }
+}

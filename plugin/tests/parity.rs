@@ -56,11 +56,16 @@ fn dir_unit(label: &str, dir: &str, recursive: bool, options: &[String]) -> Unit
 }
 
 /// A unit made with `-o json`, asking for `-o concise` instead.
-fn concise(mut unit: Unit) -> Unit {
+fn concise(unit: Unit) -> Unit {
+    output(unit, "concise")
+}
+
+/// A unit made with `-o json`, asking for another format.
+fn output(mut unit: Unit, format: &str) -> Unit {
     for args in [&mut unit.cli, &mut unit.node] {
         let last = args.last_mut().expect("`-o json` ends a unit");
         assert_eq!(last, "json");
-        *last = "concise".into();
+        *last = format.into();
     }
     unit
 }
@@ -253,6 +258,11 @@ fn native_and_wasm_give_the_same_bytes() {
         "one example -o concise: the node-count notice",
         &s(&["-f", "examples/lb-local-anti-affinity.yaml", "-o", "concise"]),
     ));
+    // Every format the module writes (all of the CLI's but `human`), paths relative to the
+    // working directory included.
+    for name in realip_lint_core::emit::Format::NAMES.into_iter().filter(|&n| n != "human") {
+        units.push(output(dir_unit(&format!("examples/ -o {name}"), "examples/", false, &[]), name));
+    }
     units.push(dir_unit("examples/ --nodes 5 -n shop", "examples/", false, &s(&["--nodes", "5", "-n", "shop"])));
     let mut examples: Vec<PathBuf> =
         std::fs::read_dir(repo().join("examples")).unwrap().map(|e| e.unwrap().path()).collect();

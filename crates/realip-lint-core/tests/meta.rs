@@ -1,10 +1,11 @@
 //! The meta-tests that keep the rule set whole: every rule has its fixtures and the manual's
 //! headings, every fixture linted with all rules on keeps its own rule's findings, and every
-//! message has the shape the house style asks for.
+//! message has the shape the house style asks for; and `docs/rules.md` is what the rules say.
 
 mod common;
 
 use common::{all_fixtures, fixtures_of, fixtures_root};
+use realip_lint_core::emit::docs;
 use realip_lint_core::lint;
 use realip_lint_core::registry::RULES;
 
@@ -128,4 +129,31 @@ fn is_proper_noun(word: &str) -> bool {
         ]
         .iter()
         .any(|p| word.trim_matches(|c: char| !c.is_alphanumeric()) == *p)
+}
+
+/// `docs/rules.md` and the README's rule table are generated from the rules' doc comments;
+/// `REALIP_UPDATE_DOCS=1 cargo test --workspace --test meta` rewrites both.
+#[test]
+fn docs_rules_md_is_generated_from_the_rules() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let path = repo.join("docs/rules.md");
+    let fresh = docs::rules_markdown();
+    if std::env::var_os("REALIP_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        let readme = repo.join("README.md");
+        let text = std::fs::read_to_string(&readme).unwrap();
+        let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+        let (a, b) = (text.find(start).unwrap() + start.len(), text.find(end).unwrap());
+        std::fs::write(&readme, format!("{}{}{}", &text[..a], docs::readme_table(), &text[b..])).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "docs/rules.md is out of date: run `REALIP_UPDATE_DOCS=1 cargo test --workspace --test meta`"
+    );
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&docs::readme_table()),
+        "the README's rule table is out of date: run `REALIP_UPDATE_DOCS=1 cargo test --workspace --test meta`"
+    );
 }

@@ -173,7 +173,7 @@ pub fn render(report: &Report, sources: &[Source], color: bool, width: usize) ->
         out.push_str(&format!("{}\n", note.replace('\n', "\n  ")));
         out.push_str(&format!("  help: {}\n\n", wrap(&n.help, help_width).replace('\n', "\n        ")));
     }
-    out.push_str(&report.summary_line());
+    out.push_str(&super::summary_line(report));
     out
 }
 

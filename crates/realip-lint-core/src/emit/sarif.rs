@@ -2,15 +2,13 @@
 //! the place `-o json` gives (`columnKind: unicodeCodePoints`, so the columns are the same numbers),
 //! with the file relative to the working directory, as code scanning expects.
 
-use std::path::Path;
-
-use realip_lint_core::diagnostic::{Diagnostic, Report, Severity, SuppressedBy, rule_url};
-use realip_lint_core::registry::RULES;
-use realip_lint_core::rules::RuleDef;
-use realip_lint_core::source::Position;
 use serde_json::{Value, json};
 
-use super::{is_stream_name, normalize, object_label, relative_path, uri_escape};
+use super::{EmitContext, absolute, is_stream_name, uri_escape};
+use crate::diagnostic::{Diagnostic, Report, Severity, SuppressedBy, rule_url};
+use crate::registry::RULES;
+use crate::rules::RuleDef;
+use crate::source::Position;
 
 /// The OASIS schema this output follows (a copy is in `tests/data/sarif/`).
 pub const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -60,9 +58,11 @@ pub fn precision(rule: &str) -> &'static str {
     }
 }
 
-/// The SARIF log of one run, `cwd` being the working directory paths are made relative to;
-/// `errors` are the run's usage errors (tool notifications, and an unsuccessful execution).
-pub fn render(report: &Report, cwd: &Path, errors: &[String]) -> String {
+/// The SARIF log of one run, paths made relative to the context's working directory; the
+/// context's `errors` are the run's usage errors (tool notifications, and an unsuccessful
+/// execution).
+pub fn render(report: &Report, ctx: &EmitContext<'_>) -> String {
+    let errors = ctx.errors;
     let mut notifications: Vec<Value> = errors
         .iter()
         .map(|e| json!({"level": "error", "message": {"text": e}, "descriptor": {"id": "usage-error"}}))
@@ -77,9 +77,9 @@ pub fn render(report: &Report, cwd: &Path, errors: &[String]) -> String {
     let results: Vec<Value> = report
         .diagnostics
         .iter()
-        .map(|d| result(d, cwd))
+        .map(|d| result(d, ctx))
         .chain(report.suppressed.iter().map(|s| {
-            let mut r = result(&s.diagnostic, cwd);
+            let mut r = result(&s.diagnostic, ctx);
             r["suppressions"] = json!([suppression(s.by)]);
             r
         }))
@@ -97,7 +97,7 @@ pub fn render(report: &Report, cwd: &Path, errors: &[String]) -> String {
             }},
             "automationDetails": {"id": AUTOMATION_ID},
             "invocations": [invocation],
-            "originalUriBaseIds": {SRCROOT: {"uri": format!("{}/", file_uri(cwd).trim_end_matches('/'))}},
+            "originalUriBaseIds": {SRCROOT: {"uri": format!("{}/", file_uri(ctx.cwd).trim_end_matches('/'))}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -168,8 +168,8 @@ pub fn what_it_does(manual: &str) -> String {
     paragraphs.join("\n\n")
 }
 
-fn result(d: &Diagnostic, cwd: &Path) -> Value {
-    let mut location = json!({"physicalLocation": physical(&d.file, d.start, d.end, cwd)});
+fn result(d: &Diagnostic, ctx: &EmitContext<'_>) -> Value {
+    let mut location = json!({"physicalLocation": physical(&d.file, d.start, d.end, ctx)});
     if let Some(object) = &d.object {
         let qualified = match &object.namespace {
             Some(ns) => format!("{}/{ns}/{}", object.kind, object.name),
@@ -179,7 +179,7 @@ fn result(d: &Diagnostic, cwd: &Path) -> Value {
             "name": object.name,
             "fullyQualifiedName": qualified,
             "kind": "resource",
-            "properties": {"apiVersion": object.api_version, "kind": object.kind, "label": object_label(object)},
+            "properties": {"apiVersion": object.api_version, "kind": object.kind, "label": object.label()},
         }]);
     }
     let mut result = json!({"ruleId": d.rule});
@@ -192,7 +192,7 @@ fn result(d: &Diagnostic, cwd: &Path) -> Value {
     let file = if is_stream_name(&d.file) {
         d.file.clone()
     } else {
-        relative_path(&d.file, cwd).unwrap_or_else(|| d.file.clone())
+        (ctx.relativize)(&d.file).unwrap_or_else(|| d.file.clone())
     };
     result["partialFingerprints"] = json!({FINGERPRINT: d.key(&file).fingerprint()});
     if !d.related.is_empty() {
@@ -201,7 +201,7 @@ fn result(d: &Diagnostic, cwd: &Path) -> Value {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                json!({"id": i, "physicalLocation": physical(&r.file, r.start, r.end, cwd), "message": {"text": r.message}})
+                json!({"id": i, "physicalLocation": physical(&r.file, r.start, r.end, ctx), "message": {"text": r.message}})
             })
             .collect();
     }
@@ -209,9 +209,9 @@ fn result(d: &Diagnostic, cwd: &Path) -> Value {
 }
 
 /// A file and region: the positions of `-o json`, and the byte range for tools that read bytes.
-fn physical(file: &str, start: Position, end: Position, cwd: &Path) -> Value {
+fn physical(file: &str, start: Position, end: Position, ctx: &EmitContext<'_>) -> Value {
     json!({
-        "artifactLocation": artifact(file, cwd),
+        "artifactLocation": artifact(file, ctx),
         "region": {
             "startLine": start.line,
             "startColumn": start.column,
@@ -225,18 +225,18 @@ fn physical(file: &str, start: Position, end: Position, cwd: &Path) -> Value {
 
 /// Under the working directory: relative to `%SRCROOT%`; elsewhere: an absolute `file:` URI; a
 /// stream (`<stdin>`, `<kustomize DIR>`, `<cluster CONTEXT>`): its name, encoded, and described.
-fn artifact(file: &str, cwd: &Path) -> Value {
+fn artifact(file: &str, ctx: &EmitContext<'_>) -> Value {
     if is_stream_name(file) {
         return json!({"uri": uri_escape(file), "description": {"text": file}});
     }
-    match relative_path(file, cwd) {
+    match (ctx.relativize)(file) {
         Some(rel) => json!({"uri": uri_escape(&rel), "uriBaseId": SRCROOT}),
-        None => json!({"uri": file_uri(&normalize(&cwd.join(file)))}),
+        None => json!({"uri": file_uri(&absolute(file, ctx.cwd))}),
     }
 }
 
-fn file_uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
+fn file_uri(path: &str) -> String {
+    let text = path.replace('\\', "/");
     let text = if text.starts_with('/') { text } else { format!("/{text}") };
     format!("file://{}", uri_escape(&text))
 }
@@ -256,10 +256,12 @@ mod tests {
 
     #[test]
     fn locations_outside_the_working_directory_are_file_uris() {
-        let cwd = Path::new("/work/repo");
-        assert_eq!(artifact("deploy/a b.yaml", cwd), json!({"uri": "deploy/a%20b.yaml", "uriBaseId": "%SRCROOT%"}));
-        assert_eq!(artifact("../x/c.yaml", cwd), json!({"uri": "file:///work/x/c.yaml"}));
-        assert_eq!(artifact("<stdin>", cwd), json!({"uri": "%3Cstdin%3E", "description": {"text": "<stdin>"}}));
+        let cwd = "/work/repo";
+        let relativize = |name: &str| super::super::relative_lexical(name, cwd);
+        let ctx = EmitContext { relativize: &relativize, ..EmitContext::new(&[], &[], cwd) };
+        assert_eq!(artifact("deploy/a b.yaml", &ctx), json!({"uri": "deploy/a%20b.yaml", "uriBaseId": "%SRCROOT%"}));
+        assert_eq!(artifact("../x/c.yaml", &ctx), json!({"uri": "file:///work/x/c.yaml"}));
+        assert_eq!(artifact("<stdin>", &ctx), json!({"uri": "%3Cstdin%3E", "description": {"text": "<stdin>"}}));
         assert_eq!(file_uri(cwd), "file:///work/repo");
     }
 }

@@ -1,8 +1,8 @@
 //! Rule documentation rendered from the rules' own doc comments: `explain` and `docs/rules.md`.
 
-use realip_lint_core::diagnostic::rule_url;
-use realip_lint_core::registry::RULES;
-use realip_lint_core::rules::RuleDef;
+use crate::diagnostic::rule_url;
+use crate::registry::RULES;
+use crate::rules::RuleDef;
 
 /// What `kubectl realip-lint explain <rule>` prints (the core's text, shared with the Wasm module).
 pub fn explain(rule: &RuleDef) -> String {

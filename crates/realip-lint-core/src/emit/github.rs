@@ -5,11 +5,8 @@
 //! the message escapes `%`, CR and LF; property values also escape `:` and `,` (what
 //! `@actions/core` does, and what the runner reverses).
 
-use std::path::Path;
-
-use realip_lint_core::diagnostic::{Diagnostic, Report, Severity};
-
-use super::{is_stream_name, object_label, relative_path};
+use super::{EmitContext, is_stream_name, summary_line};
+use crate::diagnostic::{Diagnostic, Report, Severity};
 
 /// The workflow command of a severity.
 pub fn command(severity: Severity) -> &'static str {
@@ -32,10 +29,10 @@ pub fn escape_property(s: &str) -> String {
 
 /// One line per diagnostic, a `::notice` per run notice (a check that could not be made), then
 /// the summary as plain log text.
-pub fn render(report: &Report, cwd: &Path) -> String {
+pub fn render(report: &Report, ctx: &EmitContext<'_>) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
-        out.push_str(&annotation(d, cwd));
+        out.push_str(&annotation(d, ctx));
         out.push('\n');
     }
     for n in &report.notices {
@@ -45,7 +42,7 @@ pub fn render(report: &Report, cwd: &Path) -> String {
             escape_data(&format!("{}\n\nhelp: {}", n.message, n.help))
         ));
     }
-    out.push_str(&report.summary_line());
+    out.push_str(&summary_line(report));
     out
 }
 
@@ -53,16 +50,16 @@ pub fn render(report: &Report, cwd: &Path) -> String {
 /// path relative to the working directory, which is the checkout in a workflow); one in a stream
 /// (`<stdin>`, `<kustomize DIR>`, `<cluster CONTEXT>`) has no file to point at, so the stream,
 /// line, column and object lead the message instead.
-pub fn annotation(d: &Diagnostic, cwd: &Path) -> String {
+pub fn annotation(d: &Diagnostic, ctx: &EmitContext<'_>) -> String {
     let mut properties = Vec::new();
     let mut message = String::new();
     if is_stream_name(&d.file) {
         message.push_str(&format!("{}:{}:{}: ", d.file, d.start.line, d.start.column));
         if let Some(object) = &d.object {
-            message.push_str(&format!("{}: ", object_label(object)));
+            message.push_str(&format!("{}: ", object.label()));
         }
     } else {
-        let file = relative_path(&d.file, cwd).unwrap_or_else(|| d.file.clone());
+        let file = (ctx.relativize)(&d.file).unwrap_or_else(|| d.file.clone());
         properties.push(format!("file={}", escape_property(&file)));
         properties.push(format!("line={}", d.start.line));
         properties.push(format!("col={}", d.start.column));
