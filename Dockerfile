@@ -11,7 +11,7 @@
 # and cross-links the other architecture with Debian's gcc-aarch64-linux-gnu or
 # gcc-x86-64-linux-gnu, as scripts/release.sh does here:
 #   docker buildx build --platform linux/amd64,linux/arm64 -t realip-lint .
-# tests/krew.rs checks the build stage runs the release script for the release's musl targets.
+# plugin/tests/krew.rs checks the build stage runs the release script for the release's musl targets.
 
 # The rustc that builds every artifact of a release (wasm/build.sh pins it).
 FROM --platform=$BUILDPLATFORM rust:1.95.0-slim-bookworm AS build

@@ -12,7 +12,7 @@
 # .github/workflows/release.yml runs `build` and `pack` on a native runner per target and `sums`
 # once over all the archives; tests/release.sh runs the whole script here (linux amd64 and arm64,
 # the latter through qemu-user). Every platform in the table is built by the workflow; a test
-# (tests/krew.rs) checks the workflow, the manifest and this table name the same ones.
+# (plugin/tests/krew.rs) checks the workflow, the manifest and this table name the same ones.
 #
 # Reproducible: the committed Cargo.lock (--locked), symbols stripped, the checkout and Cargo's
 # registry remapped out of the binary (as wasm/build.sh does), and archives with sorted entries,

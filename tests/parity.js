@@ -1,5 +1,5 @@
 'use strict';
-// The Node half of tests/parity.rs. Reads jobs from standard input, a JSON array of
+// The Node half of plugin/tests/parity.rs. Reads jobs from standard input, a JSON array of
 // {"argv": [...]} (runner arguments, run in the working directory), and writes a JSON array of
 // {"stdout", "stderr", "code", "trace"}: what the Node runner (the pre-commit hook's entry) prints
 // for each, with the committed, optimised Wasm module. For each job without usage errors it also

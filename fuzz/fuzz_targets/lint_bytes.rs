@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
     for d in &report.diagnostics {
         assert!(d.start.offset <= d.end.offset && d.end.offset <= len.max(d.end.offset.min(len)));
     }
-    let _ = report.to_json();
+    let _ = realip_lint_core::emit::json::render(&report);
 });

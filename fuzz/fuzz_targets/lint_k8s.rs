@@ -182,5 +182,5 @@ fuzz_target!(|bytes: &[u8]| {
     }
     let sources = [Source::new("a.yaml", text)];
     let report = lint(&sources, &Options { nodes, ..Options::default() });
-    let _ = report.to_json();
+    let _ = realip_lint_core::emit::json::render(&report);
 });

@@ -1,6 +1,8 @@
 //! The command line, with kubectl's conventions for `-f`, `-R`, `-k`, `-n`, `-A`, `--context`.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use realip_lint_core::emit::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -75,7 +77,7 @@ pub struct LintArgs {
     #[arg(long = "config", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
     /// Output format (the last one given wins: the pre-commit hook's `-o concise` yields to a user's `-o json`)
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Human, overrides_with = "output")]
+    #[arg(short = 'o', long = "output", value_parser = formats(), default_value = Format::Human.name(), overrides_with = "output")]
     pub output: Format,
     /// Threads that read and parse files [default: the available cores]
     #[arg(long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -91,16 +93,10 @@ pub struct LintArgs {
     pub update_baseline: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    /// SARIF 2.1.0, for code scanning
-    Sarif,
-    /// GitHub Actions workflow commands (annotations)
-    Github,
-    /// One line per finding, `file:line:col: severity rule: message` (what the Node hook prints)
-    Concise,
+/// `-o`'s values: the core's formats, by the names the Wasm module takes too.
+fn formats() -> impl TypedValueParser<Value = Format> {
+    let values = Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.about()));
+    PossibleValuesParser::new(values).map(|name| Format::parse(&name).unwrap_or(Format::Human))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

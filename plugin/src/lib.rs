@@ -2,7 +2,6 @@
 
 pub mod args;
 pub mod config;
-pub mod docs;
 pub mod kubectl;
 pub mod parallel;
 pub mod render;

@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use realip_lint_core::baseline;
 use realip_lint_core::diagnostic::{Diagnostic, Report, count};
+use realip_lint_core::emit::{self, EmitContext, docs};
 use realip_lint_core::origin::Remapper;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::run::{self, Overrides, Settings};
 
 use realip_lint_plugin::args::{self, Cli, Command, Format, ListFormat};
-use realip_lint_plugin::{config, docs, kubectl, render, walk};
+use realip_lint_plugin::{config, kubectl, render, walk};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -195,22 +196,21 @@ fn lint(args: &args::LintArgs) -> ExitCode {
         report_usage_errors(&[e]);
         return ExitCode::from(2);
     }
-    match args.output {
-        Format::Json => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = report.write_json(&mut stdout).and_then(|()| stdout.flush());
-        }
-        Format::Sarif => print(&render::sarif::render(&report, &cwd, &p.errors)),
-        Format::Github => print(&render::github::render(&report, &cwd)),
-        Format::Concise => print(&report.to_concise()),
-        Format::Human => print(&render::human::render(&report, &p.inputs.sources, color(), terminal_width())),
-    }
+    let cwd_text = cwd.to_string_lossy();
+    let relativize = |name: &str| render::relative_path(name, &cwd);
+    let ctx = EmitContext {
+        color: color(),
+        width: terminal_width(),
+        relativize: &relativize,
+        ..EmitContext::new(&p.inputs.sources, &p.errors, &cwd_text)
+    };
+    print(&emit::emit(args.output, &report, &ctx));
     report_usage_errors(&p.errors);
     ExitCode::from(p.settings.exit_code(&report, &p.errors))
 }
 
 fn trace(args: &args::LintArgs) -> ExitCode {
-    if matches!(args.output, Format::Sarif | Format::Github | Format::Concise) {
+    if !matches!(args.output, Format::Human | Format::Json) {
         eprintln!(
             "error: trace prints -o human or -o json; SARIF, GitHub annotations and concise lines are for findings"
         );
@@ -225,9 +225,7 @@ fn trace(args: &args::LintArgs) -> ExitCode {
     p.renders.remap(&p.inputs.sources, |r| r.remap_trace(&mut report));
     match args.output {
         Format::Json => print(&report.to_json()),
-        Format::Human | Format::Sarif | Format::Github | Format::Concise => {
-            print(&render::trace::render(&report, color()));
-        }
+        _ => print(&render::trace::render(&report, color())),
     }
     if report_usage_errors(&p.errors) { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }

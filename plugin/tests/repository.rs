@@ -2,43 +2,15 @@
 //! no finding of an environment), directory walks that honour `.gitignore` and skip dependency
 //! folders, and files that are not manifests (JSON with comments) left alone.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kubectl-realip_lint");
-
-/// A directory removed when dropped.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(prefix: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let p = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).unwrap();
-        Self(p)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::{BIN, Dir, json};
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN).args(args).current_dir(dir).output().unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-    })
 }
 
 fn rules(report: &serde_json::Value) -> Vec<(String, String)> {
@@ -68,17 +40,17 @@ fn deployment(replicas: u32, spread: bool) -> String {
 fn a_parent_folder_reports_every_finding_of_each_environment() {
     let d = Dir::new("realip-envs");
     // dev forgot the spread; prod has it. Both define the same objects.
-    d.write("envs/dev/service.yaml", SERVICE_LOCAL);
-    d.write("envs/dev/deployment.yaml", &deployment(3, false));
-    d.write("envs/prod/service.yaml", SERVICE_LOCAL);
-    d.write("envs/prod/deployment.yaml", &deployment(3, true));
-    let dev = json(&run(&d.0, &["-f", "envs/dev", "-R", "-o", "json"]));
+    d.file("envs/dev/service.yaml", SERVICE_LOCAL);
+    d.file("envs/dev/deployment.yaml", deployment(3, false));
+    d.file("envs/prod/service.yaml", SERVICE_LOCAL);
+    d.file("envs/prod/deployment.yaml", deployment(3, true));
+    let dev = json(&run(d.path(), &["-f", "envs/dev", "-R", "-o", "json"]));
     let dev_rules = rules(&dev);
     assert!(
         dev_rules.contains(&("envs/dev/deployment.yaml".into(), "local-policy-without-spread".into())),
         "{dev_rules:?}"
     );
-    let out = run(&d.0, &["-f", "envs", "-R", "-o", "json"]);
+    let out = run(d.path(), &["-f", "envs", "-R", "-o", "json"]);
     assert_eq!(out.status.code(), Some(1), "the dev warning fails the run");
     let all = json(&out);
     for diag in dev["diagnostics"].as_array().unwrap() {
@@ -87,7 +59,7 @@ fn a_parent_folder_reports_every_finding_of_each_environment() {
     let all_rules = rules(&all);
     assert!(!all_rules.iter().any(|(_, r)| r == "duplicate-object"), "environments are not duplicates: {all_rules:?}");
     // The same from the repository's root, and whatever the thread count.
-    let root = json(&run(&d.0, &["-f", ".", "-R", "-o", "json", "--threads", "1"]));
+    let root = json(&run(d.path(), &["-f", ".", "-R", "-o", "json", "--threads", "1"]));
     assert_eq!(rules(&root).len(), all_rules.len(), "{:?}", rules(&root));
 }
 
@@ -96,17 +68,17 @@ fn a_service_never_selects_a_workload_of_another_environment() {
     let d = Dir::new("realip-envs-link");
     // dev: a ClusterIP Service over 3 unspread pods (nothing to say). prod: the same Service made
     // `Local`, and no Deployment of its own. Linked together, prod's Service would select dev's pods.
-    d.write("envs/dev/service.yaml", SERVICE_CLUSTER);
-    d.write("envs/dev/deployment.yaml", &deployment(3, false));
-    d.write("envs/prod/service.yaml", SERVICE_LOCAL);
-    let all = json(&run(&d.0, &["-f", "envs", "-R", "-o", "json"]));
+    d.file("envs/dev/service.yaml", SERVICE_CLUSTER);
+    d.file("envs/dev/deployment.yaml", deployment(3, false));
+    d.file("envs/prod/service.yaml", SERVICE_LOCAL);
+    let all = json(&run(d.path(), &["-f", "envs", "-R", "-o", "json"]));
     let all_rules = rules(&all);
     assert!(!all_rules.iter().any(|(_, r)| r == "local-policy-without-spread"), "{all_rules:?}");
     // Two files of one folder are one world: there the later copy wins, and says so.
-    d.write("one/a.yaml", SERVICE_CLUSTER);
-    d.write("one/b.yaml", SERVICE_LOCAL);
-    d.write("one/c.yaml", &deployment(3, false));
-    let one = rules(&json(&run(&d.0, &["-f", "one", "-o", "json"])));
+    d.file("one/a.yaml", SERVICE_CLUSTER);
+    d.file("one/b.yaml", SERVICE_LOCAL);
+    d.file("one/c.yaml", deployment(3, false));
+    let one = rules(&json(&run(d.path(), &["-f", "one", "-o", "json"])));
     assert!(one.contains(&("one/b.yaml".into(), "duplicate-object".into())), "{one:?}");
     assert!(one.contains(&("one/c.yaml".into(), "local-policy-without-spread".into())), "{one:?}");
 }
@@ -115,26 +87,26 @@ fn a_service_never_selects_a_workload_of_another_environment() {
 fn directory_walks_honour_gitignore_and_skip_dependency_folders() {
     let d = Dir::new("realip-ignore");
     let broken = "apiVersion: v1\nkind: Service\nmetadata: {name: x\n";
-    d.write(".gitignore", "generated/\n*.out.yaml\n");
-    d.write("deploy/ok.yaml", SERVICE_CLUSTER);
-    d.write("deploy/generated/bad.yaml", broken);
-    d.write("deploy/x.out.yaml", broken);
-    d.write("node_modules/pkg/bad.yaml", broken);
-    d.write("target/bad.yaml", broken);
-    d.write(".venv/lib/bad.yaml", broken);
-    let out = run(&d.0, &["-f", ".", "-R", "-o", "json"]);
+    d.file(".gitignore", "generated/\n*.out.yaml\n");
+    d.file("deploy/ok.yaml", SERVICE_CLUSTER);
+    d.file("deploy/generated/bad.yaml", broken);
+    d.file("deploy/x.out.yaml", broken);
+    d.file("node_modules/pkg/bad.yaml", broken);
+    d.file("target/bad.yaml", broken);
+    d.file(".venv/lib/bad.yaml", broken);
+    let out = run(d.path(), &["-f", ".", "-R", "-o", "json"]);
     let report = json(&out);
     assert_eq!(report["summary"]["files"], 1, "{report}");
     assert_eq!(out.status.code(), Some(0));
     // `--no-ignore` walks everything.
-    let out = run(&d.0, &["-f", ".", "-R", "-o", "json", "--no-ignore"]);
+    let out = run(d.path(), &["-f", ".", "-R", "-o", "json", "--no-ignore"]);
     let files: Vec<String> = rules(&json(&out)).into_iter().map(|(f, _)| f).collect();
     for f in ["deploy/generated/bad.yaml", "deploy/x.out.yaml", "node_modules/pkg/bad.yaml", "target/bad.yaml"] {
         assert!(files.iter().any(|x| x == f), "{f} not linted with --no-ignore: {files:?}");
     }
     assert_eq!(out.status.code(), Some(1));
     // A file named on the command line is read even when ignored.
-    let out = run(&d.0, &["-f", "deploy/x.out.yaml", "-o", "json"]);
+    let out = run(d.path(), &["-f", "deploy/x.out.yaml", "-o", "json"]);
     assert_eq!(rules(&json(&out)), vec![("deploy/x.out.yaml".to_owned(), "invalid-manifest".to_owned())]);
 }
 
@@ -142,19 +114,19 @@ fn directory_walks_honour_gitignore_and_skip_dependency_folders() {
 fn files_that_are_not_manifests_stay_quiet_and_broken_manifests_do_not() {
     let d = Dir::new("realip-jsonc");
     // The stock devcontainer: JSON with comments.
-    d.write(
+    d.file(
         ".devcontainer/devcontainer.json",
         "// For format details, see https://aka.ms/devcontainer.json.\n{\n  \"name\": \"Rust\",\n  \"image\": \"mcr.microsoft.com/devcontainers/rust:1\", // the image\n  /* features */\n  \"features\": {}\n}\n",
     );
-    d.write(".vscode/settings.json", "{\n  // comment\n  \"editor.formatOnSave\": true,\n}\n");
-    let out = run(&d.0, &["-f", ".", "-R", "-o", "json"]);
+    d.file(".vscode/settings.json", "{\n  // comment\n  \"editor.formatOnSave\": true,\n}\n");
+    let out = run(d.path(), &["-f", ".", "-R", "-o", "json"]);
     let report = json(&out);
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert_eq!(report["diagnostics"], serde_json::json!([]));
     assert_eq!(report["summary"]["skipped"], 2);
     // A broken JSON manifest names `kind`: still an error, at its place.
-    d.write("svc.json", "{\n  \"apiVersion\": \"v1\",\n  // a comment kubectl refuses\n  \"kind\": \"Service\"\n}\n");
-    let out = run(&d.0, &["-f", "svc.json", "-o", "json"]);
+    d.file("svc.json", "{\n  \"apiVersion\": \"v1\",\n  // a comment kubectl refuses\n  \"kind\": \"Service\"\n}\n");
+    let out = run(d.path(), &["-f", "svc.json", "-o", "json"]);
     let report = json(&out);
     assert_eq!(out.status.code(), Some(1));
     let diag = &report["diagnostics"][0];

@@ -28,8 +28,8 @@ Options:
       --stdin-filename <N>   the file name to report for standard input
       --nodes <N>            eligible nodes, when the input has no Node objects (wins over the config file)
       --config <FILE>        the config file (default: .realip-lint.yaml in the working directory or above)
-  -o, --output <FORMAT>      concise (default: file:line:col: severity rule: message, as
-                             \`kubectl realip-lint -o concise\`) or json (as \`-o json\`)
+  -o, --output <FORMAT>      concise (default: file:line:col: severity rule: message), or any of
+                             ${wasm.formats().join(', ')}: the bytes of \`kubectl realip-lint -o FORMAT\`
       --fail-on <LEVEL>      exit 1 at or above: error, warning (default, or the config file's), info, never
   -h, --help                 print this
   -V, --version              print the version
@@ -353,6 +353,7 @@ function main(argv, io = {}) {
     namespace: o.namespace,
     failOn: o['fail-on'],
     output: o.output ?? 'concise',
+    cwd: path.resolve(cwd),
     errors,
   };
   let result;

@@ -67,6 +67,17 @@ test('a finding names file, line, column and rule, and fails at the default leve
   assert.equal(r.stderr, '');
 });
 
+test('-o takes every format of the module, with paths relative to the working directory', () => {
+  const root = tempTree({ 'deploy/web.yaml': FLAGGED });
+  assert.deepEqual(wasm.formats(), ['json', 'sarif', 'github', 'concise']);
+  const github = run(['deploy/web.yaml', '-o', 'github'], { cwd: root });
+  assert.equal(github.code, 1, github.stderr);
+  assert.match(github.stdout, /^::warning file=deploy\/web\.yaml,line=8,col=9,[^\n]*title=external-service-cluster-policy::/);
+  const sarif = JSON.parse(run(['deploy/web.yaml', '-o', 'sarif'], { cwd: root }).stdout);
+  const location = sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+  assert.deepEqual(location, { uri: 'deploy/web.yaml', uriBaseId: '%SRCROOT%' });
+});
+
 test('the exit code follows the fail level: an info passes by default, fails with --fail-on info', () => {
   const root = tempTree({ 'svc.yaml': NODEPORT, 'values.yaml': 'replicas: 3\n' });
   assert.equal(run(['svc.yaml', 'values.yaml'], { cwd: root }).code, 0);
@@ -125,7 +136,8 @@ test('usage errors exit 2: missing files (after the rest), bad flags and values'
   assert.equal(run(['--no-such-flag', 'svc.yaml'], { cwd: root }).code, 2);
   assert.equal(run(['svc.yaml', '--nodes', '0'], { cwd: root }).code, 2);
   assert.equal(run(['svc.yaml', '--fail-on', 'sometimes'], { cwd: root }).code, 2);
-  assert.equal(run(['svc.yaml', '-o', 'sarif'], { cwd: root }).code, 2);
+  assert.equal(run(['svc.yaml', '-o', 'human'], { cwd: root }).code, 2, 'human is for a terminal');
+  assert.equal(run(['svc.yaml', '-o', 'xml'], { cwd: root }).code, 2);
   assert.equal(run([], { cwd: root }).code, 2);
   assert.equal(run(['explain', 'no-such-rule']).code, 2);
 });

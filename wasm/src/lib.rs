@@ -46,10 +46,17 @@ export interface LintRequest {
 
 export interface RunRequest extends LintRequest {
   /**
-   * `json` (the default): the `-o json` text; `concise`: `kubectl realip-lint -o concise`, one
-   * line per diagnostic (`file:line:col: severity rule: message`), the notices, the summary.
+   * The output format, by the name `kubectl realip-lint -o` takes, the same bytes: `json` (the
+   * default), `concise` (one line per diagnostic, `file:line:col: severity rule: message`, the
+   * notices, the summary), `sarif`, `github`; `formats()` lists them all (every CLI format but
+   * `human`, which is for a terminal).
    */
-  output?: "json" | "concise";
+  output?: string;
+  /**
+   * The working directory, absolute: `sarif` and `github` name files relative to it, as the CLI
+   * does to its own; `/` when unset.
+   */
+  cwd?: string;
   /** Usage errors the caller met reading its inputs; they make the exit code 2. */
   errors?: string[];
 }
@@ -134,6 +141,12 @@ pub fn explain(rule: &str) -> Result<String, JsError> {
             .map_or_else(String::new, |r| format!("did you mean `{r}`? "));
         JsError::new(&format!("unknown rule `{rule}`; {hint}`rules()` lists them"))
     })
+}
+
+/// The output formats `run` writes: the names of `kubectl realip-lint -o`, but `human`.
+#[wasm_bindgen]
+pub fn formats() -> Vec<String> {
+    shell::formats().into_iter().map(|f| f.name().to_owned()).collect()
 }
 
 /// The version of realip-lint (the same as `kubectl realip-lint --version`).

@@ -6,6 +6,7 @@ use std::num::NonZeroU32;
 
 use realip_lint_core::Source;
 use realip_lint_core::config::{self, ConfigFile, FailOn};
+use realip_lint_core::emit::{self, EmitContext, Format};
 use realip_lint_core::run::{self, Outcome, Overrides, Settings};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
@@ -25,9 +26,14 @@ pub struct Request {
     /// `error`, `warning` (the default, or the config's), `info` or `never`.
     #[serde(default)]
     pub fail_on: Option<String>,
-    /// `run` only: `json` (the default) or `concise`.
+    /// `run` only: the name of an output format (`realip_lint_core::emit::Format::NAMES` but
+    /// `human`); `json` when unset.
     #[serde(default)]
-    pub output: Option<Output>,
+    pub output: Option<String>,
+    /// `run` only: the working directory, absolute, that `sarif` and `github` make paths relative
+    /// to (the CLI's own); `/` when unset.
+    #[serde(default)]
+    pub cwd: Option<String>,
     /// `run` only: usage errors the caller met reading its inputs (the rest is still linted).
     #[serde(default)]
     pub errors: Vec<String>,
@@ -95,12 +101,20 @@ impl ConfigText {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Output {
-    #[default]
-    Json,
-    Concise,
+/// The formats `run` writes: every format of the CLI but `human`, which is for a terminal (and
+/// leaves miette out of the Wasm build).
+pub fn formats() -> Vec<Format> {
+    Format::ALL.into_iter().filter(|&f| f != Format::Human).collect()
+}
+
+/// The format a request asks for; `json` when it names none.
+pub fn format(name: Option<&str>) -> Result<Format, String> {
+    let Some(name) = name else { return Ok(Format::Json) };
+    let formats = formats();
+    Format::parse(name).filter(|f| formats.contains(f)).ok_or_else(|| {
+        let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+        format!("output: `{name}` is not one of {}", names.join(", "))
+    })
 }
 
 /// A request's data, with the path of the field that is wrong in the message.
@@ -134,10 +148,11 @@ impl Request {
         Ok((settings, sources))
     }
 
-    /// Lint, as the CLI does with the same files, config and flags.
-    pub fn run(mut self) -> Result<(Outcome, Output), String> {
+    /// Lint, as the CLI does with the same files, config and flags; the sources come back for
+    /// the output.
+    pub fn run(mut self) -> Result<(Outcome, Vec<Source>), String> {
         let (settings, sources) = self.prepare()?;
-        Ok((run::run(&sources, &settings, self.errors), self.output.unwrap_or_default()))
+        Ok((run::run(&sources, &settings, self.errors), sources))
     }
 }
 
@@ -145,7 +160,7 @@ impl Request {
 pub fn lint(request: Request) -> Result<String, String> {
     let (outcome, _) = request.run()?;
     match outcome.report {
-        Some(report) if outcome.errors.is_empty() => Ok(report.to_json()),
+        Some(report) if outcome.errors.is_empty() => Ok(emit::json::render(&report)),
         _ => Err(outcome.errors.join("\n")),
     }
 }
@@ -160,13 +175,18 @@ pub struct RunResult {
 }
 
 /// `run`: the output in the format asked for, the usage errors, the exit code.
-pub fn run(request: Request) -> Result<RunResult, String> {
-    let (outcome, output) = request.run()?;
+pub fn run(mut request: Request) -> Result<RunResult, String> {
+    let format = format(request.output.as_deref())?;
+    let cwd = request.cwd.take().unwrap_or_else(|| "/".to_owned());
+    let (outcome, sources) = request.run()?;
     // A bad config stops the run before the report: the errors only.
-    let output = match (&outcome.report, output) {
-        (None, _) => String::new(),
-        (Some(report), Output::Json) => report.to_json(),
-        (Some(report), Output::Concise) => report.to_concise(),
+    let output = match &outcome.report {
+        None => String::new(),
+        Some(report) => {
+            let relativize = |name: &str| emit::relative_lexical(name, &cwd);
+            let ctx = EmitContext { relativize: &relativize, ..EmitContext::new(&sources, &outcome.errors, &cwd) };
+            emit::emit(format, report, &ctx)
+        }
     };
     Ok(RunResult { output, errors: outcome.errors, exit_code: outcome.exit_code })
 }
@@ -249,8 +269,10 @@ mod tests {
 
     #[test]
     fn lint_is_the_cores_json() {
-        let expected =
-            realip_lint_core::lint(&[Source::new("a.yaml", NODEPORT)], &realip_lint_core::Options::default()).to_json();
+        let expected = emit::json::render(&realip_lint_core::lint(
+            &[Source::new("a.yaml", NODEPORT)],
+            &realip_lint_core::Options::default(),
+        ));
         assert_eq!(lint(request("")).unwrap(), expected);
         let bytes = format!(r#"{{"files": [{{"name": "a.yaml", "bytes": {:?}}}]}}"#, NODEPORT.as_bytes());
         let from_bytes: Request = parse(&mut serde_json::Deserializer::from_str(&bytes)).unwrap();
@@ -311,6 +333,28 @@ mod tests {
         assert_eq!(plan, Plan { files: vec!["excluded", "too-large", "read"], file_bytes: 10 });
         let default = read_plan(PlanRequest { config: None, dir: None, files: Vec::new() });
         assert_eq!(default.file_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn every_format_but_human_is_the_cores_bytes() {
+        let sources = [Source::new("a.yaml", NODEPORT)];
+        let report = realip_lint_core::lint(&sources, &realip_lint_core::Options::default());
+        let relativize = |name: &str| emit::relative_lexical(name, "/r");
+        let ctx = EmitContext { relativize: &relativize, ..EmitContext::new(&sources, &[], "/r") };
+        for name in Format::NAMES {
+            let r = run(request(&format!(r#", "output": "{name}", "cwd": "/r""#)));
+            if name == "human" {
+                assert_eq!(r.unwrap_err(), "output: `human` is not one of json, sarif, github, concise");
+                continue;
+            }
+            let format = Format::parse(name).unwrap();
+            assert_eq!(r.unwrap().output, emit::emit(format, &report, &ctx), "-o {name}");
+        }
+        let sarif = run(request(r#", "output": "sarif", "cwd": "/r""#)).unwrap().output;
+        assert!(sarif.contains(r#""uri": "a.yaml","#) && sarif.contains(r#""uri": "file:///r/""#), "{sarif}");
+        let github = run(request(r#", "output": "github""#)).unwrap().output;
+        assert!(github.starts_with("::notice file=a.yaml,line=5,col=9,"), "{github}");
+        assert_eq!(run(request("")).unwrap().output, emit::json::render(&report), "json when unset");
     }
 
     #[test]

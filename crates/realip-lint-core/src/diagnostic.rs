@@ -259,19 +259,6 @@ pub struct Report {
 }
 
 impl Report {
-    /// The JSON of the contract, byte for byte what `-o json` prints and the Wasm `lint` returns.
-    /// [`Report::to_json`] written to `out` as it is made, without holding the text.
-    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        out.write_all(b"\n")
-    }
-
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
-        s
-    }
-
     /// The highest severity present, if any.
     pub fn max_severity(&self) -> Option<Severity> {
         self.diagnostics.iter().map(|d| d.severity).max()
@@ -289,49 +276,6 @@ impl Report {
             }
         }
     }
-
-    /// The last line of the human output: counts by severity, files, objects, skipped documents.
-    pub fn summary_line(&self) -> String {
-        let s = &self.summary;
-        format!(
-            "{}, {}, {} in {} ({} read, {} skipped as not manifests)\n",
-            count(s.error, "error", "errors"),
-            count(s.warning, "warning", "warnings"),
-            count(s.info, "info", "infos"),
-            count(s.files, "file", "files"),
-            count(s.objects, "object", "objects"),
-            s.skipped
-        )
-    }
-
-    /// One line per notice, `note[id]: message; help`, for the text formats.
-    pub fn notice_lines(&self) -> String {
-        let mut out = String::new();
-        for n in &self.notices {
-            out.push_str(&format!("note[{}]: {}; {}\n", n.id, n.message, n.help));
-        }
-        out
-    }
-
-    /// `-o concise`, and what the Node pre-commit hook prints: one line per diagnostic,
-    /// `file:line:column: severity rule: message` (what editors' problem matchers read), then
-    /// the notices and the summary line. One function for both faces, so they cannot drift.
-    pub fn to_concise(&self) -> String {
-        let mut out = String::new();
-        for d in &self.diagnostics {
-            out.push_str(&concise_line(d));
-        }
-        out.push_str(&self.notice_lines());
-        out.push_str(&self.summary_line());
-        out
-    }
-}
-
-/// `file:line:column: severity rule: message` and a newline; a line break in the message (none
-/// is written today) is a space, so a finding is always one line.
-pub fn concise_line(d: &Diagnostic) -> String {
-    let message = d.message.replace(['\r', '\n'], " ");
-    format!("{}:{}:{}: {} {}: {message}\n", d.file, d.start.line, d.start.column, d.severity.as_str(), d.rule)
 }
 
 /// `1 error`, `2 errors`, `0 errors`.

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod config;
 pub mod dataplane;
 pub mod diagnostic;
+pub mod emit;
 pub mod implementations;
 pub mod k8s;
 pub mod limits;
@@ -324,6 +325,6 @@ mod tests {
         assert_eq!(report.suppressed[0].by, SuppressedBy::Annotation);
         assert_eq!(report.suppressed[0].diagnostic.object.as_ref().unwrap().name, "quiet");
         assert_eq!(report.summary.info, 1, "a suppressed finding is not counted");
-        assert!(!report.to_json().contains("quiet"), "nor in the JSON");
+        assert!(!emit::json::render(&report).contains("quiet"), "nor in the JSON");
     }
 }

@@ -1,17 +1,16 @@
-pub mod github;
-pub mod human;
-pub mod sarif;
+//! What the plugin adds to the core's formats (`realip_lint_core::emit`): the trace's text, and
+//! paths resolved on the file system.
+
 pub mod trace;
 
 use std::path::{Component, Path, PathBuf};
 
-/// A source name that is not a path on disk: `<stdin>`, `<kustomize DIR>`, `<cluster CONTEXT>`.
-pub fn is_stream_name(name: &str) -> bool {
-    name.starts_with('<') && name.ends_with('>')
-}
+pub use realip_lint_core::emit::is_stream_name;
 
 /// The path of a source relative to `cwd` with `/` separators, when the file lies under `cwd`
 /// (as code scanning and GitHub annotations expect); `None` for paths outside it and for streams.
+/// The plugin's `EmitContext::relativize`: as `emit::relative_lexical`, and the real paths
+/// compared when a symbolic link is on the way.
 pub fn relative_path(name: &str, cwd: &Path) -> Option<String> {
     if is_stream_name(name) {
         return None;
@@ -47,27 +46,6 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Percent-encode a path for a URI: everything but the unreserved characters and `/`.
-pub fn uri_escape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// How a finding's object is named in text: `Service shop/web`, `Node worker-1`.
-pub fn object_label(object: &realip_lint_core::diagnostic::ObjectRef) -> String {
-    match &object.namespace {
-        Some(ns) => format!("{} {ns}/{}", object.kind, object.name),
-        None => format!("{} {}", object.kind, object.name),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,11 +60,5 @@ mod tests {
         assert_eq!(relative_path("/etc/c.yaml", cwd), None);
         assert_eq!(relative_path("<stdin>", cwd), None);
         assert_eq!(relative_path("<kustomize overlays/prod>", cwd), None);
-    }
-
-    #[test]
-    fn uris_are_percent_encoded() {
-        assert_eq!(uri_escape("deploy/my app/ü.yaml"), "deploy/my%20app/%C3%BC.yaml");
-        assert_eq!(uri_escape("<stdin>"), "%3Cstdin%3E");
     }
 }

@@ -35,10 +35,17 @@ export interface LintRequest {
 
 export interface RunRequest extends LintRequest {
     /**
-     * `json` (the default): the `-o json` text; `concise`: `kubectl realip-lint -o concise`, one
-     * line per diagnostic (`file:line:col: severity rule: message`), the notices, the summary.
+     * The output format, by the name `kubectl realip-lint -o` takes, the same bytes: `json` (the
+     * default), `concise` (one line per diagnostic, `file:line:col: severity rule: message`, the
+     * notices, the summary), `sarif`, `github`; `formats()` lists them all (every CLI format but
+     * `human`, which is for a terminal).
      */
-    output?: "json" | "concise";
+    output?: string;
+    /**
+     * The working directory, absolute: `sarif` and `github` name files relative to it, as the CLI
+     * does to its own; `/` when unset.
+     */
+    cwd?: string;
     /** Usage errors the caller met reading its inputs; they make the exit code 2. */
     errors?: string[];
 }
@@ -92,6 +99,11 @@ export function configFileNames(): string[];
  * A rule's manual, as `kubectl realip-lint explain <rule>` prints it. Throws for an unknown rule.
  */
 export function explain(rule: string): string;
+
+/**
+ * The output formats `run` writes: the names of `kubectl realip-lint -o`, but `human`.
+ */
+export function formats(): string[];
 
 /**
  * Lint the files: returns exactly what `kubectl realip-lint -o json` prints for the same files,

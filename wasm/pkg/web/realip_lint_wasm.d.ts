@@ -35,10 +35,17 @@ export interface LintRequest {
 
 export interface RunRequest extends LintRequest {
     /**
-     * `json` (the default): the `-o json` text; `concise`: `kubectl realip-lint -o concise`, one
-     * line per diagnostic (`file:line:col: severity rule: message`), the notices, the summary.
+     * The output format, by the name `kubectl realip-lint -o` takes, the same bytes: `json` (the
+     * default), `concise` (one line per diagnostic, `file:line:col: severity rule: message`, the
+     * notices, the summary), `sarif`, `github`; `formats()` lists them all (every CLI format but
+     * `human`, which is for a terminal).
      */
-    output?: "json" | "concise";
+    output?: string;
+    /**
+     * The working directory, absolute: `sarif` and `github` name files relative to it, as the CLI
+     * does to its own; `/` when unset.
+     */
+    cwd?: string;
     /** Usage errors the caller met reading its inputs; they make the exit code 2. */
     errors?: string[];
 }
@@ -94,6 +101,11 @@ export function configFileNames(): string[];
 export function explain(rule: string): string;
 
 /**
+ * The output formats `run` writes: the names of `kubectl realip-lint -o`, but `human`.
+ */
+export function formats(): string[];
+
+/**
  * Lint the files: returns exactly what `kubectl realip-lint -o json` prints for the same files,
  * config and options (the contract of `docs/json.md`). Throws on a usage error (a bad config
  * file, a bad option), as the CLI exits 2 for it.
@@ -141,6 +153,7 @@ export interface InitOutput {
     readonly chartOf: (a: number, b: number, c: any) => [number, number];
     readonly configFileNames: () => [number, number];
     readonly explain: (a: number, b: number) => [number, number, number, number];
+    readonly formats: () => [number, number];
     readonly lint: (a: any) => [number, number, number, number];
     readonly readPlan: (a: any) => [number, number, number];
     readonly rules: () => [number, number, number];
