@@ -1,4 +1,4 @@
-//! Cilium's Gateway API (`domain.md` §3.10): cilium-operator creates a Service
+//! Cilium's Gateway API: cilium-operator creates a Service
 //! `cilium-gateway-<gateway>` without a selector, and eBPF hands its LoadBalancer and NodePort
 //! traffic to the node-local Envoy with the client's address intact, whatever
 //! `externalTrafficPolicy` says. There are no per-Gateway pods. Settings come from the

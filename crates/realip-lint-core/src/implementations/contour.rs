@@ -1,5 +1,5 @@
-//! Envoy as an edge proxy: Contour's data plane, or a standalone Envoy (`domain.md` §3.5).
-//! Gateway API (`domain.md` §3.10, projectcontour/contour@31c4bb3 = v1.33.6): the provisioner
+//! Envoy as an edge proxy: Contour's data plane, or a standalone Envoy.
+//! Gateway API (projectcontour/contour@31c4bb3 = v1.33.6): the provisioner
 //! runs a contour and an Envoy per Gateway (`envoy-<gateway>`: a DaemonSet unless the class's
 //! `ContourDeployment` says `workloadType: Deployment`) behind a Service with `Local` by default.
 

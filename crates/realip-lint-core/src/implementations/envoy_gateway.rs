@@ -1,4 +1,4 @@
-//! Envoy Gateway (`domain.md` §3.10, envoyproxy/gateway@d32f282): one Envoy Service and
+//! Envoy Gateway (envoyproxy/gateway@d32f282): one Envoy Service and
 //! Deployment per Gateway, shaped by `EnvoyProxy` objects (class-level, Gateway-level; the
 //! Gateway's replaces the class's unless `mergeType` says merge) and the client-IP settings of
 //! the `ClientTrafficPolicy` objects that target the Gateway.

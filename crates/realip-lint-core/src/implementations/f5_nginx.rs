@@ -1,5 +1,5 @@
 //! F5 NGINX Ingress Controller (nginxinc/kubernetes-ingress), not to be confused with
-//! ingress-nginx (`domain.md` §3.7).
+//! ingress-nginx.
 
 use super::{
     COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, configmap_bool,

@@ -1,4 +1,4 @@
-//! Gateway API (`domain.md` §3.10): what a Gateway turns into. The generic part lives here:
+//! Gateway API: what a Gateway turns into. The generic part lives here:
 //! which class and implementation a Gateway has, its `parametersRef`s, the policies that target
 //! it, config objects layered over each other, and the shapes an implementation returns. Each
 //! implementation's defaults and precedence live in its own file under `implementations/`.

@@ -1,4 +1,4 @@
-//! HAProxy Kubernetes Ingress (haproxytech) and HAProxy Ingress (jcmoraisjr) (`domain.md` §3.3).
+//! HAProxy Kubernetes Ingress (haproxytech) and HAProxy Ingress (jcmoraisjr).
 
 use super::{
     COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, controller_configmap,

@@ -1,4 +1,4 @@
-//! ingress-nginx (kubernetes/ingress-nginx), also the KubeSphere router (`domain.md` §3.1, §3.8).
+//! ingress-nginx (kubernetes/ingress-nginx), also the KubeSphere router.
 
 use super::{
     HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, configmap_bool, controller_configmap, flags,

@@ -1,5 +1,5 @@
-//! Istio ingress gateways (`domain.md` §3.6); the mesh config usually lives outside the manifests.
-//! Gateway API (`domain.md` §3.10, istio/istio@86c9f01): istiod renders a Deployment and a
+//! Istio ingress gateways; the mesh config usually lives outside the manifests.
+//! Gateway API (istio/istio@86c9f01): istiod renders a Deployment and a
 //! Service `<gateway>-<class>` per Gateway from its template (no `externalTrafficPolicy`, so
 //! `Cluster`), patched by the class-wide defaults ConfigMap and the Gateway's own parameters
 //! ConfigMap (`deployment`, `service`, … keys holding strategic-merge patches).

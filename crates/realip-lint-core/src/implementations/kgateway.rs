@@ -1,4 +1,4 @@
-//! kgateway (`domain.md` §3.10; kgateway-dev/kgateway `pkg/kgateway/deployer/
+//! kgateway (kgateway-dev/kgateway `pkg/kgateway/deployer/
 //! gateway_parameters.go` @204f645): one Envoy Service and Deployment per Gateway, named like the
 //! Gateway, from `GatewayParameters` (the class's, deep-merged under the Gateway's) over
 //! in-memory defaults (replicas 1, `type: LoadBalancer`, no `externalTrafficPolicy`); listener

@@ -1,4 +1,4 @@
-//! Kong (`domain.md` §3.4): settings are `KONG_*` environment variables of the proxy container.
+//! Kong: settings are `KONG_*` environment variables of the proxy container.
 
 use super::{
     COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, env_value, images, list_entries,

@@ -1,4 +1,4 @@
-//! NGINX Gateway Fabric 2.x (`domain.md` §3.10, nginx/nginx-gateway-fabric@e55bfe3): one nginx
+//! NGINX Gateway Fabric 2.x (nginx/nginx-gateway-fabric@e55bfe3): one nginx
 //! Service and Deployment per Gateway, named `<gateway>-<class>` in the Gateway's namespace,
 //! shaped by `NginxProxy` objects (class-level, then Gateway-level, merged field by field) whose
 //! `rewriteClientIP` also sets PROXY protocol and X-Forwarded-For trust.
@@ -118,8 +118,8 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
 
 /// A `spec.kubernetes.service` field over the layers. The CRD defaults `type` and
 /// `externalTrafficPolicy` inside any `service` object it stores, so a Gateway-level NginxProxy
-/// that writes `service` at all replaces a class-level value with the default (derived:
-/// `domain.md` §3.10).
+/// that writes `service` at all replaces a class-level value with the default (derived from the
+/// CRD's defaults).
 fn service_field(
     ctx: &GatewayCtx<'_>,
     layers: &Layers,

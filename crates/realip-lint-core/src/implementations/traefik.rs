@@ -1,4 +1,4 @@
-//! Traefik (`domain.md` §3.2): settings are entryPoint arguments.
+//! Traefik: settings are entryPoint arguments.
 
 use super::gateway_api::{AnnotationReach, GatewaySupport};
 use super::{

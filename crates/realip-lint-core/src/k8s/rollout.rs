@@ -1,4 +1,4 @@
-//! Rolling-update arithmetic, per controller (`domain.md` §2.3–§2.4): how `maxSurge` and
+//! Rolling-update arithmetic, per controller: how `maxSurge` and
 //! `maxUnavailable` resolve, and what the API server's validation accepts.
 //!
 //! Deployments (`ResolveFenceposts`): percentages of the replicas, surge rounded up, unavailable

@@ -1,6 +1,5 @@
 //! How a workload's pods spread over nodes: the one-per-node constraints, hostname topology
-//! spread, soft anti-affinity, and terms that spread nothing because they miss their own pods
-//! (`domain.md` §2, `rules.md` "One-per-node constraint" and "Spread").
+//! spread, soft anti-affinity, and terms that spread nothing because they miss their own pods.
 
 use k8s_openapi::api::core::v1::PodAffinityTerm;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
@@ -30,7 +29,7 @@ pub struct OnePerNode {
     pub loc: Loc,
     /// The constraint also holds between revisions: a new pod cannot join an old pod's node. A
     /// required anti-affinity term with `matchLabelKeys: [pod-template-hash]` counts only pods of
-    /// its own revision (`domain.md` §2.1), so it does not.
+    /// its own revision, so it does not.
     pub spans_revisions: bool,
     /// The anti-affinity selector requires a label that usually changes with each release
     /// (`app.kubernetes.io/version`, `version`, `helm.sh/chart`, `chart`): a rollout that

@@ -15,7 +15,7 @@ declare_rule! {
     /// such as the VPC CIDR covers. With `Local` and a narrow trusted range the header is ignored
     /// (clients are not in the range), which is useless but harmless.
     ///
-    /// Gateway API data planes count through their effective Service (`domain.md` §3.10).
+    /// Gateway API data planes count through their effective Service.
     ///
     /// NodePort Services are not judged: an L7 load balancer outside the manifests (a GKE
     /// Ingress, an appliance) may sit in front of them.

@@ -1,7 +1,7 @@
 //! How the objects connect: Services to the workloads behind them, ingress controllers and their
 //! settings, HPAs to their targets, and the nodes a workload may run on.
 //!
-//! Gateway API data planes (`domain.md` §3.10) enter the model as further `ServiceView`s with a
+//! Gateway API data planes enter the model as further `ServiceView`s with a
 //! `Controller` attached: rules iterate `services` and `controllers` and never ask where a view
 //! came from, so a new data-plane source needs no rule changes.
 
@@ -30,7 +30,7 @@ pub enum Policy {
 }
 
 /// An entry point whose traffic policy matters: a Service object, or the effective Service of a
-/// Gateway (`domain.md` §3.10). Every value carries the place that set it, or, for a default,
+/// Gateway. Every value carries the place that set it, or, for a default,
 /// the place a user would write it, so rules label views alike whatever they came from.
 #[derive(Debug)]
 pub struct ServiceView {
