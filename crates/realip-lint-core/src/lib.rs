@@ -3,10 +3,10 @@
 //! No file, network, environment, terminal or thread use: it builds for
 //! `wasm32-unknown-unknown`, and every face (the kubectl plugin, the Wasm module) calls [`lint`].
 
-pub mod annotations;
+pub(crate) mod annotations;
 pub mod baseline;
 pub mod config;
-pub mod dataplane;
+pub(crate) mod dataplane;
 pub mod diagnostic;
 pub mod emit;
 pub mod implementations;
@@ -15,13 +15,13 @@ pub mod limits;
 pub mod origin;
 #[cfg(test)]
 mod path_agreement;
-pub mod providers;
+pub(crate) mod providers;
 pub mod registry;
 pub mod rules;
 pub mod run;
 pub mod source;
-pub mod suggest;
-pub mod suppress;
+pub(crate) mod suggest;
+pub(crate) mod suppress;
 pub mod trace;
 pub mod yaml;
 

@@ -147,7 +147,10 @@ fn graph(src: &Path) -> Graph {
     // Modules of the crate root, and the items it re-exports from them.
     let modules: BTreeSet<String> = lib
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod ").or_else(|| l.trim().strip_prefix("mod ")))
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("pub mod ").or_else(|| l.strip_prefix("pub(crate) mod ")).or_else(|| l.strip_prefix("mod "))
+        })
         .map(|m| m.trim_end_matches(';').to_owned())
         .collect();
     let mut reexports: BTreeMap<String, String> = BTreeMap::new();

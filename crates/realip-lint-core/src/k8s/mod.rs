@@ -3,9 +3,9 @@
 pub mod kinds;
 pub mod load;
 pub mod model;
-pub mod nodes;
-pub mod object;
-pub mod provenance;
-pub mod rollout;
-pub mod spread;
+pub(crate) mod nodes;
+pub(crate) mod object;
+pub(crate) mod provenance;
+pub(crate) mod rollout;
+pub(crate) mod spread;
 pub mod worlds;

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1 as apps;
-use k8s_openapi::api::autoscaling::{v1 as autoscaling_v1, v2 as autoscaling_v2};
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as networking;
 use k8s_openapi::api::policy::v1 as policy;
@@ -297,10 +296,6 @@ pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, Stri
     true
 }
 
-pub fn map_selector_matches(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
-    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
-}
-
 /// Kinds whose objects are cluster-scoped (no namespace).
 pub fn is_cluster_scoped(kind: &str) -> bool {
     matches!(
@@ -332,10 +327,3 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
             | "IPAddress"
     )
 }
-
-// Re-exports so rules name the typed values through one place.
-pub use apps::{DaemonSet, Deployment};
-
-pub use autoscaling_v1::HorizontalPodAutoscaler as HpaV1;
-pub use autoscaling_v2::HorizontalPodAutoscaler as HpaV2;
-pub use core::{Pod, PodSpec, Service};

@@ -13,7 +13,7 @@ use crate::yaml::PathSeg;
 /// `RULE`, and the list is [`RULES`]. Adding a rule is its file and one line here.
 macro_rules! rules {
     ($($(#[$attr:meta])* $name:ident,)*) => {
-        $($(#[$attr])* pub mod $name;)*
+        $($(#[$attr])* pub(crate) mod $name;)*
         /// Every rule, in the catalog's order.
         pub static RULES: &[&RuleDef] = &[$(&$name::RULE),*];
     };

@@ -5,7 +5,7 @@
 //! `Controller` attached: rules iterate `services` and `controllers` and never ask where a view
 //! came from, so a new data-plane source needs no rule changes.
 
-pub mod path;
+pub(crate) mod path;
 
 use std::collections::{BTreeMap, HashMap};
 
