@@ -52,6 +52,7 @@ fn options_of(first_line: &str) -> Options {
         match pair {
             ["--nodes", n] => options.nodes = n.parse().ok(),
             ["--namespace" | "-n", ns] => options.namespace = Some((*ns).to_owned()),
+            ["--cloud", c] => options.cloud = Some((*c).to_owned()),
             _ => {}
         }
     }

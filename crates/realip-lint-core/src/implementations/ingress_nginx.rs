@@ -26,6 +26,8 @@ static INGRESS: IngressSupport = IngressSupport {
         "nginx.ingress.kubernetes.io/denylist-source-range",
     ],
     main_container_images: &["ingress-nginx", "nginx-ingress-controller"],
+    // Its default backend answers 404 (Azure/AKS#2903).
+    root_is_404: true,
     ..IngressSupport::DEFAULT
 };
 

@@ -77,6 +77,9 @@ pub struct IngressSupport {
     /// Substrings of the image of its main container: where a finding about the controller
     /// itself (its image, its version) is labelled. Empty, or no match: the first container.
     pub main_container_images: &'static [&'static str],
+    /// It answers `GET /` without a matching Ingress with a 404 (its default backend), so an
+    /// HTTP health probe on `/` fails against it.
+    pub root_is_404: bool,
 }
 
 impl IngressSupport {
@@ -88,6 +91,7 @@ impl IngressSupport {
         trust: no_trust,
         allow_list_annotations: &[],
         main_container_images: &[],
+        root_is_404: false,
     };
 
     /// The main container of one of its workloads (see `main_container_images`).

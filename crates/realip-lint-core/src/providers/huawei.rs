@@ -2,5 +2,9 @@
 
 use super::LbProvider;
 
-pub(super) const PROVIDER: LbProvider =
-    LbProvider { name: "huawei", annotation_prefixes: &["kubernetes.io/elb."], ..LbProvider::DEFAULT };
+pub(super) const PROVIDER: LbProvider = LbProvider {
+    name: "huawei",
+    title: "the Huawei Cloud ELB",
+    annotation_prefixes: &["kubernetes.io/elb."],
+    ..LbProvider::DEFAULT
+};

@@ -18,6 +18,8 @@ mod digitalocean;
 mod gcp;
 mod hetzner;
 mod huawei;
+mod k3s;
+mod kind;
 mod kube_vip;
 mod linode;
 mod metallb;
@@ -48,18 +50,57 @@ pub static PROVIDERS: &[&LbProvider] = &[
     &metallb::PROVIDER,
     &kube_vip::PROVIDER,
     &cilium::PROVIDER,
+    &k3s::PROVIDER,
+    &kind::PROVIDER,
 ];
 
 /// The `cloud:` value that names no provider (the default).
 pub const UNKNOWN: &str = "unknown";
 
-/// A Service's annotations as a provider reads them: the value of a key, if set.
-pub type Annotations<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
+/// One port of the Service, as a load balancer sees it.
+#[derive(Debug, Clone, Default)]
+pub struct LbPort {
+    pub port: i32,
+    /// `protocol: UDP` (or SCTP): no connection to proxy, and AWS keeps the source always.
+    pub udp: bool,
+    /// `appProtocol`, lower-cased (`http`, `https`, `kubernetes.io/h2c`).
+    pub app_protocol: Option<String>,
+}
+
+/// What a provider reads of a Service: its annotations, class, traffic policy and ports.
+pub struct LbInput<'a> {
+    /// The annotations that reach the Service, key and value.
+    pub annotations: Vec<(&'a str, &'a str)>,
+    pub class: Option<&'a str>,
+    /// `externalTrafficPolicy: Local`.
+    pub local: bool,
+    /// `externalTrafficPolicy: Cluster`, written or defaulted (not an invalid value).
+    pub cluster: bool,
+    /// The Service's ports (empty: not known, as for a Gateway's rendered Service).
+    pub ports: &'a [LbPort],
+    /// The manifest's `status.loadBalancer.ingress` already shows `ipMode: Proxy`.
+    pub status_ip_mode_proxy: bool,
+    /// The `cloud:` setting, if any.
+    pub cloud: Option<&'a str>,
+}
+
+impl<'a> LbInput<'a> {
+    /// The value of an annotation, if set.
+    pub fn get(&self, key: &str) -> Option<&'a str> {
+        self.annotations.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    fn tcp_ports(&self) -> impl Iterator<Item = &LbPort> {
+        self.ports.iter().filter(|p| !p.udp)
+    }
+}
 
 /// One load-balancer provider.
 pub struct LbProvider {
     /// Its `cloud:` value in `.realip-lint.yaml`.
     pub name: &'static str,
+    /// How messages name its load balancer (`a Hetzner Cloud load balancer`).
+    pub title: &'static str,
     /// Prefixes of the annotation keys its controllers read from a Service (besides the shared
     /// [`KUBERNETES_PREFIXES`]), which show it is present.
     pub annotation_prefixes: &'static [&'static str],
@@ -67,11 +108,19 @@ pub struct LbProvider {
     /// such a class still gets its load balancer (and its annotations are still read), while any
     /// other class hands the Service to another implementation.
     pub class_prefixes: &'static [&'static str],
-    /// What its load balancer does to the client address, from the Service's annotations: it
-    /// sets the facts its annotations make certain and leaves the others alone.
-    pub facts: fn(&Annotations<'_>, &mut LbFacts),
+    /// What its load balancer does to the client address, from the Service: it sets the facts
+    /// its annotations make certain and leaves the others alone.
+    pub facts: fn(&LbInput<'_>, &mut LbFacts),
     /// What a plain `type: LoadBalancer` without its annotations gets under `cloud: <name>`.
     pub default_lb: DefaultLb,
+    /// Where its facts come from (the provider's controller code or docs), for the rules' manuals.
+    pub source: &'static str,
+}
+
+impl std::fmt::Debug for LbProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 impl LbProvider {
@@ -79,11 +128,23 @@ impl LbProvider {
     /// writes `..LbProvider::DEFAULT` after what it knows, so a new field is one default here.
     pub const DEFAULT: LbProvider = LbProvider {
         name: "",
+        title: "the load balancer",
         annotation_prefixes: &[],
         class_prefixes: &[],
         facts: |_, _| {},
         default_lb: DefaultLb::Unknown,
+        source: "",
     };
+
+    /// Does an annotation key show this provider?
+    fn shown_by(&self, key: &str) -> bool {
+        self.annotation_prefixes.iter().any(|p| key.starts_with(p))
+    }
+
+    /// Is this provider evidently in front of the Service: one of its annotations, or `cloud:`?
+    fn evident(&self, input: &LbInput<'_>) -> bool {
+        input.cloud == Some(self.name) || input.annotations.iter().any(|(k, _)| self.shown_by(k))
+    }
 }
 
 /// What a provider's default load balancer does with the client's connection.
@@ -98,9 +159,61 @@ pub enum DefaultLb {
     Proxies(&'static str),
 }
 
-/// A load balancer's behaviour as far as the Service's annotations tell.
+/// A load balancer that opens its own connection to the nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proxying {
+    /// The annotation that makes it so (`None`: the provider's annotations as a whole).
+    pub key: Option<&'static str>,
+    /// What it is (`a Hetzner Cloud load balancer in TCP mode`).
+    pub what: &'static str,
+    /// The annotations settle it (else it depends on something outside the manifest, which
+    /// `unless` names).
+    pub certain: bool,
+    pub unless: &'static str,
+}
+
+/// What a provider knows about one setting of a Service that a rule reports: the rules read
+/// these by kind and never name a provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LbNote {
+    pub kind: NoteKind,
+    pub severity: crate::diagnostic::Severity,
+    /// The annotation it is about (`None`: the Service's traffic policy).
+    pub key: Option<String>,
+    /// What happens, as a clause after the Service's name.
+    pub message: String,
+    pub help: String,
+}
+
+/// The kinds of [`LbNote`], one per rule that reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A provider annotation that acts only with `externalTrafficPolicy: Local`, or that the
+    /// provider refuses with the policy the Service has.
+    NeedsLocal,
+    /// A TCP health check on the health-check node port: every node passes it under `Local`.
+    TcpHealthCheckLocal,
+    /// PROXY protocol with instance targets and `Local`: the default HTTP health check fails.
+    ProxyInstanceLocal,
+    /// Client IP preservation turned off on instance targets.
+    PreserveDisabled,
+    /// A PROXY annotation the controller that owns the Service never reads.
+    ProxyAnnotationIgnored,
+    /// An annotation of another controller than the one that owns the Service.
+    AnnotationIgnored,
+    /// An HTTP health probe on `/` in front of a proxy that answers 404 there.
+    ProbeDefaultPath,
+    /// In-cluster clients reach the PROXY-protocol proxy without the load balancer's header.
+    Hairpin,
+    /// The announcer refuses the Service (kube-vip's common lease with `Local`).
+    LeaseWithLocal,
+}
+
+/// A load balancer's behaviour as far as the Service tells.
 #[derive(Debug, Clone, Default)]
 pub struct LbFacts {
+    /// The provider the Service itself shows (its class or an annotation of its own prefix).
+    pub provider: Option<&'static LbProvider>,
     /// The annotation that makes the load balancer send PROXY protocol headers.
     pub sends_proxy: Option<&'static str>,
     /// The annotation that makes it an L7 load balancer adding X-Forwarded-For.
@@ -114,17 +227,60 @@ pub struct LbFacts {
     pub pod_targets_certain: bool,
     /// The annotation that makes it a known pass-through (L4) load balancer, and what it is.
     pub passthrough: Option<(&'static str, &'static str)>,
+    /// A connection-terminating load balancer: without PROXY protocol or an HTTP header the
+    /// client address is lost at it, whatever the traffic policy.
+    pub proxies: Option<Proxying>,
+    /// The annotation that turns client IP preservation off on a pass-through load balancer.
+    pub source_dropped: Option<String>,
+    /// An annotation that looks like a PROXY or header switch but whose effect the input does
+    /// not settle (a value not understood, or a controller that may not read it): the carrier
+    /// is unknown, and why.
+    pub carrier_unknown: Option<(&'static str, String)>,
+    /// With `Local`, the load balancer weights nodes by their pods (or binds only nodes with
+    /// pods), so stacking pods on a node costs no balance: the annotation.
+    pub weights_by_pods: Option<&'static str>,
+    pub notes: Vec<LbNote>,
 }
 
 impl LbFacts {
-    /// The facts of a Service's annotations, every provider's in [`PROVIDERS`] order.
-    pub fn of<'a>(annotation: impl Fn(&str) -> Option<&'a str> + 'a) -> Self {
-        let mut facts = LbFacts::default();
+    /// The facts of a Service: every provider's, in [`PROVIDERS`] order.
+    pub fn of(input: &LbInput<'_>) -> Self {
+        let mut facts = LbFacts { provider: shown_provider(input), ..LbFacts::default() };
         for provider in PROVIDERS {
-            (provider.facts)(&annotation, &mut facts);
+            (provider.facts)(input, &mut facts);
+        }
+        // What a proxy does to UDP (no connection to terminate) is not modelled.
+        if !input.ports.is_empty() && input.ports.iter().all(|p| p.udp) {
+            facts.proxies = None;
         }
         facts
     }
+
+    fn note(
+        &mut self,
+        kind: NoteKind,
+        severity: crate::diagnostic::Severity,
+        key: Option<&str>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.notes.push(LbNote {
+            kind,
+            severity,
+            key: key.map(str::to_owned),
+            message: message.into(),
+            help: help.into(),
+        });
+    }
+}
+
+/// The provider a Service shows by itself: its `loadBalancerClass`, else the first provider an
+/// annotation key belongs to.
+fn shown_provider(input: &LbInput<'_>) -> Option<&'static LbProvider> {
+    if let Some(class) = input.class {
+        return PROVIDERS.iter().copied().find(|p| p.class_prefixes.iter().any(|c| class.starts_with(c)));
+    }
+    PROVIDERS.iter().copied().find(|p| input.annotations.iter().any(|(k, _)| p.shown_by(k)))
 }
 
 /// The prefixes Kubernetes gives cloud providers for their Service annotations, shared by many.
@@ -138,6 +294,20 @@ pub fn is_lb_annotation(key: &str) -> bool {
 /// The `cloud:` values: [`UNKNOWN`], then every provider's name.
 pub fn names() -> impl Iterator<Item = &'static str> {
     std::iter::once(UNKNOWN).chain(PROVIDERS.iter().map(|p| p.name))
+}
+
+/// The `cloud:` names of the providers whose default load balancer passes connections through
+/// (`gcp, azure, …`).
+pub fn passthrough_names() -> String {
+    let t: Vec<&str> = PROVIDERS.iter().filter(|p| p.default_lb == DefaultLb::Passthrough).map(|p| p.name).collect();
+    t.join(", ")
+}
+
+/// The `cloud:` names of the providers whose default load balancer opens its own connection.
+pub fn proxying_names() -> String {
+    let t: Vec<&str> =
+        PROVIDERS.iter().filter(|p| matches!(p.default_lb, DefaultLb::Proxies(_))).map(|p| p.name).collect();
+    t.join(", ")
 }
 
 /// What a plain `type: LoadBalancer` gets under `cloud: <cloud>`.
@@ -156,15 +326,24 @@ pub fn cloud_load_balancer(svc_type: &str, class: Option<&str>) -> bool {
 }
 
 /// Is the annotation's value, trimmed, one of these?
-fn one_of(annotation: &Annotations<'_>, key: &str, values: &[&str]) -> bool {
-    annotation(key).is_some_and(|v| values.contains(&v.trim()))
+fn one_of(input: &LbInput<'_>, key: &str, values: &[&str]) -> bool {
+    input.get(key).is_some_and(|v| values.contains(&v.trim()))
 }
 
 /// Go's `strconv.ParseBool` yielding true on the raw value (`1`, `t`, `T`, `TRUE`, `true`,
 /// `True`; no trimming: `" true"` is an error there), as the DigitalOcean (`do/annotations.go`
 /// `getBool`) and Hetzner (`annotation.Name.BoolFromService`) controllers read their switches.
-fn go_true(annotation: &Annotations<'_>, key: &str) -> bool {
-    annotation(key).is_some_and(|v| matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True"))
+fn go_true(input: &LbInput<'_>, key: &str) -> bool {
+    input.get(key).is_some_and(|v| matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True"))
+}
+
+/// Go's `strconv.ParseBool`: the value, or `None` when the controller would refuse it.
+fn go_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -172,7 +351,15 @@ mod tests {
     use super::*;
 
     fn facts(pairs: &[(&str, &str)]) -> LbFacts {
-        LbFacts::of(|k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v))
+        LbFacts::of(&LbInput {
+            annotations: pairs.to_vec(),
+            class: None,
+            local: true,
+            cluster: false,
+            ports: &[],
+            status_ip_mode_proxy: false,
+            cloud: None,
+        })
     }
 
     #[test]
@@ -180,7 +367,7 @@ mod tests {
         let names: Vec<&str> = names().collect();
         assert_eq!(
             names.join(" "),
-            "unknown aws gcp azure digitalocean hetzner linode oci alibaba tencent huawei qingcloud openstack scaleway cloudscale metallb kube-vip cilium"
+            "unknown aws gcp azure digitalocean hetzner linode oci alibaba tencent huawei qingcloud openstack scaleway cloudscale metallb kube-vip cilium k3s kind"
         );
         assert_eq!(default_lb("linode"), DefaultLb::Proxies("a Linode NodeBalancer opens its own TCP connection"));
         assert_eq!(default_lb("unknown"), DefaultLb::Unknown);
@@ -219,5 +406,38 @@ mod tests {
         assert!(facts(&classic_http).adds_xff.is_some());
         let nlb_http = [classic_http[0], ("service.beta.kubernetes.io/aws-load-balancer-type", "nlb")];
         assert!(facts(&nlb_http).adds_xff.is_none() && facts(&nlb_http).passthrough.is_some());
+    }
+
+    #[test]
+    fn providers_are_recognised_from_the_service() {
+        let hetzner = facts(&[("load-balancer.hetzner.cloud/location", "fsn1")]);
+        assert_eq!(hetzner.provider.map(|p| p.name), Some("hetzner"));
+        assert!(hetzner.proxies.is_some_and(|p| !p.certain));
+        let off = facts(&[("load-balancer.hetzner.cloud/uses-proxyprotocol", "false")]);
+        assert!(off.proxies.is_some_and(|p| p.certain));
+        // A switch the controller would refuse: unknown, never absent.
+        let odd = facts(&[("load-balancer.hetzner.cloud/uses-proxyprotocol", "yes")]);
+        assert!(odd.carrier_unknown.is_some() && odd.sends_proxy.is_none());
+        // Spellings of PROXY protocol across providers.
+        for (k, v) in [
+            ("service.beta.kubernetes.io/oci-load-balancer-connection-proxy-protocol-version", "2"),
+            ("service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2", "*"),
+            ("loadbalancer.openstack.org/proxy-protocol", "v1"),
+            ("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-proxy-protocol", "on"),
+            ("service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol", "V2"),
+        ] {
+            assert_eq!(facts(&[(k, v)]).sends_proxy, Some(k), "{k}: {v}");
+        }
+        let class = LbFacts::of(&LbInput {
+            annotations: vec![],
+            class: Some("service.k8s.aws/nlb"),
+            local: true,
+            cluster: false,
+            ports: &[],
+            status_ip_mode_proxy: false,
+            cloud: Some("aws"),
+        });
+        assert_eq!(class.provider.map(|p| p.name), Some("aws"));
+        assert!(class.passthrough.is_some() && class.proxies.is_none());
     }
 }

@@ -53,7 +53,15 @@ declare_rule! {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for view in &model.services {
-        let Some(Loss::IpTargets { annotation, certain }) = model.path(view).path.loss else { continue };
+        let lb = &view.lb;
+        let (annotation, certain) = match (model.path(view).path.loss, lb.direct_to_pod) {
+            (Some(Loss::IpTargets { annotation, certain }), _) => (annotation, certain),
+            // Pod-IP targets only if the Load Balancer Controller owns the Service.
+            (_, Some(a)) if !lb.pod_targets_certain && !lb.pod_targets_keep_source && lb.sends_proxy.is_none() => {
+                (a, false)
+            }
+            _ => continue,
+        };
         let Some(at) = view.annotation_at(annotation) else { continue };
         let whose = if certain {
             String::new()

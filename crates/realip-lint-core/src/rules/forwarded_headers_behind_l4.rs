@@ -63,7 +63,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             && fronts.iter().all(|v| !model.duplicated(v.obj))
             && fronts
                 .iter()
-                .all(|v| v.svc_type == "LoadBalancer" && v.lb.adds_xff.is_none() && v.lb.sends_proxy.is_none());
+                .all(|v| {
+                    v.svc_type == "LoadBalancer"
+                        && v.lb.adds_xff.is_none()
+                        && v.lb.sends_proxy.is_none()
+                        && v.lb.carrier_unknown.is_none()
+                });
         let snat = fronts.iter().any(|v| v.policy == crate::k8s::model::Policy::Cluster);
         if !all_l4 || !(snat || h.from_anyone.is_some() || h.positional) {
             continue;

@@ -77,7 +77,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             "set `externalTrafficPolicy: Local` on the Service and run {name} one pod per node (a DaemonSet, or a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1`){hint}"
         );
         let mut finding = match &model.path(view).cluster {
-            ClientIpPath::Yes | ClientIpPath::Mismatch => continue,
+            ClientIpPath::Yes | ClientIpPath::Mismatch | ClientIpPath::LostBefore => continue,
             ClientIpPath::No => Finding::new(
                 view.policy_at.loc,
                 format!(

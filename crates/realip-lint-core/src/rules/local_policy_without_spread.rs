@@ -90,6 +90,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if let Some(m) = s.mismatched.first() {
                 f = f.related(m.loc, "this term spreads nothing");
             }
+            // The load balancer weights nodes by their pods: stacked pods cost no balance, only
+            // the node they share.
+            if let Some(at) = view.lb.weights_by_pods.and_then(|k| view.annotation_at(k)) {
+                f.message.push_str(
+                    "; the load balancer weights nodes by their pods, so traffic stays balanced, but pods stacked on one node still go down with it",
+                );
+                f = f.related(at.loc, "weights nodes by their pods").severity(crate::diagnostic::Severity::Info);
+            }
             out.push(f);
         }
     }

@@ -7,6 +7,7 @@ use crate::k8s::model::path::HopKind;
 use crate::k8s::model::{Model, Policy, ServiceView};
 use crate::k8s::object::WorkloadKind;
 use crate::k8s::spread::{self, Spread};
+use crate::providers::NoteKind;
 use crate::yaml::PathSeg;
 
 /// The rules, in the catalog's order: each name is a module `rules/<name>.rs` declaring its
@@ -53,6 +54,16 @@ rules! {
     ingress_nginx_retired,
     // Tier 3: load balancers
     aws_nlb_ip_target_client_ip_lost,
+    aws_nlb_preserve_client_ip_disabled,
+    aws_proxy_protocol_annotation_ignored,
+    aws_lbc_annotation_ignored,
+    aws_local_tcp_health_check,
+    aws_proxy_protocol_instance_local,
+    proxy_lb_client_ip_lost,
+    provider_annotation_needs_local,
+    proxy_protocol_hairpin,
+    azure_health_probe_default_path,
+    kube_vip_lease_with_local,
     // Gateway API
     gateway_parameters_invalid,
     gateway_annotation_not_propagated,
@@ -128,6 +139,21 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
+
+/// The load-balancer provider's notes of one kind on every Service, each as a finding at the
+/// annotation it is about (or the traffic policy): `<Service> <what the note says>`, with the
+/// note's severity.
+pub fn lb_notes(model: &Model, kind: NoteKind) -> impl Iterator<Item = (&ServiceView, Finding)> {
+    model.services.iter().flat_map(move |view| {
+        view.lb.notes.iter().filter(move |n| n.kind == kind).map(move |n| {
+            let at = n.key.as_deref().and_then(|k| view.annotation_at(k)).unwrap_or(view.policy_at);
+            let f = Finding::new(at.loc, format!("{} {}", view.name, n.message), n.help.clone())
+                .on(at.obj)
+                .severity(n.severity);
+            (view, f)
+        })
+    })
+}
 
 /// `externalTrafficPolicy: Cluster` (as written) or `externalTrafficPolicy` unset (→ Cluster).
 pub fn describe_cluster(view: &ServiceView) -> String {

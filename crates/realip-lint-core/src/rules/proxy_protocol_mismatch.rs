@@ -121,7 +121,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 out.push(f);
             }
             (None, Setting::Set(true, loc, _)) if !ctrl.proxy_protocol_optional && view.svc_type == "LoadBalancer" => {
-                if view.lb.adds_xff.is_some() || view.lb.direct_to_pod.is_some() {
+                if view.lb.adds_xff.is_some() || view.lb.direct_to_pod.is_some() || view.lb.carrier_unknown.is_some() {
                     continue;
                 }
                 out.push(

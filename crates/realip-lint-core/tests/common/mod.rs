@@ -97,6 +97,7 @@ pub fn options_of(first_line: &str) -> Options {
         match pair {
             ["--nodes", n] => options.nodes = Some(n.parse().expect("--nodes N")),
             ["--namespace" | "-n", ns] => options.namespace = Some((*ns).to_owned()),
+            ["--cloud", c] => options.cloud = Some((*c).to_owned()),
             other => panic!("unknown fixture args {other:?}"),
         }
     }

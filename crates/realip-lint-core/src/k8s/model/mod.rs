@@ -17,7 +17,7 @@ use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, selector_match
 use crate::implementations::gateway_api::{self as gateway, GatewayCtx, ParamIssue, RenderedPods};
 use crate::implementations::{self as proxies, IMPLEMENTATIONS, Implementation, IngressSupport, Lookup};
 pub use crate::k8s::provenance::Setting;
-use crate::providers::{self, LbFacts};
+use crate::providers::{self, LbFacts, LbInput, LbPort};
 use crate::yaml::PathSeg;
 
 /// `externalTrafficPolicy` as the API server would leave it.
@@ -399,7 +399,7 @@ impl Model {
                     rendered.len() - 1
                 });
                 let vi = views.len();
-                views.push(gateway_view(gi, &of, support.creator, svc, ri, ci));
+                views.push(gateway_view(gi, &of, support.creator, svc, ri, ci, self.cloud.as_deref()));
                 link.view = Some(vi);
             }
             if let Some(key) = dp.shared {
@@ -470,7 +470,30 @@ impl Model {
             // A NodePort Service, or one another implementation takes (`loadBalancerClass`), has
             // no cloud load balancer: its provider annotations do nothing.
             let lb = if providers::cloud_load_balancer(&ty, spec.load_balancer_class.as_deref()) {
-                LbFacts::of(|k| o.annotation(k))
+                let ports: Vec<LbPort> = spec
+                    .ports
+                    .iter()
+                    .flatten()
+                    .map(|p| LbPort {
+                        port: p.port,
+                        udp: p.protocol.as_deref().is_some_and(|pr| pr != "TCP"),
+                        app_protocol: p.app_protocol.as_deref().map(str::to_ascii_lowercase),
+                    })
+                    .collect();
+                let status_ip_mode_proxy = svc
+                    .status
+                    .as_ref()
+                    .and_then(|st| st.load_balancer.as_ref()?.ingress.as_ref())
+                    .is_some_and(|ing| ing.iter().any(|i| i.ip_mode.as_deref() == Some("Proxy")));
+                LbFacts::of(&LbInput {
+                    annotations: o.annotations.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                    class: spec.load_balancer_class.as_deref(),
+                    local: policy == Policy::Local,
+                    cluster: policy == Policy::Cluster,
+                    ports: &ports,
+                    status_ip_mode_proxy,
+                    cloud: self.cloud.as_deref(),
+                })
             } else {
                 LbFacts::default()
             };
@@ -558,6 +581,7 @@ fn gateway_view(
     svc: gateway::ServiceSide,
     rendered: Option<usize>,
     controller: usize,
+    cloud: Option<&str>,
 ) -> ServiceView {
     let ty = svc.svc_type.value.clone();
     let policy = match svc.policy.value.as_str() {
@@ -568,7 +592,15 @@ fn gateway_view(
     let annotations: BTreeMap<String, (String, Place)> =
         svc.annotations.into_iter().map(|(k, v, p)| (k, (v, p))).collect();
     let lb = if providers::cloud_load_balancer(&ty, None) {
-        LbFacts::of(|k| annotations.get(k).map(|(v, _)| v.as_str()))
+        LbFacts::of(&LbInput {
+            annotations: annotations.iter().map(|(k, (v, _))| (k.as_str(), v.as_str())).collect(),
+            class: None,
+            local: policy == Policy::Local,
+            cluster: policy == Policy::Cluster,
+            ports: &[],
+            status_ip_mode_proxy: false,
+            cloud,
+        })
     } else {
         LbFacts::default()
     };

@@ -88,6 +88,11 @@ pub enum Loss {
     IpTargets { annotation: &'static str, certain: bool },
     /// The `cloud:` setting's default load balancer opens its own connection.
     CloudProxy,
+    /// The Service's annotations make a connection-terminating load balancer (`certain`: they
+    /// settle it; else it depends on something the message names).
+    LbProxy { certain: bool },
+    /// A pass-through load balancer with client IP preservation turned off.
+    SourceDropped,
     /// kube-proxy SNATs under a `Cluster` policy.
     Snat,
     /// The load balancer sends PROXY headers the proxy does not expect.
@@ -131,6 +136,9 @@ pub enum ClientIpPath {
     /// The load balancer sends PROXY headers and the proxy does not expect them: not a path,
     /// and not the policy rules' business (`proxy-protocol-mismatch`).
     Mismatch,
+    /// The load balancer in front already loses it, whatever the policy: not the policy
+    /// rules' business either (the load-balancer rules speak).
+    LostBefore,
     No,
 }
 
@@ -235,24 +243,60 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
     // Client → load balancer (or straight to a node).
     let mut skip_node = false;
     if view.svc_type == "LoadBalancer" {
-        let (does, carrier, loc) = if let Some(a) = view.lb.direct_to_pod {
+        let lb = &view.lb;
+        let title = lb.provider.map_or("the load balancer", |p| p.title);
+        let (does, carrier, loc) = if let Some(a) = lb.direct_to_pod {
             skip_node = true;
-            if view.lb.sends_proxy.is_some() {
+            if lb.sends_proxy.is_some() {
                 ("targets pod IPs directly and sends a PROXY protocol header".to_owned(), Carrier::ProxyHeader, ann(a))
-            } else if view.lb.pod_targets_keep_source {
+            } else if lb.pod_targets_keep_source {
                 ("targets pod IPs directly, keeping the client's source address".to_owned(), Carrier::TcpSource, ann(a))
-            } else {
-                path.loss = Some(Loss::IpTargets { annotation: a, certain: view.lb.pod_targets_certain });
+            } else if lb.pod_targets_certain {
+                path.loss = Some(Loss::IpTargets { annotation: a, certain: true });
                 ("targets pod IPs directly; IP targets do not keep the client address unless `preserve_client_ip.enabled=true` or PROXY protocol".to_owned(), Carrier::Lost, ann(a))
+            } else {
+                path.missing = Some((
+                    format!("whether the load balancer targets pod IPs (`{a}`): only the AWS Load Balancer Controller reads it, and whether it owns the Service is not in the manifest"),
+                    "set `spec.loadBalancerClass: service.k8s.aws/nlb` (or `aws-load-balancer-type: external`) to make the owner certain".into(),
+                ));
+                (
+                    "may target pod IPs directly, which do not keep the client address".to_owned(),
+                    Carrier::Unknown,
+                    ann(a),
+                )
             }
-        } else if let Some(a) = view.lb.sends_proxy {
+        } else if let Some(a) = lb.sends_proxy {
             (format!("sends a PROXY protocol header with the client address (`{a}`)"), Carrier::ProxyHeader, ann(a))
-        } else if let Some(a) = view.lb.adds_xff {
+        } else if let Some(a) = lb.adds_xff {
             (format!("is an L7 load balancer and adds X-Forwarded-For (`{a}`)"), Carrier::Header, ann(a))
-        } else if let Some((a, what)) = view.lb.passthrough {
+        } else if let Some((a, why)) = &lb.carrier_unknown {
+            path.missing = Some((
+                format!("what {title} passes on: {why}"),
+                "check the load balancer's listener in the provider's console, or write the setting the provider documents".into(),
+            ));
+            (format!("may or may not carry the client address (`{a}`)"), Carrier::Unknown, ann(a))
+        } else if let Some(a) = &lb.source_dropped {
+            path.loss = Some(Loss::SourceDropped);
+            (
+                format!(
+                    "passes the connection through with client IP preservation turned off (`{a}`): the source becomes the load balancer"
+                ),
+                Carrier::Lost,
+                ann(a),
+            )
+        } else if let Some(p) = lb.proxies {
+            path.loss = Some(Loss::LbProxy { certain: p.certain });
+            let loc = p.key.map_or(type_loc, &ann);
+            (format!("is {}: the source becomes the load balancer", p.what), Carrier::Lost, loc)
+        } else if let Some((a, what)) = lb.passthrough {
             (format!("passes the connection through: {what} (`{a}`)"), Carrier::TcpSource, ann(a))
-        } else if let Some((cloud, DefaultLb::Proxies(why))) =
-            model.cloud.as_deref().map(|c| (c, providers::default_lb(c)))
+        } else if let Some(p) = lb.provider.filter(|p| p.default_lb == DefaultLb::Passthrough) {
+            (format!("passes the connection through ({})", p.title), Carrier::TcpSource, type_loc)
+        } else if let Some((cloud, DefaultLb::Proxies(why))) = model
+            .cloud
+            .as_deref()
+            .filter(|c| lb.provider.is_none_or(|p| p.name == *c))
+            .map(|c| (c, providers::default_lb(c)))
         {
             path.loss = Some(Loss::CloudProxy);
             (
@@ -261,9 +305,11 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
                 type_loc,
             )
         } else {
-            path.assumptions.push(
-                "a LoadBalancer without provider annotations passes the client's address through (as the default load balancers of GKE, AKS, DigitalOcean and MetalLB do); set `cloud:` in .realip-lint.yaml if yours proxies connections (AWS classic ELB, Linode, Hetzner)".into(),
-            );
+            path.assumptions.push(format!(
+                "a LoadBalancer without provider annotations passes the client's address through, as the default load balancers of `cloud:` {} do; set `cloud:` in .realip-lint.yaml if yours proxies connections ({})",
+                providers::passthrough_names(),
+                providers::proxying_names(),
+            ));
             (
                 "passes the connection through (assumed: no provider annotation says otherwise)".to_owned(),
                 Carrier::TcpSource,
@@ -356,8 +402,16 @@ fn cluster_question(model: &Model, view: &ServiceView, path: &Path, skip_node: b
     if view.lb.adds_xff.is_some() {
         return ClientIpPath::Yes;
     }
-    if path.carrier != Carrier::ProxyHeader {
-        return ClientIpPath::No;
+    match path.carrier {
+        Carrier::ProxyHeader => {}
+        // Lost at the load balancer already: the policy changes nothing (the load-balancer rules
+        // speak).
+        Carrier::Lost => return ClientIpPath::LostBefore,
+        Carrier::Unknown => {
+            let why = path.missing.as_ref().map_or_else(String::new, |(m, _)| m.clone());
+            return ClientIpPath::Unknown(why);
+        }
+        _ => return ClientIpPath::No,
     }
     let a = view.lb.sends_proxy.unwrap_or_default();
     let Some(ci) = view.controller else { return ClientIpPath::Yes };
