@@ -185,6 +185,26 @@ pub struct LbNote {
     pub help: String,
 }
 
+impl LbNote {
+    /// What the note means for traffic through the load balancer, for the trace's hop (`None`:
+    /// nothing that changes where traffic goes).
+    pub fn trace_clause(&self) -> Option<&'static str> {
+        use crate::diagnostic::Severity::{Error, Warning};
+        match (self.kind, self.severity) {
+            (NoteKind::LeaseWithLocal, _) => Some("never announced: kube-vip refuses a shared lease with `Local`"),
+            (NoteKind::TcpHealthCheckLocal, Warning) => {
+                Some("blackholed on nodes without pods: its TCP health check passes on every node")
+            }
+            (NoteKind::ProxyInstanceLocal, _) => {
+                Some("targets fail their health checks, which carry a PROXY header kube-proxy does not parse")
+            }
+            (NoteKind::NeedsLocal, Error) => Some("no load balancer: the provider refuses the Service"),
+            (NoteKind::Hairpin, _) => Some("in-cluster clients of its IP bypass it and send no PROXY header"),
+            _ => None,
+        }
+    }
+}
+
 /// The kinds of [`LbNote`], one per rule that reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoteKind {

@@ -316,6 +316,11 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
                 type_loc,
             )
         };
+        let mut does = does;
+        for clause in lb.notes.iter().filter_map(providers::LbNote::trace_clause) {
+            does.push_str("; ");
+            does.push_str(clause);
+        }
         if carrier == Carrier::Lost {
             path.at = Some(mark(loc, "the client address is lost here"));
         }
