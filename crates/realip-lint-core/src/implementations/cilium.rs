@@ -4,12 +4,12 @@
 //! `externalTrafficPolicy` says. There are no per-Gateway pods. Settings come from the
 //! `CiliumGatewayClassConfig` the GatewayClass names, else the cluster-wide `cilium-config`.
 
-use super::{Implementation, IngressSupport, Lookup, Trust, cm_value, parse_bool};
+use super::{Implementation, IngressSupport, Lookup, Trust, cm_key_place, cm_value, parse_bool};
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ServiceSide, Sourced, hop_trust,
 };
 use crate::k8s::object::{ObjData, ObjId, Place};
-use crate::k8s::provenance::Setting;
+use crate::k8s::provenance::{Setting, unknown};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Cilium",
@@ -34,10 +34,11 @@ static GATEWAY: GatewaySupport = GatewaySupport {
 };
 
 const GROUP: &str = "cilium.io";
+const WHOSE: &str = "Cilium's default";
 const EXPECTED: &str = "a CiliumGatewayClassConfig (`group: cilium.io`, `kind: CiliumGatewayClassConfig`)";
 
 fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
-    Setting::Unknown("Cilium's PROXY setting is `enable-gateway-api-proxy-protocol` in cilium-config".into())
+    unknown("Cilium's PROXY setting is `enable-gateway-api-proxy-protocol` in cilium-config")
 }
 
 /// The cluster's `cilium-config` ConfigMap, if the input holds it.
@@ -93,10 +94,14 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         Some(cm) => {
             let pp = match cm_value(ctx.lookup, cm, "enable-gateway-api-proxy-protocol") {
                 Some((v, loc)) => match parse_bool(v) {
-                    Some(b) => Setting::Set(b, loc, cm),
-                    None => Setting::Unknown(format!("`enable-gateway-api-proxy-protocol: {v}` is not a boolean")),
+                    Some(b) => Ok(Sourced::written(b, Place { loc, obj: cm })),
+                    None => unknown(format!("`enable-gateway-api-proxy-protocol: {v}` is not a boolean")),
                 },
-                None => Setting::Default(false, Some(cm)),
+                None => Ok(Sourced::default(
+                    false,
+                    WHOSE,
+                    cm_key_place(ctx.lookup, cm, "enable-gateway-api-proxy-protocol"),
+                )),
             };
             let mut trust = Trust::default();
             if let Some((v, loc)) = cm_value(ctx.lookup, cm, "gateway-api-xff-num-trusted-hops")
@@ -110,10 +115,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             }
             (pp, trust)
         }
-        None => (
-            Setting::Unknown("cilium-config (Helm `gatewayAPI.enableProxyProtocol`) is not in the input".into()),
-            Trust::default(),
-        ),
+        None => {
+            (unknown("cilium-config (Helm `gatewayAPI.enableProxyProtocol`) is not in the input"), Trust::default())
+        }
     };
     let fallback = ctx.class_at();
     let mut dp = DataPlane {
@@ -131,10 +135,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     if !known {
         return Some(dp);
     }
-    let svc_type = layers.string(ctx, &["spec", "service", "type"], "LoadBalancer", "Cilium's default", fallback);
-    let mut policy =
-        layers.string(ctx, &["spec", "service", "externalTrafficPolicy"], "Cluster", "Cilium's default", fallback);
-    if policy.default_of.is_some()
+    let svc_type = layers.string(ctx, &["spec", "service", "type"], "LoadBalancer", WHOSE, fallback);
+    let mut policy = layers.string(ctx, &["spec", "service", "externalTrafficPolicy"], "Cluster", WHOSE, fallback);
+    if policy.is_default()
         && let Some(cm) = config
         && let Some((v, loc)) = cm_value(ctx.lookup, cm, "gateway-api-service-externaltrafficpolicy")
     {

@@ -9,7 +9,7 @@ use crate::implementations::gateway_api::{
     ServiceSide, Sourced, hop_trust, keys, merge_annotations,
 };
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
-use crate::k8s::provenance::Setting;
+use crate::k8s::provenance::{Setting, unknown};
 use crate::k8s::spread::Spread;
 use crate::yaml::Node;
 
@@ -61,11 +61,9 @@ fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
             && o.workload().is_some_and(|w| flags(w).any(|(_, _, f, _)| f == "--use-proxy-protocol"))
     });
     if found {
-        Setting::Unknown("`--use-proxy-protocol` is set on contour".into())
+        unknown("`--use-proxy-protocol` is set on contour")
     } else {
-        Setting::Unknown(
-            "Contour's PROXY setting (`--use-proxy-protocol` or ContourConfiguration) is not in the input".into(),
-        )
+        unknown("Contour's PROXY setting (`--use-proxy-protocol` or ContourConfiguration) is not in the input")
     }
 }
 
@@ -143,7 +141,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             return Some(DataPlane {
                 service: None,
                 pods: None,
-                proxy_protocol: Setting::Unknown("the GatewayClass is not accepted".into()),
+                proxy_protocol: unknown("the GatewayClass is not accepted"),
                 proxy_protocol_optional: false,
                 trust: Trust::default(),
                 settings_at: ctx.class_at(),
@@ -164,13 +162,13 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let proxy_protocol = if known {
         match layers.get(objects, &pp_path) {
             Some((o, n)) => match crate::k8s::object::scalar_value(n).and_then(|v| v.as_bool()) {
-                Some(b) => Setting::Set(b, ctx.place(o, &pp_path).loc, o),
-                None => Setting::Unknown("`useProxyProtocol` is not a boolean".into()),
+                Some(b) => Ok(Sourced::written(b, ctx.place(o, &pp_path))),
+                None => unknown("`useProxyProtocol` is not a boolean"),
             },
-            None => Setting::Default(false, layers.top()),
+            None => Ok(Sourced::default(false, WHOSE, layers.default_at(ctx, &pp_path, fallback))),
         }
     } else {
-        Setting::Unknown("the ContourDeployment that holds `runtimeSettings` is not in the input".into())
+        unknown("the ContourDeployment that holds `runtimeSettings` is not in the input")
     };
     let mut trust = Trust::default();
     if let Some((o, n)) = layers.get(objects, &hops_path)
@@ -202,7 +200,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         "ClusterIPService" => "ClusterIP",
         _ => "LoadBalancer",
     };
-    let svc_type = Sourced { value: ty.to_owned(), at: publishing.at, default_of: publishing.default_of };
+    let svc_type = Sourced { value: ty.to_owned(), origin: publishing.origin };
     let policy = layers.string(ctx, &envoy(&["networkPublishing", "externalTrafficPolicy"]), "Local", WHOSE, fallback);
     let annotations = merge_annotations(vec![
         ctx.infra_annotations(),
@@ -223,13 +221,13 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             count,
             autoscaled: false,
             count_field: "spec.envoy.deployment.replicas",
-            spread: Spread { soft_anti_affinity: Some(workload.at.loc), ..Spread::default() },
+            spread: Spread { soft_anti_affinity: Some(workload.place().loc), ..Spread::default() },
             spread_hint: "use `spec.envoy.workloadType: DaemonSet` (Contour's default)".into(),
         }
     } else {
         RenderedPods {
             kind: WorkloadKind::DaemonSet,
-            count: Sourced { value: 0, at: workload.at, default_of: workload.default_of },
+            count: Sourced { value: 0, origin: workload.origin },
             autoscaled: false,
             count_field: "spec.envoy.workloadType",
             spread: Spread { daemon_set: true, ..Spread::default() },

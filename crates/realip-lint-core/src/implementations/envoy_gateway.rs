@@ -11,7 +11,7 @@ use crate::implementations::gateway_api::{
     ServiceSide, Sourced, hop_trust, merge_annotations, with_infra,
 };
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
-use crate::k8s::provenance::Setting;
+use crate::k8s::provenance::{Setting, unknown};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Envoy Gateway",
@@ -71,7 +71,7 @@ fn controller_before_1_3(objects: &[Object]) -> bool {
 }
 
 fn proxy_protocol(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
-    Setting::Unknown("Envoy Gateway sets PROXY protocol in a ClientTrafficPolicy that targets the Gateway".into())
+    unknown("Envoy Gateway sets PROXY protocol in a ClientTrafficPolicy that targets the Gateway")
 }
 
 fn path(rest: &[&'static str]) -> Vec<&'static str> {
@@ -204,7 +204,7 @@ fn rejected(ctx: &GatewayCtx<'_>, issues: Vec<ParamIssue>) -> DataPlane {
     DataPlane {
         service: None,
         pods: None,
-        proxy_protocol: Setting::Unknown("the Gateway is not accepted".into()),
+        proxy_protocol: unknown("the Gateway is not accepted"),
         proxy_protocol_optional: false,
         trust: Trust::default(),
         settings_at: ctx.place(ctx.gateway, &["metadata", "name"]),
@@ -352,9 +352,9 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Tru
         .first()
         .map_or_else(|| ctx.place(ctx.gateway, &["metadata", "name"]), |&p| ctx.key_place(p, &["spec"]));
     let setting = match (pp, policies.first()) {
-        (Some((at, _)), _) => Setting::Set(true, at.loc, at.obj),
-        (None, Some(&p)) => Setting::Default(false, Some(p)),
-        (None, None) => Setting::Unknown(format!(
+        (Some((at, _)), _) => Ok(Sourced::written(true, at)),
+        (None, Some(&p)) => Ok(Sourced::default(false, WHOSE, ctx.key_place(p, &["spec", "proxyProtocol"]))),
+        (None, None) => unknown(format!(
             "no ClientTrafficPolicy in the input targets {} (without one, Envoy Gateway expects no PROXY header)",
             ctx.display()
         )),

@@ -30,7 +30,7 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 }
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
-    configmap_bool(lookup, ctrl, CONFIGMAP_FLAG, "proxy-protocol", false)
+    configmap_bool(lookup, &IMPLEMENTATION, ctrl, CONFIGMAP_FLAG, "proxy-protocol", false)
 }
 
 /// `real-ip-header` names the header the realip module reads, from the `set-real-ip-from` list.

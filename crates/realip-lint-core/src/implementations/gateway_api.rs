@@ -450,7 +450,7 @@ impl Layers {
             Some((o, n)) if scalar_string(n).is_some() => {
                 Sourced::written(scalar_string(n).unwrap_or_default(), ctx.place(o, path))
             }
-            _ => Sourced::default(default.to_owned(), self.default_at(ctx, path, fallback), whose),
+            _ => Sourced::default(default.to_owned(), whose, self.default_at(ctx, path, fallback)),
         }
     }
 
@@ -464,9 +464,9 @@ impl Layers {
         match self.get(ctx.lookup.objects, path) {
             Some((o, n)) => match crate::k8s::object::scalar_value(n).and_then(|v| v.as_i64()) {
                 Some(v) => Sourced::written(i32::try_from(v).unwrap_or(i32::MAX), ctx.place(o, path)),
-                None => Sourced::default(default, self.default_at(ctx, path, fallback), whose),
+                None => Sourced::default(default, whose, self.default_at(ctx, path, fallback)),
             },
-            None => Sourced::default(default, self.default_at(ctx, path, fallback), whose),
+            None => Sourced::default(default, whose, self.default_at(ctx, path, fallback)),
         }
     }
 

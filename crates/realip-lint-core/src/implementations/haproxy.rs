@@ -2,10 +2,10 @@
 
 use super::{
     COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, controller_configmap,
-    images, list_entries,
+    controller_default, images, list_entries,
 };
-use crate::k8s::object::{ObjId, Object, Workload};
-use crate::k8s::provenance::Setting;
+use crate::k8s::object::{ObjId, Object, Place, Workload};
+use crate::k8s::provenance::{Setting, Sourced, unknown};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "HAProxy Ingress",
@@ -39,12 +39,12 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     let cm = match controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) {
         Ok(Some(cm)) => cm,
-        Ok(None) => return Setting::Default(false, None),
-        Err(why) => return Setting::Unknown(why),
+        Ok(None) => return Ok(controller_default(lookup, &IMPLEMENTATION, false, ctrl, None)),
+        Err(why) => return unknown(why),
     };
     match cm_value(lookup, cm, "proxy-protocol").filter(|(v, _)| !v.trim().is_empty()) {
-        Some((_, loc)) => Setting::Set(true, loc, cm),
-        None => Setting::Default(false, Some(cm)),
+        Some((_, loc)) => Ok(Sourced::written(true, Place { loc, obj: cm })),
+        None => Ok(controller_default(lookup, &IMPLEMENTATION, false, ctrl, Some((cm, "proxy-protocol")))),
     }
 }
 

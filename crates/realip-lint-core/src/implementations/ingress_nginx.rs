@@ -47,7 +47,7 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 }
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
-    configmap_bool(lookup, ctrl, CONFIGMAP_FLAG, "use-proxy-protocol", false)
+    configmap_bool(lookup, &IMPLEMENTATION, ctrl, CONFIGMAP_FLAG, "use-proxy-protocol", false)
 }
 
 /// nginx.tmpl: the realip module reads `real_ip_header proxy_protocol` when PROXY protocol is on,

@@ -12,7 +12,7 @@ use crate::implementations::gateway_api::{
     hop_trust, keys,
 };
 use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
-use crate::k8s::provenance::Setting;
+use crate::k8s::provenance::{Setting, unknown};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 
@@ -52,11 +52,11 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     let w = lookup.objects[ctrl].workload();
     match w.and_then(|w| w.pod_annotations.get("proxy.istio.io/config")) {
-        Some(cfg) => Setting::Unknown(format!(
+        Some(cfg) => unknown(format!(
             "the gateway's `proxy.istio.io/config` is {}",
             if cfg.contains("proxyProtocol") { "set with proxyProtocol" } else { "set without proxyProtocol" }
         )),
-        None => Setting::Unknown("Istio's mesh config (`gatewayTopology.proxyProtocol`) is not in the input".into()),
+        None => unknown("Istio's mesh config (`gatewayTopology.proxyProtocol`) is not in the input"),
     }
 }
 
@@ -178,7 +178,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                     "istiod fails to render the Gateway (`unknown infrastructure parameters type`): its Deployment and Service are neither created nor updated".into(),
                 ),
             ));
-            return Some(empty(ctx, issues, Setting::Unknown("the Gateway is not rendered".into())));
+            return Some(empty(ctx, issues, unknown("the Gateway is not rendered")));
         } else if let Some(cm) = ctx.resolve_params(&r, None, &mut issues) {
             layers.push(Overlays::read(ctx, cm, &mut issues));
         } else {
@@ -186,7 +186,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         }
     }
     if issues.iter().any(|i| matches!(i.effect, Effect::StopsTraffic(_))) {
-        return Some(empty(ctx, issues, Setting::Unknown("the Gateway is not rendered".into())));
+        return Some(empty(ctx, issues, unknown("the Gateway is not rendered")));
     }
     let fallback = ctx.class_at();
     let top = |overlay: &str, path: &[&str]| layers.iter().rev().find_map(|l| l.get(overlay, path));
@@ -212,7 +212,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     if !known {
         return Some(dp);
     }
-    let mut svc_type = Sourced::default("LoadBalancer".to_owned(), fallback, WHOSE);
+    let mut svc_type = Sourced::default("LoadBalancer".to_owned(), WHOSE, fallback);
     if let Some(v) = gw.annotation("networking.istio.io/service-type") {
         svc_type = Sourced::written(
             v.to_owned(),
@@ -229,8 +229,8 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             Some((v, at)) => Sourced::written(v.clone(), inside(ctx, at, &format!("externalTrafficPolicy: {v}"))),
             None => Sourced::default(
                 String::new(),
-                layers.last().map_or(fallback, |l| ctx.key_place(l.cm, &["data", "service"])),
                 "istiod's Service template sets none",
+                layers.last().map_or(fallback, |l| ctx.key_place(l.cm, &["data", "service"])),
             ),
         };
     let mut annotations = copied;
@@ -280,7 +280,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &[Overlays], fallback: Place) -> RenderedP
         (Sourced::written(v, inside(ctx, at, &format!("replicas: {v}"))), false, "deployment: spec.replicas")
     } else {
         let at = layers.last().map_or(fallback, |l| ctx.key_place(l.cm, &["data", "deployment"]));
-        (Sourced::default(1, at, WHOSE), false, "deployment: spec.replicas")
+        (Sourced::default(1, WHOSE, at), false, "deployment: spec.replicas")
     };
     // The spreading terms of the `deployment` overlay, labelled on the overlay's value.
     let spread = layers
@@ -360,9 +360,7 @@ fn client_ip(
     let from_gateway = copied.iter().find(|(k, _, _)| k == KEY).map(|(_, v, at)| (v.clone(), *at));
     let Some((config, at)) = from_overlay.or(from_gateway) else {
         return (
-            Setting::Unknown(
-                "Istio's mesh config (`meshConfig.defaultConfig.gatewayTopology`) is not in the input".into(),
-            ),
+            unknown("Istio's mesh config (`meshConfig.defaultConfig.gatewayTopology`) is not in the input"),
             Trust::default(),
             ctx.place(ctx.gateway, &["metadata", "name"]),
         );
@@ -383,8 +381,8 @@ fn client_ip(
         ));
     }
     let pp = match topology.and_then(|t| t.get("proxyProtocol")) {
-        Some(_) => Setting::Set(true, inside(ctx, at, "proxyProtocol").loc, at.obj),
-        None => Setting::Unknown(format!(
+        Some(_) => Ok(Sourced::written(true, inside(ctx, at, "proxyProtocol"))),
+        None => unknown(format!(
             "the gateway's `{KEY}` sets no `gatewayTopology.proxyProtocol`, and the mesh-wide default is not in the input"
         )),
     };

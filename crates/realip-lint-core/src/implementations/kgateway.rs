@@ -12,7 +12,7 @@ use crate::implementations::gateway_api::{
     hop_trust, keys, merge_annotations, with_infra,
 };
 use crate::k8s::object::{Place, WorkloadKind};
-use crate::k8s::provenance::Setting;
+use crate::k8s::provenance::{Setting, Sourced, unknown};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "kgateway",
@@ -212,9 +212,9 @@ fn client_ip(ctx: &GatewayCtx<'_>) -> (Setting<bool>, Trust, Place) {
         .first()
         .map_or_else(|| ctx.place(ctx.gateway, &["metadata", "name"]), |&p| ctx.key_place(p, &["spec"]));
     let setting = match (pp, policies.iter().find(|&&p| objects[p].kind == "ListenerPolicy")) {
-        (Some(at), _) => Setting::Set(true, at.loc, at.obj),
-        (None, Some(&p)) => Setting::Default(false, Some(p)),
-        (None, None) => Setting::Unknown(format!(
+        (Some(at), _) => Ok(Sourced::written(true, at)),
+        (None, Some(&p)) => Ok(Sourced::default(false, WHOSE, ctx.key_place(p, &["spec", "default", "proxyProtocol"]))),
+        (None, None) => unknown(format!(
             "no ListenerPolicy in the input targets {} (without one, kgateway expects no PROXY header)",
             ctx.display()
         )),

@@ -1,10 +1,11 @@
 //! Kong: settings are `KONG_*` environment variables of the proxy container.
 
 use super::{
-    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, env_value, images, list_entries,
+    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, controller_default, env_value,
+    images, list_entries,
 };
-use crate::k8s::object::{ObjId, Object, Workload};
-use crate::k8s::provenance::Setting;
+use crate::k8s::object::{ObjId, Object, Place, Workload};
+use crate::k8s::provenance::{Setting, Sourced};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Kong",
@@ -27,10 +28,11 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     let obj = &lookup.objects[ctrl];
-    let Some(w) = obj.workload() else { return Setting::Default(false, None) };
+    let off = || Ok(controller_default(lookup, &IMPLEMENTATION, false, ctrl, None));
+    let Some(w) = obj.workload() else { return off() };
     match env_value(obj, w, "KONG_PROXY_LISTEN") {
-        Some((_, v, loc)) => Setting::Set(v.contains("proxy_protocol"), loc, ctrl),
-        None => Setting::Default(false, None),
+        Some((_, v, loc)) => Ok(Sourced::written(v.contains("proxy_protocol"), Place { loc, obj: ctrl })),
+        None => off(),
     }
 }
 

@@ -16,8 +16,8 @@ mod nginx_gateway_fabric;
 mod traefik;
 
 use crate::diagnostic::Loc;
-use crate::k8s::object::{ObjId, Object, Workload};
-use crate::k8s::provenance::Setting;
+use crate::k8s::object::{ObjId, Object, Place, Workload};
+use crate::k8s::provenance::{Setting, Sourced, unknown};
 use crate::yaml::PathSeg;
 use gateway_api::GatewaySupport;
 
@@ -50,6 +50,11 @@ impl Implementation {
         ingress: None,
         gateway: None,
     };
+
+    /// Whose default an unwritten setting is: `ingress-nginx's default`.
+    pub fn whose_default(&self) -> String {
+        format!("{}'s default", self.name)
+    }
 }
 
 impl std::fmt::Debug for Implementation {
@@ -111,7 +116,28 @@ pub fn never(_: &Object, _: &Workload) -> bool {
 
 /// Where PROXY protocol is set is not known for this implementation.
 pub fn proxy_protocol_unknown(_: &Lookup<'_>, _: ObjId) -> Setting<bool> {
-    Setting::Unknown("where this controller sets PROXY protocol is not known".into())
+    unknown("where this controller sets PROXY protocol is not known")
+}
+
+/// A controller's default, labelled where a user would write it: under `cm`'s `data` (the config
+/// object read, with the key), else on the controller workload.
+pub fn controller_default<T>(
+    lookup: &Lookup<'_>,
+    proxy: &Implementation,
+    value: T,
+    ctrl: ObjId,
+    cm: Option<(ObjId, &str)>,
+) -> Sourced<T> {
+    let at = match cm {
+        Some((cm, key)) => cm_key_place(lookup, cm, key),
+        None => Place { loc: lookup.objects[ctrl].name_loc(), obj: ctrl },
+    };
+    Sourced::default(value, proxy.whose_default(), at)
+}
+
+/// Where a ConfigMap's `data` key is written, or would be.
+pub fn cm_key_place(lookup: &Lookup<'_>, cm: ObjId, key: &str) -> Place {
+    Place { loc: lookup.objects[cm].key_loc(&[PathSeg::Key("data"), PathSeg::Key(key)]), obj: cm }
 }
 
 /// The registry: every implementation the model knows. The order is the order of `--cluster`'s
@@ -308,6 +334,7 @@ pub fn cm_value<'a>(lookup: &'a Lookup<'_>, cm: ObjId, key: &str) -> Option<(&'a
 /// The setting of a boolean key in a ConfigMap named by a controller flag.
 pub fn configmap_bool(
     lookup: &Lookup<'_>,
+    proxy: &Implementation,
     ctrl: ObjId,
     flag_names: &[&str],
     key: &str,
@@ -315,15 +342,15 @@ pub fn configmap_bool(
 ) -> Setting<bool> {
     let cm = match controller_configmap(lookup, ctrl, flag_names) {
         Ok(Some(cm)) => cm,
-        Ok(None) => return Setting::Default(default, None),
-        Err(why) => return Setting::Unknown(why),
+        Ok(None) => return Ok(controller_default(lookup, proxy, default, ctrl, None)),
+        Err(why) => return unknown(why),
     };
     match cm_value(lookup, cm, key) {
         Some((v, loc)) => match parse_bool(v) {
-            Some(b) => Setting::Set(b, loc, cm),
-            None => Setting::Unknown(format!("`{key}: {v}` is not a boolean")),
+            Some(b) => Ok(Sourced::written(b, Place { loc, obj: cm })),
+            None => unknown(format!("`{key}: {v}` is not a boolean")),
         },
-        None => Setting::Default(default, Some(cm)),
+        None => Ok(controller_default(lookup, proxy, default, ctrl, Some((cm, key)))),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::implementations::gateway_api::{
     Sourced, keys, with_infra,
 };
 use crate::k8s::object::{Place, WorkloadKind, scalar_string};
-use crate::k8s::provenance::Setting;
+use crate::k8s::provenance::{Setting, unknown};
 use crate::k8s::spread::Spread;
 use crate::yaml::Node;
 
@@ -89,7 +89,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let (proxy_protocol, trust) = if known {
         client_ip(ctx, &layers)
     } else {
-        (Setting::Unknown("the NginxProxy that holds `rewriteClientIP` is not in the input".into()), Trust::default())
+        (unknown("the NginxProxy that holds `rewriteClientIP` is not in the input"), Trust::default())
     };
     let settings_at = layers.default_at(ctx, &["spec", "rewriteClientIP"], fallback);
     let mut dp = DataPlane {
@@ -136,12 +136,12 @@ fn service_field(
         if obj.root.at(&keys(&svc(&[]))).and_then(Node::as_map).is_some() {
             return Sourced::default(
                 default.to_owned(),
-                ctx.key_place(o, &svc(&[field])),
                 "the NginxProxy CRD's default",
+                ctx.key_place(o, &svc(&[field])),
             );
         }
     }
-    Sourced::default(default.to_owned(), layers.default_at(ctx, &svc(&[field]), fallback), WHOSE)
+    Sourced::default(default.to_owned(), WHOSE, layers.default_at(ctx, &svc(&[field]), fallback))
 }
 
 /// `spec.kubernetes.service.patches` are applied last: a StrategicMerge or Merge patch that sets
@@ -250,7 +250,7 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, Trust) {
         }
     }
     let setting = match &mode {
-        Some((o, m)) if m == "ProxyProtocol" => Setting::Set(true, ctx.place(*o, &mode_path).loc, *o),
+        Some((o, m)) if m == "ProxyProtocol" => Ok(Sourced::written(true, ctx.place(*o, &mode_path))),
         Some((o, m)) => {
             let at = ctx.place(*o, &mode_path);
             if m == "XForwardedFor" {
@@ -265,9 +265,11 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, Trust) {
                 header.off_hint = Some("remove `rewriteClientIP` from the NginxProxy (nginx then takes the TCP peer)");
                 trust.header = Some(header);
             }
-            Setting::Set(false, at.loc, *o)
+            Ok(Sourced::written(false, at))
         }
-        None => Setting::Default(false, layers.top()),
+        None => {
+            Ok(Sourced::default(false, WHOSE, layers.default_at(ctx, &["spec", "rewriteClientIP"], ctx.class_at())))
+        }
     };
     (setting, trust)
 }

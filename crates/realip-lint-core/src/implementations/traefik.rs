@@ -2,11 +2,11 @@
 
 use super::gateway_api::{AnnotationReach, GatewaySupport};
 use super::{
-    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, arg_loc, flags, images, label_is,
-    list_entries,
+    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, arg_loc, controller_default, flags,
+    images, label_is, list_entries,
 };
-use crate::k8s::object::{ObjId, Object, Workload};
-use crate::k8s::provenance::Setting;
+use crate::k8s::object::{ObjId, Object, Place, Workload};
+use crate::k8s::provenance::{Setting, Sourced, unknown};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Traefik",
@@ -43,19 +43,20 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     let obj = &lookup.objects[ctrl];
-    let Some(w) = obj.workload() else { return Setting::Default(false, None) };
+    let off = || Ok(controller_default(lookup, &IMPLEMENTATION, false, ctrl, None));
+    let Some(w) = obj.workload() else { return off() };
     for (ci, ai, flag, _) in flags(w) {
         let lower = flag.to_ascii_lowercase();
         if lower.starts_with("--entrypoints.")
             && (lower.ends_with(".proxyprotocol.trustedips") || lower.ends_with(".proxyprotocol.insecure"))
         {
-            return Setting::Set(true, arg_loc(obj, w, ci, ai), ctrl);
+            return Ok(Sourced::written(true, Place { loc: arg_loc(obj, w, ci, ai), obj: ctrl }));
         }
         if lower == "--configfile" {
-            return Setting::Unknown("Traefik reads a static configuration file (`--configfile`)".into());
+            return unknown("Traefik reads a static configuration file (`--configfile`)");
         }
     }
-    Setting::Default(false, None)
+    off()
 }
 
 fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {

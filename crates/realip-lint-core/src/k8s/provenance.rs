@@ -1,51 +1,76 @@
-//! A value and where it came from: the two shapes the model carries today, in a leaf module that
-//! imports nothing of the model (so `implementations` and `model` both use it without depending on
-//! each other for it). `Setting` is what an ingress controller's settings lookup gives (written at a
-//! place, the implementation's default, or unknown); `Sourced` is a Gateway data plane's value with
-//! the place a default would be written. Merging them into one type (Written / Default / Unknown,
-//! each default with its place and whose default it is) is the next step of #22.
+//! A value and where it came from, in a leaf module that imports nothing of the model (so
+//! `implementations` and `model` both use it without depending on each other for it). One type
+//! serves every lookup: a [`Sourced`] value is written at a place, or is the default of someone
+//! (an implementation, its CRD, the HPA) with the place a user would write it; a [`Setting`] is a
+//! lookup that may also be [`Unknown`] (the input does not show it). Ingress controllers' and
+//! Gateway data planes' PROXY protocol settings are `Setting`s; a Gateway data plane's Service
+//! type, traffic policy and pod count are `Sourced`.
 
-use super::object::{ObjId, Place};
-use crate::diagnostic::Loc;
+use super::object::Place;
 
-/// A setting of a controller: written somewhere, defaulted, or not knowable from the input.
+/// A value and where it came from.
 #[derive(Debug, Clone)]
-pub enum Setting<T> {
-    /// Written at this place, in this object.
-    Set(T, Loc, ObjId),
-    /// Not written: the implementation's default (with the config object read, if any).
-    Default(T, Option<ObjId>),
-    /// Lives where the input does not show (the reason says where).
-    Unknown(String),
+pub struct Sourced<T> {
+    pub value: T,
+    pub origin: Origin,
 }
 
-impl<T: Copy> Setting<T> {
-    pub fn value(&self) -> Option<T> {
-        match self {
-            Setting::Set(v, ..) | Setting::Default(v, _) => Some(*v),
-            Setting::Unknown(_) => None,
+/// Where a value came from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// Written at this place.
+    Written(Place),
+    /// Written nowhere: the default of `whose` (`Envoy Gateway's default`); `at` is where a user
+    /// would write it (the config object read, the controller workload, or the Gateway's
+    /// `gatewayClassName` when no config object is in the input).
+    Default { whose: String, at: Place },
+}
+
+/// A value the input cannot show, with where it lives instead.
+#[derive(Debug, Clone)]
+pub struct Unknown(pub String);
+
+/// A setting looked up in the input: known (with its origin) or not knowable from the input.
+pub type Setting<T> = Result<Sourced<T>, Unknown>;
+
+impl<T> Sourced<T> {
+    pub fn written(value: T, at: Place) -> Self {
+        Sourced { value, origin: Origin::Written(at) }
+    }
+
+    pub fn default(value: T, whose: impl Into<String>, at: Place) -> Self {
+        Sourced { value, origin: Origin::Default { whose: whose.into(), at } }
+    }
+
+    /// Where it is written, or where a user would write it.
+    pub fn place(&self) -> Place {
+        match &self.origin {
+            Origin::Written(at) | Origin::Default { at, .. } => *at,
+        }
+    }
+
+    /// Where it is written; `None` for a default.
+    pub fn written_at(&self) -> Option<Place> {
+        match &self.origin {
+            Origin::Written(at) => Some(*at),
+            Origin::Default { .. } => None,
+        }
+    }
+
+    pub fn is_default(&self) -> bool {
+        matches!(self.origin, Origin::Default { .. })
+    }
+
+    /// Whose default it is (`None`: written).
+    pub fn whose(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Written(_) => None,
+            Origin::Default { whose, .. } => Some(whose),
         }
     }
 }
 
-/// A value of the effective data plane and where it comes from.
-#[derive(Debug, Clone)]
-pub struct Sourced<T> {
-    pub value: T,
-    /// Where it is written; for a default, where a user would write it (the config object's
-    /// field, or the Gateway's `gatewayClassName` when no config object is in the input).
-    pub at: Place,
-    /// `None`: written at `at`. `Some(whose)`: written nowhere; the default of `whose`
-    /// (`Envoy Gateway's default`).
-    pub default_of: Option<String>,
-}
-
-impl<T> Sourced<T> {
-    pub fn written(value: T, at: Place) -> Self {
-        Sourced { value, at, default_of: None }
-    }
-
-    pub fn default(value: T, at: Place, whose: impl Into<String>) -> Self {
-        Sourced { value, at, default_of: Some(whose.into()) }
-    }
+/// A setting that is unknown for this reason.
+pub fn unknown<T>(why: impl Into<String>) -> Setting<T> {
+    Err(Unknown(why.into()))
 }

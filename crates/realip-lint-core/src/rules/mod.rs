@@ -263,7 +263,7 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
         let what = if r.pods.autoscaled {
             format!("at least {n} pod{} (`{}`)", if n == 1 { "" } else { "s" }, r.pods.count_field)
         } else {
-            let whose = r.pods.count.default_of.as_deref().map(|d| format!(", {d}")).unwrap_or_default();
+            let whose = r.pods.count.whose().map(|d| format!(", {d}")).unwrap_or_default();
             format!("{n} replica{} (`{}`{whose})", if n == 1 { "" } else { "s" }, r.pods.count_field)
         };
         out.push(PodSet {
@@ -272,8 +272,8 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
             kind: r.pods.kind,
             count: PodCount {
                 count: n,
-                loc: r.pods.count.at.loc,
-                object: r.pods.count.at.obj,
+                loc: r.pods.count.place().loc,
+                object: r.pods.count.place().obj,
                 also_object: None,
                 what,
             },

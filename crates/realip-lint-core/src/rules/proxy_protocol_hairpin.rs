@@ -52,7 +52,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         // Only where the proxy behind certainly requires the header.
         let requires = view.controller.is_some_and(|ci| {
             let ctrl = &model.controllers[ci];
-            !ctrl.proxy_protocol_optional && ctrl.proxy_protocol.value() == Some(true)
+            !ctrl.proxy_protocol_optional && ctrl.proxy_protocol.as_ref().is_ok_and(|s| s.value)
         });
         if requires {
             out.push(f);

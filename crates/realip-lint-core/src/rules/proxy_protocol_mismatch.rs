@@ -1,6 +1,7 @@
 use super::declare_rule;
 use crate::diagnostic::{Finding, Severity};
-use crate::k8s::model::{Model, Setting};
+use crate::k8s::model::Model;
+use crate::k8s::provenance::{Origin, Sourced, Unknown};
 
 declare_rule! {
     /// ## What it does
@@ -81,31 +82,28 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 )
                 .on(ann.obj);
                 let f = match setting {
-                    Setting::Set(false, loc, _) => Finding {
+                    Ok(Sourced { value: false, origin: Origin::Written(at) }) => Finding {
                         message: format!(
                             "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} is set not to expect them: every request fails"
                         ),
-                        ..f.related(*loc, "PROXY protocol is off here")
+                        ..f.related(at.loc, "PROXY protocol is off here")
                     },
-                    Setting::Default(false, _) => Finding {
+                    Ok(Sourced { value: false, origin: Origin::Default { .. } }) => Finding {
                         message: format!(
                             "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} runs without PROXY protocol (its default): every request fails"
                         ),
                         ..f.related(ctrl.settings_at, "no PROXY protocol setting: off by default")
                     },
-                    Setting::Unknown(why) => Finding {
+                    Err(Unknown(why)) => Finding {
                         message: format!(
                             "the load balancer sends PROXY protocol headers (`{annotation}`); whether {name} expects them is not known: {why}"
                         ),
                         ..f.related(ctrl.settings_at, "the controller behind the Service").severity(Severity::Warning)
                     },
-                    Setting::Set(true, ..) | Setting::Default(true, _) => continue,
+                    Ok(Sourced { value: true, .. }) => continue,
                 };
                 // Two definitions of one of the objects: the pairing is a guess, not a certainty.
-                let from = match setting {
-                    Setting::Set(_, _, o) | Setting::Default(_, Some(o)) => Some(*o),
-                    _ => None,
-                };
+                let from = setting.as_ref().ok().map(|s| s.place().obj);
                 let twice = [Some(view.obj), Some(ctrl.obj), from].into_iter().flatten().find(|o| model.duplicated(*o));
                 let f = match twice {
                     Some(o) if f.severity.is_none() => Finding {
@@ -120,7 +118,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 };
                 out.push(f);
             }
-            (None, Setting::Set(true, loc, _)) if !ctrl.proxy_protocol_optional && view.svc_type == "LoadBalancer" => {
+            (None, Ok(Sourced { value: true, origin: Origin::Written(at) }))
+                if !ctrl.proxy_protocol_optional && view.svc_type == "LoadBalancer" =>
+            {
                 if view.lb.adds_xff.is_some() || view.lb.direct_to_pod.is_some() || view.lb.carrier_unknown.is_some() {
                     continue;
                 }
@@ -131,7 +131,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         "add the provider's PROXY protocol annotation to the Service (for example `service.beta.kubernetes.io/aws-load-balancer-proxy-protocol: \"*\"`), or turn PROXY protocol off in the controller",
                     )
                     .on(view.type_at.obj)
-                    .related(*loc, "PROXY protocol is required here")
+                    .related(at.loc, "PROXY protocol is required here")
                     .severity(Severity::Warning),
                 );
             }

@@ -17,6 +17,7 @@ use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, selector_match
 use crate::implementations::gateway_api::{self as gateway, GatewayCtx, ParamIssue, RenderedPods};
 use crate::implementations::{self as proxies, IMPLEMENTATIONS, Implementation, IngressSupport, Lookup};
 pub use crate::k8s::provenance::Setting;
+use crate::k8s::provenance::unknown;
 use crate::providers::{self, LbFacts, LbInput, LbPort};
 use crate::yaml::PathSeg;
 
@@ -289,7 +290,7 @@ impl Model {
                     obj: workload,
                     declared,
                     proxy_protocol: ingress.map_or_else(
-                        || Setting::Unknown("the controller is declared, not recognised".into()),
+                        || unknown("the controller is declared, not recognised"),
                         |i| (i.proxy_protocol)(&lookup, workload),
                     ),
                     proxy_protocol_optional: ingress.is_some_and(|i| i.proxy_protocol_optional),
@@ -611,11 +612,11 @@ fn gateway_view(
         noun: "Gateway",
         external: matches!(ty.as_str(), "LoadBalancer" | "NodePort"),
         svc_type: ty,
-        type_at: svc.svc_type.at,
+        type_at: svc.svc_type.place(),
         policy,
-        policy_at: svc.policy.at,
-        policy_written: svc.policy.default_of.is_none(),
-        policy_default_of: svc.policy.default_of,
+        policy_at: svc.policy.place(),
+        policy_written: !svc.policy.is_default(),
+        policy_default_of: svc.policy.whose().map(str::to_owned),
         annotations,
         backends: Vec::new(),
         rendered,

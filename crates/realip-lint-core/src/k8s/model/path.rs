@@ -7,10 +7,11 @@
 
 use serde::Serialize;
 
-use super::{GatewayLink, Model, Policy, ServiceView, Setting};
+use super::{GatewayLink, Model, Policy, ServiceView};
 use crate::diagnostic::Loc;
 use crate::implementations;
 use crate::k8s::object::{ObjData, ObjId, selector_matches};
+use crate::k8s::provenance::{Origin, Sourced, Unknown};
 use crate::providers::{self, DefaultLb};
 use crate::yaml::PathSeg;
 
@@ -421,9 +422,9 @@ fn cluster_question(model: &Model, view: &ServiceView, path: &Path, skip_node: b
     let a = view.lb.sends_proxy.unwrap_or_default();
     let Some(ci) = view.controller else { return ClientIpPath::Yes };
     match &model.controllers[ci].proxy_protocol {
-        Setting::Set(true, ..) | Setting::Default(true, _) => ClientIpPath::Yes,
-        Setting::Set(false, ..) | Setting::Default(false, _) => ClientIpPath::Mismatch,
-        Setting::Unknown(why) => ClientIpPath::Unknown(format!(
+        Ok(Sourced { value: true, .. }) => ClientIpPath::Yes,
+        Ok(Sourced { value: false, .. }) => ClientIpPath::Mismatch,
+        Err(Unknown(why)) => ClientIpPath::Unknown(format!(
             "the load balancer sends PROXY protocol headers (`{a}`), but whether the controller expects them is not known: {why}"
         )),
     }
@@ -441,9 +442,9 @@ fn controller_hop(model: &Model, ci: usize, path: &mut Path) {
         places.push(mark(h.loc, format!("`{}`", h.setting)));
         objects.push(h.obj);
     }
-    if let Setting::Set(_, loc, o) = &ctrl.proxy_protocol {
-        places.push(mark(*loc, "PROXY protocol setting"));
-        objects.push(*o);
+    if let Some(at) = ctrl.proxy_protocol.as_ref().ok().and_then(Sourced::written_at) {
+        places.push(mark(at.loc, "PROXY protocol setting"));
+        objects.push(at.obj);
     }
     // The trusted-proxy lists' objects: what is wrong in them is said on this hop.
     objects.extend(ctrl.trust.entries.iter().map(|e| e.obj));
@@ -452,11 +453,11 @@ fn controller_hop(model: &Model, ci: usize, path: &mut Path) {
     let optional = ctrl.proxy_protocol_optional;
     let anyone = header.and_then(|h| h.from_anyone.as_ref().map(|why| (h, why)));
     let (does, carrier) = match (path.carrier, &ctrl.proxy_protocol) {
-        (Carrier::ProxyHeader, Setting::Set(true, ..) | Setting::Default(true, _)) => (
+        (Carrier::ProxyHeader, Ok(Sourced { value: true, .. })) => (
             format!("{name} reads the PROXY header and writes the client into X-Forwarded-For / X-Real-IP"),
             Carrier::Header,
         ),
-        (Carrier::ProxyHeader, Setting::Unknown(why)) => {
+        (Carrier::ProxyHeader, Err(Unknown(why))) => {
             path.missing = Some((
                 format!("whether {name} expects PROXY headers: {why}"),
                 "add the controller's configuration to the input".into(),
@@ -486,8 +487,8 @@ fn controller_hop(model: &Model, ci: usize, path: &mut Path) {
                 Carrier::Forgeable,
             )
         }
-        (Carrier::TcpSource, Setting::Set(true, loc, _)) if !optional => {
-            path.at = Some(mark(*loc, "expects PROXY headers nobody sends"));
+        (Carrier::TcpSource, Ok(Sourced { value: true, origin: Origin::Written(at) })) if !optional => {
+            path.at = Some(mark(at.loc, "expects PROXY headers nobody sends"));
             path.loss = Some(Loss::ProxyNotSent);
             (format!("{name} expects PROXY headers that nothing sends: connections fail"), Carrier::Lost)
         }
@@ -540,7 +541,7 @@ fn pods_hop(model: &Model, view: &ServiceView, path: &Path) -> Hop {
         view.backends.iter().map(|b| mark(model.objects[*b].name_loc(), "backing workload")).collect()
     };
     let objects = if behind {
-        view.rendered.map(|r| vec![model.rendered(r).pods.count.at.obj]).unwrap_or_default()
+        view.rendered.map(|r| vec![model.rendered(r).pods.count.place().obj]).unwrap_or_default()
     } else {
         let mut objects = view.backends.clone();
         objects.extend(network_policies(model, &view.backends));
