@@ -4,7 +4,8 @@
 //! (an implementation, its CRD, the HPA) with the place a user would write it; a [`Setting`] is a
 //! lookup that may also be [`Unknown`] (the input does not show it). Ingress controllers' and
 //! Gateway data planes' PROXY protocol settings are `Setting`s; a Gateway data plane's Service
-//! type, traffic policy and pod count are `Sourced`.
+//! type, traffic policy and pod count, and a rolling update's bounds (`k8s::rollout`), are
+//! `Sourced`.
 
 use super::object::Place;
 

@@ -12,7 +12,8 @@
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::object::{DaemonSetRollout, DeploymentRollout, Object};
+use super::object::{DaemonSetRollout, DeploymentRollout, ObjId, Object, Place};
+use super::provenance::Sourced;
 use crate::diagnostic::Loc;
 use crate::yaml::PathSeg;
 
@@ -132,40 +133,46 @@ pub fn daemon_set_fenceposts(max_surge: &Bound, max_unavailable: &Bound, nodes: 
     })
 }
 
-/// Where a bound's value comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    Written,
-    /// The current API's default.
-    Default,
-    /// Filled in from a removed API version's defaults (`extensions/v1beta1` Deployments: 1).
-    OldDefault,
-}
+/// Whose default an unwritten bound is: the current API's.
+pub const API_DEFAULT: &str = "the API's default";
+/// Filled in from a removed API version's defaults (`extensions/v1beta1` Deployments: 1).
+pub const OLD_API_DEFAULT: &str = "the old API's default";
 
-/// One of the two bounds of a rolling update.
+/// One of the two bounds of a rolling update: its value and where it comes from (written, or
+/// whose default, at the key of its nearest existing parent).
 #[derive(Debug, Clone)]
 pub struct Field {
     /// `maxSurge` or `maxUnavailable`.
     pub name: &'static str,
-    pub bound: Bound,
-    pub origin: Origin,
-    /// The value when written, else the key of its nearest existing parent.
-    pub loc: Loc,
+    pub value: Sourced<Bound>,
 }
 
 impl Field {
-    /// `maxSurge 25% by default`, `maxUnavailable 0`, `maxSurge 1 (the extensions/v1beta1 default)`.
+    pub fn bound(&self) -> &Bound {
+        &self.value.value
+    }
+
+    /// The value when written, else the key of its nearest existing parent.
+    pub fn loc(&self) -> Loc {
+        self.value.place().loc
+    }
+
+    pub fn written(&self) -> bool {
+        !self.value.is_default()
+    }
+
+    /// `maxSurge 25% by default`, `maxUnavailable 0`, `maxSurge 1 (the old API's default)`.
     pub fn describe(&self) -> String {
-        match self.origin {
-            Origin::Written => format!("{} {}", self.name, self.bound.show()),
-            Origin::Default => format!("{} {} by default", self.name, self.bound.show()),
-            Origin::OldDefault => format!("{} {} (the old API's default)", self.name, self.bound.show()),
+        match self.value.whose() {
+            None => format!("{} {}", self.name, self.bound().show()),
+            Some(API_DEFAULT) => format!("{} {} by default", self.name, self.bound().show()),
+            Some(whose) => format!("{} {} ({whose})", self.name, self.bound().show()),
         }
     }
 
     /// `maxSurge 25% by default → 1`: the arrow only when a percentage was scaled.
     pub fn describe_resolved(&self, value: u32) -> String {
-        if self.bound.is_percent() { format!("{} → {value}", self.describe()) } else { self.describe() }
+        if self.bound().is_percent() { format!("{} → {value}", self.describe()) } else { self.describe() }
     }
 }
 
@@ -187,6 +194,7 @@ const DAEMON_SET_STRATEGY: &str = "updateStrategy";
 
 fn field(
     obj: &Object,
+    id: ObjId,
     strategy_key: &'static str,
     name: &'static str,
     value: Option<&IntOrString>,
@@ -194,12 +202,13 @@ fn field(
 ) -> Field {
     let path = [PathSeg::Key("spec"), PathSeg::Key(strategy_key), PathSeg::Key("rollingUpdate"), PathSeg::Key(name)];
     let in_tree = obj.node(&path).is_some();
-    let (bound, origin) = match value {
-        Some(v) if in_tree => (Bound::of(v), Origin::Written),
-        Some(v) => (Bound::of(v), Origin::OldDefault),
-        None => (default, Origin::Default),
+    let at = Place { loc: obj.loc_at(&path), obj: id };
+    let value = match value {
+        Some(v) if in_tree => Sourced::written(Bound::of(v), at),
+        Some(v) => Sourced::default(Bound::of(v), OLD_API_DEFAULT, at),
+        None => Sourced::default(default, API_DEFAULT, at),
     };
-    Field { name, bound, origin, loc: obj.loc_at(&path) }
+    Field { name, value }
 }
 
 /// The place of the strategy's `type` (or the nearest parent).
@@ -214,7 +223,7 @@ pub fn rolling_update_loc(obj: &Object, daemon_set: bool) -> Loc {
     obj.key_loc(&[PathSeg::Key("spec"), PathSeg::Key(key), PathSeg::Key("rollingUpdate")])
 }
 
-pub fn deployment_strategy(obj: &Object, d: &DeploymentRollout) -> Strategy {
+pub fn deployment_strategy(obj: &Object, id: ObjId, d: &DeploymentRollout) -> Strategy {
     let strategy = d.strategy.as_ref();
     let ty = strategy.and_then(|s| s.type_.as_deref()).unwrap_or_default();
     match ty {
@@ -223,6 +232,7 @@ pub fn deployment_strategy(obj: &Object, d: &DeploymentRollout) -> Strategy {
             Strategy::Rolling {
                 max_surge: field(
                     obj,
+                    id,
                     DEPLOYMENT_STRATEGY,
                     "maxSurge",
                     ru.and_then(|r| r.max_surge.as_ref()),
@@ -230,6 +240,7 @@ pub fn deployment_strategy(obj: &Object, d: &DeploymentRollout) -> Strategy {
                 ),
                 max_unavailable: field(
                     obj,
+                    id,
                     DEPLOYMENT_STRATEGY,
                     "maxUnavailable",
                     ru.and_then(|r| r.max_unavailable.as_ref()),
@@ -242,7 +253,7 @@ pub fn deployment_strategy(obj: &Object, d: &DeploymentRollout) -> Strategy {
     }
 }
 
-pub fn daemon_set_strategy(obj: &Object, ds: &DaemonSetRollout) -> Strategy {
+pub fn daemon_set_strategy(obj: &Object, id: ObjId, ds: &DaemonSetRollout) -> Strategy {
     let strategy = ds.update_strategy.as_ref();
     let ty = strategy.and_then(|s| s.type_.as_deref()).unwrap_or_default();
     match ty {
@@ -251,6 +262,7 @@ pub fn daemon_set_strategy(obj: &Object, ds: &DaemonSetRollout) -> Strategy {
             Strategy::Rolling {
                 max_surge: field(
                     obj,
+                    id,
                     DAEMON_SET_STRATEGY,
                     "maxSurge",
                     ru.and_then(|r| r.max_surge.as_ref()),
@@ -258,6 +270,7 @@ pub fn daemon_set_strategy(obj: &Object, ds: &DaemonSetRollout) -> Strategy {
                 ),
                 max_unavailable: field(
                     obj,
+                    id,
                     DAEMON_SET_STRATEGY,
                     "maxUnavailable",
                     ru.and_then(|r| r.max_unavailable.as_ref()),

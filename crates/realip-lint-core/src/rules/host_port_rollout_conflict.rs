@@ -66,10 +66,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         // A host port, or the DaemonSet's own required hostname anti-affinity across revisions:
         // either way the surge pod cannot join the old pod on its node.
         let Some(port) = s.host_port.or(s.blocks_surge) else { continue };
-        let Strategy::Rolling { max_surge, max_unavailable } = rollout::daemon_set_strategy(obj, ds) else {
+        let Strategy::Rolling { max_surge, max_unavailable } = rollout::daemon_set_strategy(obj, wi, ds) else {
             continue;
         };
-        let (surge, unavailable) = (&max_surge.bound, &max_unavailable.bound);
+        let (surge, unavailable) = (max_surge.bound(), max_unavailable.bound());
         // Only what the API server accepts: exactly one non-zero, each valid.
         if surge.is_zero()
             || !unavailable.is_zero()
@@ -117,7 +117,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(
-                max_surge.loc,
+                max_surge.loc(),
                 format!(
                     "{} surges on rolling updates{arithmetic}, but its pods need {needs}: the new pod cannot start beside the old one on the same node, so the update stalls on {nodes} it reaches",
                     obj.display()

@@ -2,7 +2,7 @@ use super::declare_rule;
 use crate::diagnostic::Finding;
 use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
-use crate::k8s::rollout::{self, Field, Origin, Strategy};
+use crate::k8s::rollout::{self, API_DEFAULT, Field, Strategy};
 use crate::k8s::spread;
 use crate::yaml::PathSeg;
 
@@ -79,8 +79,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             _ => continue,
         };
         let strategy = match (&w.deployment, &w.daemon_set) {
-            (Some(d), _) if !daemon_set => rollout::deployment_strategy(obj, d),
-            (_, Some(ds)) => rollout::daemon_set_strategy(obj, ds),
+            (Some(d), _) if !daemon_set => rollout::deployment_strategy(obj, wi, d),
+            (_, Some(ds)) => rollout::daemon_set_strategy(obj, wi, ds),
             _ => continue,
         };
         let field_path = if daemon_set { "spec.updateStrategy" } else { "spec.strategy" };
@@ -120,17 +120,17 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let rolling = format!("{field_path}.rollingUpdate");
         let mut any_bad = false;
         for f in [&max_surge, &max_unavailable] {
-            if let Some(why) = f.bound.invalid() {
+            if let Some(why) = f.bound().invalid() {
                 any_bad = true;
                 push(Finding::new(
-                    f.loc,
+                    f.loc(),
                     format!(
                         "{} has `{}: {}`, which the API server rejects (`{rolling}.{}: Invalid value: {}: {why}`)",
                         obj.display(),
                         f.name,
-                        f.bound.show(),
+                        f.bound().show(),
                         f.name,
-                        f.bound.api_value()
+                        f.bound().api_value()
                     ),
                     format!(
                         "write a non-negative count without quotes (`{}: 1`) or a percentage (`{}: 25%`)",
@@ -139,17 +139,17 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 ));
             }
             // Deployments check only `maxUnavailable` against 100%; DaemonSets check both.
-            if f.bound.over_100_percent() && (daemon_set || f.name == "maxUnavailable") {
+            if f.bound().over_100_percent() && (daemon_set || f.name == "maxUnavailable") {
                 any_bad = true;
                 push(Finding::new(
-                    f.loc,
+                    f.loc(),
                     format!(
                         "{} has `{}: {}`, which the API server rejects (`{rolling}.{}: Invalid value: {}: must not be greater than 100%`)",
                         obj.display(),
                         f.name,
-                        f.bound.show(),
+                        f.bound().show(),
                         f.name,
-                        f.bound.api_value()
+                        f.bound().api_value()
                     ),
                     format!("write at most `{}: 100%`", f.name),
                 ));
@@ -158,7 +158,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if any_bad {
             continue;
         }
-        let (surge_zero, unavailable_zero) = (max_surge.bound.is_zero(), max_unavailable.bound.is_zero());
+        let (surge_zero, unavailable_zero) = (max_surge.bound().is_zero(), max_unavailable.bound().is_zero());
         if surge_zero && unavailable_zero {
             let (fix, api) = if daemon_set {
                 (
@@ -170,12 +170,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "`rollingUpdate: {maxSurge: 1, maxUnavailable: 0}` (start a new pod first), or `{maxSurge: 0, maxUnavailable: 1}` (remove an old pod first, needed under a one-per-node constraint)",
                     format!(
                         "{rolling}.maxUnavailable: Invalid value: {}: may not be 0 when `maxSurge` is 0",
-                        max_unavailable.bound.api_value()
+                        max_unavailable.bound().api_value()
                     ),
                 )
             };
             push(Finding::new(
-                max_unavailable.loc,
+                max_unavailable.loc(),
                 format!(
                     "{} has {} and {}: a rolling update could neither add nor remove a pod, and the API server rejects it (`{api}`)",
                     obj.display(),
@@ -192,13 +192,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 "to surge, also write `maxUnavailable: 0` (`rollingUpdate: {maxSurge: 1, maxUnavailable: 0}`); to replace pods in place, drop `maxSurge`"
             };
             push(Finding::new(
-                max_surge.loc,
+                max_surge.loc(),
                 format!(
                     "{} has {} and {}: a DaemonSet may have only one of them non-zero, so the API server rejects it (`{rolling}.maxSurge: Invalid value: {}: may not be set when maxUnavailable is non-zero`)",
                     obj.display(),
                     max_surge.describe(),
                     unavailable_note(&max_unavailable),
-                    max_surge.bound.api_value()
+                    max_surge.bound().api_value()
                 ),
                 fix,
             ));
@@ -208,8 +208,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
 
 /// `maxUnavailable 1 (the default when it is not written)`.
 fn unavailable_note(f: &Field) -> String {
-    match f.origin {
-        Origin::Default => format!("{} {} (the default when it is not written)", f.name, f.bound.show()),
+    match f.value.whose() {
+        Some(API_DEFAULT) => format!("{} {} (the default when it is not written)", f.name, f.bound().show()),
         _ => f.describe(),
     }
 }

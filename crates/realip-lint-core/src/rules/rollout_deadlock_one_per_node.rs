@@ -3,7 +3,7 @@ use crate::diagnostic::{Finding, Loc, Severity};
 use crate::k8s::model::Model;
 use crate::k8s::nodes::eligible;
 use crate::k8s::object::WorkloadKind;
-use crate::k8s::rollout::{self, Field, Origin, Strategy, deployment_fenceposts};
+use crate::k8s::rollout::{self, Field, Strategy, deployment_fenceposts};
 use crate::k8s::spread::{self, OnePerNodeKind};
 use crate::yaml::PathSeg;
 
@@ -90,18 +90,18 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             (None, Some(one)) => (one, true),
             (None, None) => continue,
         };
-        let Strategy::Rolling { max_surge, max_unavailable } = rollout::deployment_strategy(obj, d) else {
+        let Strategy::Rolling { max_surge, max_unavailable } = rollout::deployment_strategy(obj, wi, d) else {
             continue;
         };
         // The API server refuses these; `rolling-update-invalid` says so.
-        if max_surge.bound.invalid().is_some()
-            || max_unavailable.bound.invalid().is_some()
-            || max_unavailable.bound.over_100_percent()
-            || (max_surge.bound.is_zero() && max_unavailable.bound.is_zero())
+        if max_surge.bound().invalid().is_some()
+            || max_unavailable.bound().invalid().is_some()
+            || max_unavailable.bound().over_100_percent()
+            || (max_surge.bound().is_zero() && max_unavailable.bound().is_zero())
         {
             continue;
         }
-        let unavailable_at = |n: u32| deployment_fenceposts(&max_surge.bound, &max_unavailable.bound, n);
+        let unavailable_at = |n: u32| deployment_fenceposts(max_surge.bound(), max_unavailable.bound(), n);
         let unavailable = |n: u32| unavailable_at(n).map_or(u32::MAX, |f| f.unavailable);
         // With `n` replicas on `e` nodes, min(n, e) run; an old pod may go only while more than
         // `n - unavailable` are available, and a surge pod only lands on a node without one.
@@ -266,8 +266,8 @@ fn primary(
     hpa: Option<usize>,
     max_unavailable: &Field,
 ) -> (Loc, usize, Option<usize>) {
-    if max_unavailable.origin == Origin::Written {
-        return (max_unavailable.loc, wi, None);
+    if max_unavailable.written() {
+        return (max_unavailable.loc(), wi, None);
     }
     if let Some(hi) = hpa {
         return (model.objects[hi].loc_at(&[PathSeg::Key("spec"), PathSeg::Key("minReplicas")]), hi, Some(wi));
@@ -276,5 +276,5 @@ fn primary(
     if obj.node(&replicas).is_some() {
         return (obj.loc_at(&replicas), wi, None);
     }
-    (max_unavailable.loc, wi, None)
+    (max_unavailable.loc(), wi, None)
 }
