@@ -45,6 +45,9 @@ static GATEWAY: GatewaySupport = GatewaySupport {
 fn recognise(_: &Object, w: &Workload) -> bool {
     label_is(w, "istio", "ingressgateway")
         || label_is(w, "app", "istio-ingressgateway")
+        // A gateway installed by injection (Istio's "gateway injection" docs): istiod's
+        // `gateway` template replaces the `image: auto` container with the proxy.
+        || w.pod_annotations.get("inject.istio.io/templates").is_some_and(|t| t.split(',').any(|t| t.trim() == "gateway"))
         || (images(w).any(|i| i.ends_with("istio/proxyv2"))
             && w.pod.containers.iter().any(|c| c.args.iter().flatten().any(|a| a == "router")))
 }
