@@ -408,6 +408,11 @@ mod tests {
             [
                 "gatewayclasses.gateway.networking.k8s.io",
                 "gateways.gateway.networking.k8s.io",
+                "httproutes.gateway.networking.k8s.io",
+                "grpcroutes.gateway.networking.k8s.io",
+                "tlsroutes.gateway.networking.k8s.io",
+                "tcproutes.gateway.networking.k8s.io",
+                "udproutes.gateway.networking.k8s.io",
                 "envoyproxies.gateway.envoyproxy.io",
                 "clienttrafficpolicies.gateway.envoyproxy.io",
                 "nginxproxies.gateway.nginx.org",

@@ -37,7 +37,7 @@ fn ingress_nginx_provider_manifests() {
 fn gateway_listeners() {
     // One Gateway per implementation's trap: Istio's `Cluster`, Cilium's kept address, PROXY on
     // both ends for Envoy Gateway, Traefik's own Service, a hop count behind an L4 load
-    // balancer, and a config object missing from the input.
+    // balancer, a config object missing from the input, and routes bound per listener.
     let fixtures = repo().join("crates/realip-lint-core/tests/fixtures");
     let mut out = String::new();
     for case in [
@@ -47,6 +47,7 @@ fn gateway_listeners() {
         "proxy-protocol-mismatch/pass-envoy-gateway.yaml",
         "forwarded-headers-behind-l4/fail-envoy-gateway-hops.yaml",
         "gateway-parameters-invalid/info-missing-envoyproxy.yaml",
+        "ingress-controller-cluster-policy/pass-envoy-gateway-routes.yaml",
     ] {
         out.push_str(&traced(case, &fixtures));
         out.push('\n');

@@ -15,6 +15,15 @@ use crate::yaml::{Node, PathSeg};
 /// The Gateway API group.
 pub const GROUP: &str = "gateway.networking.k8s.io";
 
+/// The route kinds of the Gateway API, standard and experimental, as (group, kind, plural).
+pub const ROUTE_KINDS: &[(&str, &str, &str)] = &[
+    (GROUP, "HTTPRoute", "httproutes"),
+    (GROUP, "GRPCRoute", "grpcroutes"),
+    (GROUP, "TLSRoute", "tlsroutes"),
+    (GROUP, "TCPRoute", "tcproutes"),
+    (GROUP, "UDPRoute", "udproutes"),
+];
+
 /// Is this kind read from its YAML tree: a Gateway API object the model links, or a config
 /// object of a Gateway implementation?
 pub fn reads_tree(group: &str, kind: &str) -> bool {
@@ -32,6 +41,7 @@ pub fn tree_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
 pub fn cluster_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
     [(GROUP, "GatewayClass", "gatewayclasses"), (GROUP, "Gateway", "gateways")]
         .into_iter()
+        .chain(ROUTE_KINDS.iter().copied())
         .chain(proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
 }
 

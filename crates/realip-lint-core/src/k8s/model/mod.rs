@@ -6,6 +6,7 @@
 //! came from, so a new data-plane source needs no rule changes.
 
 pub(crate) mod path;
+pub(crate) mod routes;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{GatewayLink, Model, Policy, ServiceView};
+use super::{GatewayLink, Model, Policy, ServiceView, routes};
 use crate::diagnostic::Loc;
 use crate::implementations;
 use crate::k8s::object::{ObjData, ObjId, selector_matches};
@@ -650,9 +650,70 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
                 field(l, "protocol").unwrap_or_default(),
                 field(l, "port").unwrap_or_default()
             );
-            EntryPath { kind: "Gateway", obj: link.gateway, at, listener: Some(what), path: template.clone() }
+            let mut path = template.clone();
+            let attached = routes::attached(model, link.gateway, &routes::Listener::of(l));
+            if !attached.routes.is_empty()
+                && let Some(last) = path.hops.last_mut().filter(|h| h.kind == HopKind::Backends)
+            {
+                *last = routes_hop(model, name, &attached, path.carrier);
+            }
+            // An L4 listener forwards a stream: no header to write the client into.
+            let l4 = matches!(field(l, "protocol").as_deref(), Some("TCP" | "UDP" | "TLS"));
+            if l4
+                && matches!(path.carrier, Carrier::Header | Carrier::TcpSource)
+                && let Some(last) = path.hops.last_mut().filter(|h| h.kind == HopKind::Backends)
+            {
+                last.does = format!(
+                    "{name} forwards the stream to the route's backend pods: they see {name}'s address, unless it sends PROXY protocol upstream"
+                );
+                last.carries = Carrier::Unknown;
+                path.carrier = Carrier::Unknown;
+                path.missing = Some((
+                    format!("whether {name} sends PROXY protocol to the backends of this {} listener", field(l, "protocol").unwrap_or_default()),
+                    "a policy on the backend (for Envoy Gateway, a BackendTrafficPolicy with `proxyProtocol`), and the backend's own PROXY setting".into(),
+                ));
+            }
+            EntryPath { kind: "Gateway", obj: link.gateway, at, listener: Some(what), path }
         })
         .collect()
+}
+
+/// The data plane → the backend Services of the routes attached to a listener, and their pods.
+fn routes_hop(model: &Model, name: &str, attached: &routes::Attached, carrier: Carrier) -> Hop {
+    let mut places: Vec<Mark> = attached
+        .routes
+        .iter()
+        .map(|&r| {
+            let o = &model.objects[r];
+            mark(o.name_loc(), format!("{} attached to the listener", o.kind))
+        })
+        .collect();
+    places.extend(attached.services.iter().map(|&s| mark(model.objects[s].name_loc(), "backend Service")));
+    let mut objects: Vec<ObjId> = attached.routes.clone();
+    objects.extend(&attached.services);
+    let workloads: Vec<ObjId> = model
+        .services
+        .iter()
+        .filter(|v| attached.services.contains(&v.obj))
+        .flat_map(|v| v.backends.iter().copied())
+        .collect();
+    objects.extend(&workloads);
+    objects.extend(network_policies(model, &workloads));
+    objects.sort_unstable();
+    objects.dedup();
+    let mut names: Vec<String> = attached.services.iter().map(|&s| model.objects[s].display()).collect();
+    names.extend(attached.missing.iter().map(|m| format!("Service {m} (not in the input)")));
+    Hop {
+        kind: HopKind::Backends,
+        from: name.to_owned(),
+        to: if names.is_empty() { "the routes' backends".into() } else { format!("{} → pods", names.join(", ")) },
+        does: format!(
+            "{name} proxies each request to the route's backend pods; the client address travels in X-Forwarded-For / X-Real-IP"
+        ),
+        carries: carrier,
+        places,
+        objects,
+    }
 }
 
 /// From the client through the Ingress's controller (and its Service) to the backend pods.
