@@ -5,6 +5,7 @@
 
 pub(crate) mod annotations;
 pub mod baseline;
+pub(crate) mod cdn;
 pub mod config;
 pub(crate) mod dataplane;
 pub mod diagnostic;

@@ -68,6 +68,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         && v.lb.adds_xff.is_none()
                         && v.lb.sends_proxy.is_none()
                         && v.lb.carrier_unknown.is_none()
+                        && v.behind_cdn.is_none()
                 });
         let snat = fronts.iter().any(|v| v.policy == crate::k8s::model::Policy::Cluster);
         if !all_l4 || !(snat || h.from_anyone.is_some() || h.positional) {

@@ -68,6 +68,9 @@ pub struct ServiceView {
     pub lb: LbFacts,
     /// The data plane keeps the client's address whatever the policy (and why).
     pub keeps_client_ip: Option<String>,
+    /// A CDN its `loadBalancerSourceRanges` admit alone (so every client comes through it), and
+    /// where those ranges are written.
+    pub behind_cdn: Option<(&'static crate::cdn::Cdn, Place)>,
 }
 
 impl ServiceView {
@@ -499,6 +502,12 @@ impl Model {
             } else {
                 LbFacts::default()
             };
+            let behind_cdn = spec
+                .load_balancer_source_ranges
+                .as_deref()
+                .and_then(|r| crate::cdn::fronting(r.iter().map(String::as_str)))
+                .filter(|_| ty == "LoadBalancer")
+                .map(|c| (c, at(&[PathSeg::Key("spec"), PathSeg::Key("loadBalancerSourceRanges")])));
             views.push(ServiceView {
                 obj: si,
                 name: o.display(),
@@ -517,6 +526,7 @@ impl Model {
                 controller,
                 lb,
                 keeps_client_ip: None,
+                behind_cdn,
             });
         }
         self.services = views;
@@ -624,5 +634,6 @@ fn gateway_view(
         controller: Some(controller),
         lb,
         keeps_client_ip: svc.keeps_client_ip,
+        behind_cdn: None,
     }
 }

@@ -106,6 +106,9 @@ pub enum Loss {
     TrustsAnyone,
     /// The proxy trusts an X-Forwarded-For entry by position with nothing in front (forgeable).
     Positional,
+    /// The proxy decodes PROXY protocol and then trusts an X-Forwarded-For entry by position:
+    /// the load balancer in front appends nothing, so the entry is the client's (forgeable).
+    PositionalBehindProxy,
 }
 
 impl Path {
@@ -318,6 +321,20 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
             )
         };
         let mut does = does;
+        let mut carrier = carrier;
+        let mut places = vec![mark(loc, "the load balancer")];
+        // Behind a CDN the load balancer's source is the CDN: the client is in the
+        // X-Forwarded-For the CDN appended (a PROXY header carries the CDN's address).
+        if let Some((cdn, at)) = view.behind_cdn
+            && matches!(carrier, Carrier::TcpSource | Carrier::ProxyHeader)
+        {
+            does = format!(
+                "{does}; clients reach it only through {} (`loadBalancerSourceRanges` are its ranges), an HTTP proxy that appends the client to X-Forwarded-For",
+                cdn.name
+            );
+            carrier = Carrier::Header;
+            places.push(mark(at.loc, format!("only {}'s ranges", cdn.name)));
+        }
         for clause in lb.notes.iter().filter_map(providers::LbNote::trace_clause) {
             does.push_str("; ");
             does.push_str(clause);
@@ -332,7 +349,7 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
             to: "load balancer".into(),
             does,
             carries: carrier,
-            places: vec![mark(loc, "the load balancer")],
+            places,
             objects: svc_objects.clone(),
         });
     }
@@ -410,6 +427,8 @@ fn cluster_question(model: &Model, view: &ServiceView, path: &Path, skip_node: b
     }
     match path.carrier {
         Carrier::ProxyHeader => {}
+        // A header from the load balancer (or a CDN in front) survives SNAT.
+        Carrier::Header => return ClientIpPath::Yes,
         // Lost at the load balancer already: the policy changes nothing (the load-balancer rules
         // speak).
         Carrier::Lost => return ClientIpPath::LostBefore,
@@ -453,6 +472,18 @@ fn controller_hop(model: &Model, ci: usize, path: &mut Path) {
     let optional = ctrl.proxy_protocol_optional;
     let anyone = header.and_then(|h| h.from_anyone.as_ref().map(|why| (h, why)));
     let (does, carrier) = match (path.carrier, &ctrl.proxy_protocol) {
+        (Carrier::ProxyHeader, Ok(Sourced { value: true, .. })) if header.is_some_and(|h| h.positional) => {
+            let h = header.unwrap_or_else(|| unreachable!());
+            path.at = Some(mark(h.loc, "trusts an X-Forwarded-For entry by its position behind PROXY protocol"));
+            path.loss = Some(Loss::PositionalBehindProxy);
+            (
+                format!(
+                    "{name} reads the client from the PROXY header, then replaces it with an X-Forwarded-For entry chosen by hop count (`{}`): behind a load balancer that only adds PROXY headers, that entry is one the client wrote",
+                    h.setting
+                ),
+                Carrier::Forgeable,
+            )
+        }
         (Carrier::ProxyHeader, Ok(Sourced { value: true, .. })) => (
             format!("{name} reads the PROXY header and writes the client into X-Forwarded-For / X-Real-IP"),
             Carrier::Header,
