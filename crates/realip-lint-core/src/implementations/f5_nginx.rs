@@ -41,7 +41,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let entries = from
         .map(|(v, loc)| list_entries(cm, text, "set-real-ip-from", v, loc, true, COMMAS_OR_SPACES))
         .unwrap_or_default();
-    let mut trust = Trust { header: None, entries };
+    let mut trust = Trust { header: None, entries, ..Trust::default() };
     let header =
         cm_value(lookup, cm, "real-ip-header").filter(|(v, _)| v.trim() != "proxy_protocol" && !v.trim().is_empty());
     if let (Some((h, loc)), Some(_)) = (header, from) {

@@ -66,5 +66,5 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
             positional: false,
             off_hint: None,
         });
-    Trust { header, entries }
+    Trust { header, entries, ..Trust::default() }
 }

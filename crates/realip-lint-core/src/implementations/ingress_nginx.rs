@@ -66,7 +66,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
         .filter(|_| real_ip)
         .map(|(v, loc)| list_entries(cm, text, "proxy-real-ip-cidr", v, loc, true, &[',']))
         .unwrap_or_default();
-    let mut trust = Trust { header: None, entries };
+    let mut trust = Trust { header: None, entries, ..Trust::default() };
     if on("use-proxy-protocol").is_some() {
         return trust;
     }

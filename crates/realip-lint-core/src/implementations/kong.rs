@@ -45,7 +45,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let Some((_, ips, loc)) = env_value(obj, w, "KONG_TRUSTED_IPS") else { return Trust::default() };
     let entries = list_entries(ctrl, text, "trusted_ips", ips, loc, false, COMMAS_OR_SPACES);
     let header = env_value(obj, w, "KONG_REAL_IP_HEADER").map_or("X-Real-IP", |(_, v, _)| v);
-    let mut trust = Trust { header: None, entries };
+    let mut trust = Trust { header: None, entries, ..Trust::default() };
     if header.trim() != "proxy_protocol" {
         trust.header = Some(HeaderTrust::listed(
             format!("KONG_TRUSTED_IPS (real_ip_header {header})"),

@@ -222,6 +222,13 @@ pub struct TrustedEntry {
 pub struct Trust {
     pub header: Option<HeaderTrust>,
     pub entries: Vec<TrustedEntry>,
+    /// PROXY protocol headers are believed from any peer: why, and where that is written.
+    pub proxy_from_anyone: Option<(String, Place)>,
+}
+
+/// Does a trusted-address list admit every address?
+pub fn admits_anyone(entries: &[TrustedEntry]) -> Option<&TrustedEntry> {
+    entries.iter().find(|e| matches!(e.value.trim(), "0.0.0.0/0" | "::/0"))
 }
 
 /// Read access to the objects for an implementation's settings lookups.

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{COMMAS_OR_SPACES, HeaderTrust, Implementation, Trust, list_entries};
+use super::{COMMAS_OR_SPACES, HeaderTrust, Implementation, Trust, admits_anyone, list_entries};
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, RenderedPods, ServiceSide,
     Sourced, keys, with_infra,
@@ -250,7 +250,15 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, Trust) {
         }
     }
     let setting = match &mode {
-        Some((o, m)) if m == "ProxyProtocol" => Ok(Sourced::written(true, ctx.place(*o, &mode_path))),
+        Some((o, m)) if m == "ProxyProtocol" => {
+            if let Some(e) = admits_anyone(&trust.entries) {
+                trust.proxy_from_anyone = Some((
+                    format!("`rewriteClientIP.trustedAddresses` includes `{}`", e.value),
+                    Place { loc: e.loc, obj: e.obj },
+                ));
+            }
+            Ok(Sourced::written(true, ctx.place(*o, &mode_path)))
+        }
         Some((o, m)) => {
             let at = ctx.place(*o, &mode_path);
             if m == "XForwardedFor" {

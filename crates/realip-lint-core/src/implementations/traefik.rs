@@ -2,8 +2,8 @@
 
 use super::gateway_api::{AnnotationReach, GatewaySupport};
 use super::{
-    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, arg_loc, controller_default, flags,
-    images, label_is, list_entries,
+    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, admits_anyone, arg_loc,
+    controller_default, flags, images, label_is, list_entries,
 };
 use crate::k8s::object::{ObjId, Object, Place, Workload};
 use crate::k8s::provenance::{Setting, Sourced, unknown};
@@ -70,7 +70,10 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
             continue;
         }
         let loc = arg_loc(obj, w, ci, ai);
-        if lower.ends_with(".forwardedheaders.insecure") && value.is_none_or(|v| v.eq_ignore_ascii_case("true")) {
+        if lower.ends_with(".proxyprotocol.insecure") && value.is_none_or(|v| v.eq_ignore_ascii_case("true")) {
+            trust.proxy_from_anyone = Some(("`proxyProtocol.insecure` is on".into(), Place { loc, obj: ctrl }));
+        } else if lower.ends_with(".forwardedheaders.insecure") && value.is_none_or(|v| v.eq_ignore_ascii_case("true"))
+        {
             trust.header = Some(HeaderTrust {
                 setting: flag.to_owned(),
                 loc,
@@ -94,6 +97,12 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
                 span: crate::source::Span::new(loc.span.start + crate::source::to_u32(at), loc.span.end),
             };
             let entries = list_entries(ctrl, text, setting, v, value_loc, false, COMMAS_OR_SPACES);
+            if let Some(e) = admits_anyone(&entries).filter(|_| setting == "proxyProtocol.trustedIPs") {
+                trust.proxy_from_anyone = Some((
+                    format!("`proxyProtocol.trustedIPs` includes `{}`", e.value),
+                    Place { loc: e.loc, obj: e.obj },
+                ));
+            }
             if setting == "forwardedHeaders.trustedIPs" && trust.header.is_none() {
                 trust.header = Some(HeaderTrust::listed(
                     flag.to_owned(),

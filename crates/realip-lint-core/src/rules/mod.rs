@@ -51,6 +51,7 @@ rules! {
     forwarded_headers_not_trusted,
     forwarded_trust_cidr_invalid,
     proxy_protocol_with_forwarded_trust,
+    proxy_protocol_trust_all,
     allowlist_after_snat,
     ingress_nginx_retired,
     // Tier 3: load balancers
