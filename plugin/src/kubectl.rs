@@ -413,6 +413,7 @@ mod tests {
                 "tlsroutes.gateway.networking.k8s.io",
                 "tcproutes.gateway.networking.k8s.io",
                 "udproutes.gateway.networking.k8s.io",
+                "envoyfilters.networking.istio.io",
                 "envoyproxies.gateway.envoyproxy.io",
                 "clienttrafficpolicies.gateway.envoyproxy.io",
                 "nginxproxies.gateway.nginx.org",

@@ -14,7 +14,7 @@ use crate::implementations::gateway_api::{
 use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
 use crate::k8s::provenance::{Setting, unknown};
 use crate::source::Span;
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::{Node, NodeKind, PathSeg};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Istio ingress gateway",
@@ -29,8 +29,69 @@ static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "with the Istio gateway Helm chart: `service.externalTrafficPolicy: Local`",
     proxy_protocol,
+    proxy_protocol_filters,
     ..IngressSupport::DEFAULT
 };
+
+const ENVOY_FILTER_GROUP: &str = "networking.istio.io";
+/// The root namespace's EnvoyFilters apply to every workload of the mesh.
+const ROOT_NAMESPACE: &str = "istio-system";
+const PROXY_FILTER: &str = "envoy.filters.listener.proxy_protocol";
+
+/// EnvoyFilters of the input that insert Envoy's PROXY listener filter into this gateway's
+/// listeners: in its namespace (or the root namespace) with a `workloadSelector` its pod labels
+/// match, or none. Each is the place of the filter's name.
+fn proxy_protocol_filters(lookup: &Lookup<'_>, ctrl: ObjId) -> Vec<Place> {
+    let obj = &lookup.objects[ctrl];
+    let Some(w) = obj.workload() else { return Vec::new() };
+    envoy_filters(lookup.objects, obj.namespace.as_deref(), &w.pod_labels)
+}
+
+pub(crate) fn envoy_filters(
+    objects: &[Object],
+    namespace: Option<&str>,
+    pod_labels: &BTreeMap<String, String>,
+) -> Vec<Place> {
+    let mut out = Vec::new();
+    for (i, f) in objects.iter().enumerate() {
+        if f.shadowed || f.kind != "EnvoyFilter" || f.group() != ENVOY_FILTER_GROUP {
+            continue;
+        }
+        let ns = f.namespace.as_deref();
+        if ns != namespace && ns != Some(ROOT_NAMESPACE) {
+            continue;
+        }
+        let selected =
+            f.root.at(&keys(&["spec", "workloadSelector", "labels"])).and_then(Node::as_map).is_none_or(|m| {
+                m.iter().all(|(k, v)| {
+                    k.as_str().is_some_and(|k| pod_labels.get(k).map(String::as_str) == scalar_string(v).as_deref())
+                })
+            });
+        if !selected {
+            continue;
+        }
+        let patches = f.root.at(&keys(&["spec", "configPatches"])).and_then(Node::as_seq).unwrap_or_default();
+        for patch in patches {
+            let applies = patch.get("applyTo").and_then(scalar_string);
+            if !matches!(applies.as_deref(), Some("LISTENER" | "LISTENER_FILTER")) {
+                continue;
+            }
+            if let Some(name) = find_scalar(patch, PROXY_FILTER) {
+                out.push(Place { loc: f.loc(name.span), obj: i });
+            }
+        }
+    }
+    out
+}
+
+/// The first scalar node below `node` whose value is `value`.
+fn find_scalar<'n>(node: &'n Node, value: &str) -> Option<&'n Node> {
+    match &node.kind {
+        NodeKind::Scalar(_) => (scalar_string(node).as_deref() == Some(value)).then_some(node),
+        NodeKind::Seq(items) => items.iter().find_map(|n| find_scalar(n, value)),
+        NodeKind::Map(entries) => entries.iter().find_map(|(_, v)| find_scalar(v, value)),
+    }
+}
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "istiod",
@@ -39,6 +100,8 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     annotations: AnnotationReach::MetadataUnlessInfrastructure,
     annotation_hint: "`spec.infrastructure.annotations` (once that is set, istiod copies no `metadata.annotations`)",
     data_plane: Some(data_plane),
+    // EnvoyFilters that insert the PROXY listener filter into its gateways.
+    config_kinds: &[(ENVOY_FILTER_GROUP, "EnvoyFilter", "envoyfilters")],
     ..GatewaySupport::DEFAULT
 };
 
@@ -53,12 +116,22 @@ fn recognise(_: &Object, w: &Workload) -> bool {
 }
 
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
-    let w = lookup.objects[ctrl].workload();
-    match w.and_then(|w| w.pod_annotations.get("proxy.istio.io/config")) {
-        Some(cfg) => unknown(format!(
-            "the gateway's `proxy.istio.io/config` is {}",
-            if cfg.contains("proxyProtocol") { "set with proxyProtocol" } else { "set without proxyProtocol" }
-        )),
+    const KEY: &str = "proxy.istio.io/config";
+    let obj = &lookup.objects[ctrl];
+    let w = obj.workload();
+    match w.and_then(|w| w.pod_annotations.get(KEY).map(|cfg| (w, cfg))) {
+        Some((w, cfg)) => {
+            let parsed = crate::yaml::parse_stream(cfg).into_iter().next().and_then(|d| d.root);
+            if parsed.as_ref().and_then(|r| r.at(&keys(&["gatewayTopology", "proxyProtocol"]))).is_some() {
+                let mut path = w.pod_path();
+                path.truncate(path.len().saturating_sub(1));
+                path.extend([PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(KEY)]);
+                return Ok(Sourced::written(true, Place { loc: obj.key_loc(&path), obj: ctrl }));
+            }
+            unknown(format!(
+                "the gateway's `{KEY}` sets no `gatewayTopology.proxyProtocol`, and the mesh-wide default is not in the input"
+            ))
+        }
         None => unknown("Istio's mesh config (`gatewayTopology.proxyProtocol`) is not in the input"),
     }
 }

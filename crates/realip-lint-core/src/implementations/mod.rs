@@ -85,6 +85,9 @@ pub struct IngressSupport {
     /// It answers `GET /` without a matching Ingress with a 404 (its default backend), so an
     /// HTTP health probe on `/` fails against it.
     pub root_is_404: bool,
+    /// Objects besides its own settings that also turn PROXY protocol on for its listeners
+    /// (an Istio EnvoyFilter that inserts the PROXY listener filter), where each does.
+    pub proxy_protocol_filters: fn(&Lookup<'_>, ObjId) -> Vec<Place>,
 }
 
 impl IngressSupport {
@@ -97,6 +100,7 @@ impl IngressSupport {
         allow_list_annotations: &[],
         main_container_images: &[],
         root_is_404: false,
+        proxy_protocol_filters: |_, _| Vec::new(),
     };
 
     /// The main container of one of its workloads (see `main_container_images`).

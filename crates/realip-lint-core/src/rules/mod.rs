@@ -52,6 +52,8 @@ rules! {
     forwarded_trust_cidr_invalid,
     proxy_protocol_with_forwarded_trust,
     proxy_protocol_trust_all,
+    proxy_protocol_configured_twice,
+    istio_proxy_protocol_envoyfilter,
     allowlist_after_snat,
     ingress_nginx_retired,
     // Tier 3: load balancers

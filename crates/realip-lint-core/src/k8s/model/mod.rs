@@ -91,6 +91,8 @@ pub struct Controller {
     pub proxy_protocol: Setting<bool>,
     /// It accepts connections with and without a PROXY header.
     pub proxy_protocol_optional: bool,
+    /// Objects besides its settings that also turn PROXY protocol on (an Istio EnvoyFilter).
+    pub proxy_protocol_filters: Vec<Place>,
     pub trust: proxies::Trust,
     /// A related label that shows which controller this is: the workload a Service selects, or
     /// the GatewayClass that names the implementation.
@@ -289,14 +291,22 @@ impl Model {
                 // An implementation found by its IngressClass string only, with no ingress half,
                 // has the ingress defaults.
                 let ingress = proxy.map(|p| p.ingress.unwrap_or(&IngressSupport::DEFAULT));
+                let filters = ingress.map(|i| (i.proxy_protocol_filters)(&lookup, workload)).unwrap_or_default();
+                let mut proxy_protocol = ingress.map_or_else(
+                    || unknown("the controller is declared, not recognised"),
+                    |i| (i.proxy_protocol)(&lookup, workload),
+                );
+                // A filter that inserts the PROXY listener filter makes the proxy expect PROXY
+                // headers whatever its own setting says.
+                if let Some(at) = filters.first().filter(|_| !proxy_protocol.as_ref().is_ok_and(|s| s.value)) {
+                    proxy_protocol = Ok(crate::k8s::provenance::Sourced::written(true, *at));
+                }
                 Controller {
                     proxy,
                     obj: workload,
                     declared,
-                    proxy_protocol: ingress.map_or_else(
-                        || unknown("the controller is declared, not recognised"),
-                        |i| (i.proxy_protocol)(&lookup, workload),
-                    ),
+                    proxy_protocol,
+                    proxy_protocol_filters: filters,
                     proxy_protocol_optional: ingress.is_some_and(|i| i.proxy_protocol_optional),
                     trust: ingress.map(|i| (i.trust)(&lookup, workload)).unwrap_or_default(),
                     link: (w.name_loc(), format!("the Service selects this {} ({name})", w.kind)),
@@ -372,6 +382,7 @@ impl Model {
                 declared: false,
                 proxy_protocol: dp.proxy_protocol,
                 proxy_protocol_optional: dp.proxy_protocol_optional,
+                proxy_protocol_filters: Vec::new(),
                 trust: dp.trust,
                 link: (
                     class_at.loc,
