@@ -422,6 +422,7 @@ mod tests {
                 "httplistenerpolicies.gateway.kgateway.dev",
                 "contourdeployments.projectcontour.io",
                 "ciliumgatewayclassconfigs.cilium.io",
+                "gateways.gateway.kubesphere.io",
             ]
         );
     }

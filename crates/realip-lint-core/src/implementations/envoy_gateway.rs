@@ -194,7 +194,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         ctx.infra_annotations(),
         layers.map_entries(ctx, &path(&["envoyService", "annotations"])),
     ]);
-    dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None });
+    dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None, policy_fixed: None });
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)
 }

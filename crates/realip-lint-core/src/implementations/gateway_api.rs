@@ -42,7 +42,26 @@ pub fn cluster_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'st
     [(GROUP, "GatewayClass", "gatewayclasses"), (GROUP, "Gateway", "gateways")]
         .into_iter()
         .chain(ROUTE_KINDS.iter().copied())
-        .chain(proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
+        .chain(proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway).flat_map(|g| {
+            g.gateway_kinds.iter().map(|(gr, _, k, p)| (*gr, *k, *p)).chain(g.config_kinds.iter().copied())
+        }))
+}
+
+/// Is this object a Gateway: the Gateway API's, or a gateway kind of an implementation's own
+/// ([`GatewaySupport::gateway_kinds`])?
+pub fn is_gateway(o: &Object) -> bool {
+    (o.kind == "Gateway" && o.group() == GROUP) || own_gateway_of(o).is_some()
+}
+
+/// The implementation whose own gateway kind this object is.
+pub fn own_gateway_of(o: &Object) -> Option<&'static Implementation> {
+    proxies::IMPLEMENTATIONS.iter().copied().find(|p| {
+        p.gateway.is_some_and(|g| {
+            g.gateway_kinds.iter().any(|(gr, v, k, _)| {
+                *k == o.kind && o.api_version.split_once('/').is_some_and(|(og, ov)| og == *gr && ov == *v)
+            })
+        })
+    })
 }
 
 /// The Gateway half: what an implementation brings to the Gateway API side of the model.
@@ -52,6 +71,11 @@ pub struct GatewaySupport {
     /// GatewayClass names the implementation creates by itself at install (a Gateway naming
     /// one needs no GatewayClass in the input).
     pub builtin_classes: &'static [&'static str],
+    /// Kinds of its own that are gateways by themselves, with no GatewayClass (KubeSphere's
+    /// `gateway.kubesphere.io/v1alpha1` Gateway), read from their trees: (group, version, kind,
+    /// plural). Each object of one, of that version, is an entry point of this implementation,
+    /// its data plane derived from the object alone (`data_plane`, with no class).
+    pub gateway_kinds: &'static [(&'static str, &'static str, &'static str, &'static str)],
     /// Config kinds read from their trees: (group, kind, plural).
     pub config_kinds: &'static [(&'static str, &'static str, &'static str)],
     /// Which of a Gateway's annotations reach the Service it gets.
@@ -74,6 +98,7 @@ impl GatewaySupport {
     pub const DEFAULT: GatewaySupport = GatewaySupport {
         creator: "",
         builtin_classes: &[],
+        gateway_kinds: &[],
         config_kinds: &[],
         annotations: AnnotationReach::InfrastructureOnly,
         annotation_hint: "`spec.infrastructure.annotations`",
@@ -119,6 +144,20 @@ pub enum AnnotationReach {
     MetadataUnlessInfrastructure,
     /// None: the Gateway gets no Service of its own.
     Never,
+    /// Only the annotations at this path of the Gateway (a gateway kind of the implementation's
+    /// own: KubeSphere's `spec.service.annotations`).
+    Field(&'static [&'static str]),
+}
+
+impl AnnotationReach {
+    /// The path of the Gateway whose annotations reach the Service (besides `metadata`'s, for
+    /// [`AnnotationReach::MetadataUnlessInfrastructure`]).
+    pub fn field(self) -> &'static [&'static str] {
+        match self {
+            AnnotationReach::Field(path) => path,
+            _ => &["spec", "infrastructure", "annotations"],
+        }
+    }
 }
 
 /// The effective Service of a Gateway.
@@ -132,6 +171,20 @@ pub struct ServiceSide {
     pub annotations: Vec<(String, String, Place)>,
     /// The data plane keeps the client's address whatever the policy (and why).
     pub keeps_client_ip: Option<String>,
+    /// The implementation renders the policy whatever its config says (no field sets it): why,
+    /// and what it documents for keeping the client address instead.
+    pub policy_fixed: Option<FixedPolicy>,
+}
+
+/// A traffic policy no field of the implementation's config sets.
+#[derive(Debug, Clone)]
+pub struct FixedPolicy {
+    /// Why (`KubeSphere's Gateway has no field for it: …`).
+    pub why: String,
+    /// What the implementation documents for keeping the client address, given the annotations
+    /// that make the load balancer add X-Forwarded-For (a YAML flow mapping's entries, or a
+    /// placeholder): YAML for the Gateway's spec.
+    pub instead: fn(&str) -> String,
 }
 
 /// The proxy pods an implementation runs for a Gateway, as its config renders them.

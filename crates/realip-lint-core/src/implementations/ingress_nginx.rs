@@ -4,6 +4,7 @@ use super::{
     HeaderTrust, Implementation, IngressSupport, Lookup, Trust, cm_value, configmap_bool, controller_configmap, flags,
     images, is_anywhere, label_is, list_entries, parse_bool,
 };
+use crate::diagnostic::Loc;
 use crate::k8s::object::{ObjId, Object, Workload};
 use crate::k8s::provenance::Setting;
 
@@ -55,16 +56,24 @@ fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
 /// every `proxy-real-ip-cidr` entry (default `0.0.0.0/0`).
 fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     let Ok(Some(cm)) = controller_configmap(lookup, ctrl, CONFIGMAP_FLAG) else { return Trust::default() };
-    let on = |key: &str| cm_value(lookup, cm, key).filter(|(v, _)| parse_bool(v) == Some(true));
     let text = lookup.texts.get(lookup.objects[cm].file).copied();
-    let cidr = cm_value(lookup, cm, "proxy-real-ip-cidr");
+    trust_of(|key| cm_value(lookup, cm, key).map(|(v, loc)| (v.to_owned(), loc)), cm, text)
+}
+
+/// The trust of ingress-nginx's ConfigMap settings, each read by `get` (its value and place) from
+/// `obj`: the controller's ConfigMap, or whatever renders into it (a KubeSphere Gateway's
+/// `spec.controller.config`).
+pub(super) fn trust_of(get: impl Fn(&str) -> Option<(String, Loc)>, obj: ObjId, text: Option<&str>) -> Trust {
+    let on = |key: &str| get(key).filter(|(v, _)| parse_bool(v) == Some(true));
+    let cidr = get("proxy-real-ip-cidr");
     // configmap.go: `splitAndTrimSpace(val, ",")`; nginx.tmpl writes one `set_real_ip_from` per
     // entry, and only when `use-forwarded-headers`, `use-proxy-protocol` or `enable-real-ip` is
     // on: otherwise nginx never sees the list.
     let real_ip = ["use-proxy-protocol", "use-forwarded-headers", "enable-real-ip"].iter().any(|k| on(k).is_some());
     let entries = cidr
+        .as_ref()
         .filter(|_| real_ip)
-        .map(|(v, loc)| list_entries(cm, text, "proxy-real-ip-cidr", v, loc, true, &[',']))
+        .map(|(v, loc)| list_entries(obj, text, "proxy-real-ip-cidr", v, *loc, true, &[',']))
         .unwrap_or_default();
     let mut trust = Trust { header: None, entries, ..Trust::default() };
     if on("use-proxy-protocol").is_some() {
@@ -86,7 +95,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
     trust.header = Some(HeaderTrust {
         setting: format!("{key}: \"true\""),
         loc,
-        obj: cm,
+        obj,
         from_anyone,
         anyone_loc: anywhere.map(|e| e.loc),
         restrict_hint: "set `proxy-real-ip-cidr` to the load balancer's addresses only (on AWS, the VPC CIDR)",

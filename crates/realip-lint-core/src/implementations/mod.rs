@@ -12,6 +12,7 @@ mod ingress_nginx;
 mod istio;
 mod kgateway;
 mod kong;
+mod kubesphere;
 mod nginx_gateway_fabric;
 mod traefik;
 
@@ -159,6 +160,7 @@ pub static IMPLEMENTATIONS: &[&Implementation] = &[
     &kgateway::IMPLEMENTATION,
     &contour::IMPLEMENTATION,
     &cilium::IMPLEMENTATION,
+    &kubesphere::IMPLEMENTATION,
 ];
 
 /// The implementation that names this controller string (IngressClass or GatewayClass).

@@ -111,7 +111,13 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     if let Some(p) = patched_policy(ctx, &layers) {
         policy = p;
     }
-    dp.service = Some(ServiceSide { svc_type, policy, annotations: ctx.infra_annotations(), keeps_client_ip: None });
+    dp.service = Some(ServiceSide {
+        svc_type,
+        policy,
+        annotations: ctx.infra_annotations(),
+        keeps_client_ip: None,
+        policy_fixed: None,
+    });
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)
 }

@@ -115,6 +115,9 @@ pub struct LbProvider {
     pub default_lb: DefaultLb,
     /// Where its facts come from (the provider's controller code or docs), for the rules' manuals.
     pub source: &'static str,
+    /// The Service annotations that make its load balancer add X-Forwarded-For for HTTP on port
+    /// 80, as the entries of a YAML flow mapping (empty: none known).
+    pub header_annotations: &'static str,
 }
 
 impl std::fmt::Debug for LbProvider {
@@ -134,6 +137,7 @@ impl LbProvider {
         facts: |_, _| {},
         default_lb: DefaultLb::Unknown,
         source: "",
+        header_annotations: "",
     };
 
     /// Does an annotation key show this provider?
@@ -328,6 +332,17 @@ pub fn proxying_names() -> String {
     let t: Vec<&str> =
         PROVIDERS.iter().filter(|p| matches!(p.default_lb, DefaultLb::Proxies(_))).map(|p| p.name).collect();
     t.join(", ")
+}
+
+/// The annotations that make the load balancer of this provider (else of `cloud:`) add
+/// X-Forwarded-For, as a YAML flow mapping's entries ([`LbProvider::header_annotations`]).
+pub fn header_annotations(provider: Option<&LbProvider>, cloud: Option<&str>) -> Option<&'static str> {
+    provider
+        .map(|p| p.name)
+        .or(cloud)
+        .and_then(|name| PROVIDERS.iter().find(|p| p.name == name))
+        .map(|p| p.header_annotations)
+        .filter(|a| !a.is_empty())
 }
 
 /// What a plain `type: LoadBalancer` gets under `cloud: <cloud>`.

@@ -9,6 +9,7 @@ pub(super) const PROVIDER: LbProvider = LbProvider {
     annotation_prefixes: &["service.beta.kubernetes.io/qingcloud-"],
     facts,
     source: "yunify/qingcloud-cloud-controller-manager `docs/configure.md`",
+    header_annotations: "service.beta.kubernetes.io/qingcloud-lb-listener-protocol: \"80:http\", service.beta.kubernetes.io/qingcloud-lb-listener-forwardfor: \"80:1\"",
     ..LbProvider::DEFAULT
 };
 

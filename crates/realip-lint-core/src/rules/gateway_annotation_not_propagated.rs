@@ -18,7 +18,9 @@ declare_rule! {
     /// - on `metadata.annotations` of an Istio Gateway that also sets
     ///   `spec.infrastructure.annotations` (istiod copies the metadata ones only while the
     ///   infrastructure ones are unset);
-    /// - anywhere on a Traefik Gateway: Traefik serves every Gateway from its chart's Service.
+    /// - anywhere on a Traefik Gateway: Traefik serves every Gateway from its chart's Service;
+    /// - on `metadata.annotations` of a KubeSphere Gateway (`gateway.kubesphere.io`), whose
+    ///   router Service gets only `spec.service.annotations`.
     ///
     /// An annotation that reaches the Service another way (the config object sets the same key)
     /// is not reported.
@@ -66,7 +68,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for link in &model.gateways {
         let Some(support) = link.proxy.gateway else { continue };
         let gw = &model.objects[link.gateway];
-        let infra_path = keys(&["spec", "infrastructure", "annotations"]);
+        let field = support.annotations.field();
+        let infra_path = keys(field);
         let infra = gw.root.at(&infra_path);
         let infra_keys: Vec<&str> =
             infra.and_then(Node::as_map).unwrap_or_default().iter().filter_map(|(k, _)| k.as_str()).collect();
@@ -74,8 +77,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let reaches = |key: &str| reaching.is_some_and(|a| a.contains_key(key));
         let creator = support.creator;
         let (why, mut keys_at): (String, Vec<(String, Vec<PathSeg<'_>>)>) = match support.annotations {
-            AnnotationReach::InfrastructureOnly => (
-                format!("{creator} copies only `spec.infrastructure.annotations` to the Service it creates"),
+            AnnotationReach::InfrastructureOnly | AnnotationReach::Field(_) => (
+                format!("{creator} copies only `{}` to the Service it creates", field.join(".")),
                 metadata_keys(gw, &infra_keys),
             ),
             AnnotationReach::MetadataUnlessInfrastructure if infra.is_some() => (

@@ -26,7 +26,8 @@ declare_rule! {
     /// implementation's default: an unset policy is `Local` for Envoy Gateway, NGINX Gateway
     /// Fabric and Contour (no finding) and `Cluster` for Istio and kgateway; Traefik serves
     /// Gateways from its chart's Service; a Cilium Gateway keeps the client address in either
-    /// mode (no finding). A default is labelled where a user would write the value: the config
+    /// mode (no finding). A KubeSphere Gateway's router Service, whose policy no field sets, is
+    /// `kubesphere-gateway-cluster-policy`'s. A default is labelled where a user would write the value: the config
     /// object's field (EnvoyProxy, NginxProxy, GatewayParameters, the Istio parameters
     /// ConfigMap), or the Gateway's `gatewayClassName` when no config object is in the input.
     ///
@@ -61,7 +62,8 @@ declare_rule! {
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for view in &model.services {
-        if !view.external || view.policy != Policy::Cluster {
+        // A policy no field sets is not this rule's to ask for (`kubesphere-gateway-cluster-policy`).
+        if !view.external || view.policy != Policy::Cluster || view.policy_fixed.is_some() {
             continue;
         }
         let obj = &model.objects[view.obj];

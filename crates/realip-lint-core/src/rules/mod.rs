@@ -68,6 +68,7 @@ rules! {
     proxy_protocol_hairpin,
     azure_health_probe_default_path,
     kube_vip_lease_with_local,
+    kubesphere_gateway_cluster_policy,
     // Gateway API
     gateway_parameters_invalid,
     gateway_annotation_not_propagated,

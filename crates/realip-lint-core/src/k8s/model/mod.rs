@@ -71,6 +71,8 @@ pub struct ServiceView {
     /// A CDN its `loadBalancerSourceRanges` admit alone (so every client comes through it), and
     /// where those ranges are written.
     pub behind_cdn: Option<(&'static crate::cdn::Cdn, Place)>,
+    /// No field of the implementation's config sets the policy (and what it documents instead).
+    pub policy_fixed: Option<gateway::FixedPolicy>,
 }
 
 impl ServiceView {
@@ -331,18 +333,23 @@ impl Model {
         // Gateways that share one data plane (Envoy Gateway's `mergeGateways`): key → link.
         let mut shared: HashMap<String, (Option<usize>, Option<usize>)> = HashMap::new();
         let base = self.controllers.len();
-        let gws: Vec<ObjId> =
-            self.live().filter(|(_, o)| o.kind == "Gateway" && o.group() == gateway::GROUP).map(|(i, _)| i).collect();
+        let gws: Vec<ObjId> = self.live().filter(|(_, o)| gateway::is_gateway(o)).map(|(i, _)| i).collect();
         for gi in gws {
             let gw = &self.objects[gi];
+            // A gateway kind of an implementation's own names its implementation, with no class.
+            let own = gateway::own_gateway_of(gw);
             let class_name = gw.str_at(&gateway::keys(&["spec", "gatewayClassName"])).unwrap_or_default();
             let class = self
                 .live()
                 .find(|(_, o)| {
-                    o.kind == "GatewayClass" && o.group() == gateway::GROUP && o.name.as_deref() == Some(&class_name)
+                    own.is_none()
+                        && o.kind == "GatewayClass"
+                        && o.group() == gateway::GROUP
+                        && o.name.as_deref() == Some(&class_name)
                 })
                 .map(|(i, _)| i);
             let proxy = match class {
+                _ if own.is_some() => own,
                 Some(c) => self.objects[c]
                     .str_at(&gateway::keys(&["spec", "controllerName"]))
                     .and_then(|s| proxies::by_controller_string(&s)),
@@ -375,7 +382,11 @@ impl Model {
                 continue;
             }
             let ci = base + controllers.len();
-            let class_at = class.map_or_else(|| ctx.class_at(), |c| ctx.place(c, &["spec", "controllerName"]));
+            let class_at = match class {
+                _ if own.is_some() => ctx.place(gi, &["kind"]),
+                Some(c) => ctx.place(c, &["spec", "controllerName"]),
+                None => ctx.class_at(),
+            };
             controllers.push(Controller {
                 proxy: Some(proxy),
                 obj: gi,
@@ -386,7 +397,9 @@ impl Model {
                 trust: dp.trust,
                 link: (
                     class_at.loc,
-                    if class.is_some() {
+                    if own.is_some() {
+                        format!("a `{}` {}: {} renders its data plane", gw.group(), gw.kind, support.creator)
+                    } else if class.is_some() {
                         format!("GatewayClass `{class_name}` makes {} the Gateway's data plane", proxy.name)
                     } else {
                         format!("`{class_name}`: the GatewayClass {} creates itself", support.creator)
@@ -538,6 +551,7 @@ impl Model {
                 lb,
                 keeps_client_ip: None,
                 behind_cdn,
+                policy_fixed: None,
             });
         }
         self.services = views;
@@ -646,5 +660,6 @@ fn gateway_view(
         lb,
         keeps_client_ip: svc.keeps_client_ip,
         behind_cdn: None,
+        policy_fixed: svc.policy_fixed,
     }
 }

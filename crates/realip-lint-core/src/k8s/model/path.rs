@@ -621,6 +621,8 @@ fn network_policies(model: &Model, workloads: &[ObjId]) -> Vec<ObjId> {
 fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec<EntryPath> {
     let gw = &model.objects[link.gateway];
     let name = link.proxy.name;
+    // A gateway kind of an implementation's own has no listeners (one entry) and serves Ingresses.
+    let own = implementations::gateway_api::own_gateway_of(gw).is_some();
     let front = link.view.or_else(|| {
         let ci = link.controller?;
         model.services.iter().position(|v| v.external && v.controller == Some(ci))
@@ -633,9 +635,10 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
             path.hops.push(Hop {
                 kind: HopKind::Backends,
                 from: name.to_owned(),
-                to: "the backends of the routes attached to the listener".into(),
+                to: if own { "the pods behind the Ingresses it serves" } else { "the backends of the routes attached to the listener" }.into(),
                 does: format!(
-                    "{name} proxies each request to the route's backend pods; the client address travels in X-Forwarded-For / X-Real-IP"
+                    "{name} proxies each request to the {} backend pods; the client address travels in X-Forwarded-For / X-Real-IP",
+                    if own { "Ingress's" } else { "route's" }
                 ),
                 carries: path.carrier,
                 places: vec![mark(gw.name_loc(), "the Gateway")],
@@ -663,6 +666,15 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
             Path::unknown(missing, settle)
         }
     };
+    if own {
+        return vec![EntryPath {
+            kind: "Gateway",
+            obj: link.gateway,
+            at: gw.name_loc(),
+            listener: None,
+            path: template,
+        }];
+    }
     let listeners = gw
         .root
         .at(&[PathSeg::Key("spec"), PathSeg::Key("listeners")])
