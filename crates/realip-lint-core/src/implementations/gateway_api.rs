@@ -16,13 +16,13 @@ use crate::yaml::{Node, PathSeg};
 pub const GROUP: &str = "gateway.networking.k8s.io";
 
 /// Is this kind read from its YAML tree: a Gateway API object the model links, or a config
-/// object of a Gateway implementation?
+/// object of a Gateway implementation or of a load-balancer provider?
 pub fn reads_tree(group: &str, kind: &str) -> bool {
     tree_kinds().any(|(gr, k)| gr == group && k == kind)
 }
 
-/// Every (group, kind) read from its tree: the Gateway API's, and each implementation's config
-/// kinds.
+/// Every (group, kind) read from its tree: the Gateway API's, each implementation's config
+/// kinds, and each load-balancer provider's.
 pub fn tree_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
     cluster_kinds().map(|(group, kind, _)| (group, kind))
 }
@@ -33,6 +33,8 @@ pub fn cluster_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'st
     [(GROUP, "GatewayClass", "gatewayclasses"), (GROUP, "Gateway", "gateways")]
         .into_iter()
         .chain(proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway).flat_map(|g| g.config_kinds.iter().copied()))
+        // The load-balancer providers' config kinds (MetalLB's pools and advertisements).
+        .chain(crate::providers::config_kinds())
 }
 
 /// The Gateway half: what an implementation brings to the Gateway API side of the model.

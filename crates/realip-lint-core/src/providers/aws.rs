@@ -17,6 +17,7 @@ pub(super) const PROVIDER: LbProvider = LbProvider {
         "the in-tree AWS load balancer is a classic ELB, which opens its own TCP connection, unless the AWS Load Balancer Controller's webhook made the Service an NLB",
     ),
     source: "kubernetes/cloud-provider-aws `pkg/providers/v1/aws.go`; kubernetes-sigs/aws-load-balancer-controller `docs/guide/service/annotations.md`",
+    ..LbProvider::DEFAULT
 };
 
 const PROXY: &str = "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol";

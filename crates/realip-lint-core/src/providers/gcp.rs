@@ -13,6 +13,7 @@ pub(super) const PROVIDER: LbProvider = LbProvider {
     // GKE's default external load balancer is a pass-through Network Load Balancer.
     default_lb: DefaultLb::Passthrough,
     source: "kubernetes/ingress-gce `pkg/l4/resources/l4netlb.go` (`determineBackendServiceLocalityPolicy`)",
+    ..LbProvider::DEFAULT
 };
 
 const RBS: &str = "cloud.google.com/l4-rbs";

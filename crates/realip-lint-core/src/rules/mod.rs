@@ -64,6 +64,8 @@ rules! {
     proxy_protocol_hairpin,
     azure_health_probe_default_path,
     kube_vip_lease_with_local,
+    metallb_local_single_node,
+    lb_announcer_not_on_pod_nodes,
     // Gateway API
     gateway_parameters_invalid,
     gateway_annotation_not_propagated,
