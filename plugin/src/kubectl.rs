@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 
 use realip_lint_core::Source;
 
-/// The kinds `--cluster` reads when the cluster serves them: the Gateway API's and the Gateway
-/// implementations' config kinds, all CRDs, so that asking for one the cluster lacks does not fail
+/// The kinds `--cluster` reads when the cluster serves them: the Gateway API's, the Gateway
+/// implementations' and the load-balancer providers' config kinds, all CRDs, so that asking for one the cluster lacks does not fail
 /// the whole read. (`resource.group`, group, kind), built from the core's registry
 /// (`implementations::gateway_api::cluster_kinds`), so a new implementation's config kinds are
 /// read without an edit here.
@@ -423,6 +423,9 @@ mod tests {
                 "contourdeployments.projectcontour.io",
                 "ciliumgatewayclassconfigs.cilium.io",
                 "gateways.gateway.kubesphere.io",
+                "ipaddresspools.metallb.io",
+                "l2advertisements.metallb.io",
+                "bgpadvertisements.metallb.io",
             ]
         );
     }

@@ -25,13 +25,13 @@ pub const ROUTE_KINDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Is this kind read from its YAML tree: a Gateway API object the model links, or a config
-/// object of a Gateway implementation?
+/// object of a Gateway implementation or of a load-balancer provider?
 pub fn reads_tree(group: &str, kind: &str) -> bool {
     tree_kinds().any(|(gr, k)| gr == group && k == kind)
 }
 
-/// Every (group, kind) read from its tree: the Gateway API's, and each implementation's config
-/// kinds.
+/// Every (group, kind) read from its tree: the Gateway API's, each implementation's config
+/// kinds, and each load-balancer provider's.
 pub fn tree_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
     cluster_kinds().map(|(group, kind, _)| (group, kind))
 }
@@ -45,6 +45,8 @@ pub fn cluster_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'st
         .chain(proxies::IMPLEMENTATIONS.iter().filter_map(|p| p.gateway).flat_map(|g| {
             g.gateway_kinds.iter().map(|(gr, _, k, p)| (*gr, *k, *p)).chain(g.config_kinds.iter().copied())
         }))
+        // The load-balancer providers' config kinds (MetalLB's pools and advertisements).
+        .chain(crate::providers::config_kinds())
 }
 
 /// Is this object a Gateway: the Gateway API's, or a gateway kind of an implementation's own

@@ -480,7 +480,10 @@ mod tests {
     fn config_kinds_are_named_as_kubectl_names_them() {
         for (group, kind, plural) in super::gateway_api::cluster_kinds() {
             assert!(!group.is_empty() && !kind.is_empty(), "{kind}.{group}");
-            assert!(plural.chars().all(|c| c.is_ascii_lowercase()) && plural.ends_with('s'), "{plural}");
+            assert!(
+                plural.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) && plural.ends_with('s'),
+                "{plural}"
+            );
             assert!(plural.starts_with(&kind.to_ascii_lowercase()[..kind.len() - 1]), "{plural} for {kind}");
         }
     }

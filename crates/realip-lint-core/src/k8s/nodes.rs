@@ -53,6 +53,48 @@ pub fn eligible(model: &Model, w: &Workload, lb_path: bool) -> Option<Eligible> 
     Some(Eligible { count, source: NodeSource::Objects(count, total) })
 }
 
+/// Why a workload's pods and a DaemonSet's (a load balancer's announcer) can never share a node,
+/// when that is certain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Apart {
+    /// Counted on the Node objects of the input: the nodes the pods may run on (never empty),
+    /// and how many of them the DaemonSet could run on but that are excluded from load balancers
+    /// (it skips them).
+    Nodes { pod_nodes: Vec<String>, excluded: usize },
+    /// Without Node objects: both `nodeSelector`s ask for one label with different values.
+    Selectors { key: String, pods: String, daemon: String },
+}
+
+/// Can the workload's pods and the DaemonSet's never share a node? `skips_excluded`: the
+/// DaemonSet does nothing on Nodes labelled [`EXCLUDE_LB`]. `None` when they may, or when the
+/// input cannot tell (no Node object, and no conflicting `nodeSelector`; or no node fits the pods,
+/// which other rules report).
+pub fn apart(model: &Model, pods: &Workload, daemon: &Workload, skips_excluded: bool) -> Option<Apart> {
+    let nodes: Vec<_> = model.node_objects().collect();
+    if nodes.is_empty() {
+        let (a, b) = (pods.pod.node_selector.as_ref()?, daemon.pod.node_selector.as_ref()?);
+        return a.iter().find_map(|(k, v)| {
+            let d = b.get(k).filter(|d| *d != v)?;
+            Some(Apart::Selectors { key: k.clone(), pods: v.clone(), daemon: d.clone() })
+        });
+    }
+    let mut pod_nodes = Vec::new();
+    let mut excluded = 0;
+    for (_, o, n) in &nodes {
+        if !fits(pods, &o.labels, n) {
+            continue;
+        }
+        pod_nodes.push(o.name.clone().unwrap_or_default());
+        if fits(daemon, &o.labels, n) {
+            if !(skips_excluded && o.labels.contains_key(EXCLUDE_LB)) {
+                return None;
+            }
+            excluded += 1;
+        }
+    }
+    (!pod_nodes.is_empty()).then_some(Apart::Nodes { pod_nodes, excluded })
+}
+
 fn fits(
     w: &Workload,
     labels: &std::collections::BTreeMap<String, String>,

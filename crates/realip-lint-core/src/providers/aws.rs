@@ -18,6 +18,7 @@ pub(super) const PROVIDER: LbProvider = LbProvider {
     ),
     source: "kubernetes/cloud-provider-aws `pkg/providers/v1/aws.go`; kubernetes-sigs/aws-load-balancer-controller `docs/guide/service/annotations.md`",
     header_annotations: "",
+    ..LbProvider::DEFAULT
 };
 
 const PROXY: &str = "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol";

@@ -14,6 +14,7 @@ pub(super) const PROVIDER: LbProvider = LbProvider {
     default_lb: DefaultLb::Passthrough,
     source: "kubernetes/ingress-gce `pkg/l4/resources/l4netlb.go` (`determineBackendServiceLocalityPolicy`)",
     header_annotations: "",
+    ..LbProvider::DEFAULT
 };
 
 const RBS: &str = "cloud.google.com/l4-rbs";

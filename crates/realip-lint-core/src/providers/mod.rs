@@ -9,6 +9,8 @@
 //!
 //! Adding a provider: a file here with its `PROVIDER`, and one line in [`PROVIDERS`].
 
+use crate::k8s::object::{ObjId, Object, Workload};
+
 mod alibaba;
 mod aws;
 mod azure;
@@ -82,6 +84,9 @@ pub struct LbInput<'a> {
     pub status_ip_mode_proxy: bool,
     /// The `cloud:` setting, if any.
     pub cloud: Option<&'a str>,
+    /// Every object of the input (indexed by `ObjId`), for a provider's own config objects
+    /// (MetalLB's pools and advertisements); shadowed ones are skipped.
+    pub objects: &'a [Object],
 }
 
 impl<'a> LbInput<'a> {
@@ -92,6 +97,11 @@ impl<'a> LbInput<'a> {
 
     fn tcp_ports(&self) -> impl Iterator<Item = &LbPort> {
         self.ports.iter().filter(|p| !p.udp)
+    }
+
+    /// The live objects of one of a provider's config kinds, with their ids.
+    fn config_objects(&self, group: &'a str, kind: &'a str) -> impl Iterator<Item = (ObjId, &'a Object)> + 'a {
+        self.objects.iter().enumerate().filter(move |(_, o)| !o.shadowed && o.kind == kind && o.group() == group)
     }
 }
 
@@ -118,6 +128,11 @@ pub struct LbProvider {
     /// The Service annotations that make its load balancer add X-Forwarded-For for HTTP on port
     /// 80, as the entries of a YAML flow mapping (empty: none known).
     pub header_annotations: &'static str,
+    /// Its config kinds read from their trees: (group, kind, plural).
+    pub config_kinds: &'static [(&'static str, &'static str, &'static str)],
+    /// Recognises the workload that announces its addresses from the nodes (MetalLB's speaker,
+    /// kube-vip's DaemonSet); `None`: it has none in the cluster, or it is not recognised.
+    pub announcer: Option<fn(&Object, &Workload) -> Option<Announcer>>,
 }
 
 impl std::fmt::Debug for LbProvider {
@@ -138,6 +153,8 @@ impl LbProvider {
         default_lb: DefaultLb::Unknown,
         source: "",
         header_annotations: "",
+        config_kinds: &[],
+        announcer: None,
     };
 
     /// Does an annotation key show this provider?
@@ -149,6 +166,26 @@ impl LbProvider {
     fn evident(&self, input: &LbInput<'_>) -> bool {
         input.cloud == Some(self.name) || input.annotations.iter().any(|(k, _)| self.shown_by(k))
     }
+}
+
+/// A workload that announces a provider's addresses from the nodes it runs on. Under
+/// `externalTrafficPolicy: Local` only nodes with a local endpoint announce, so the address is
+/// announced only where it and the Service's pods share a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Announcer {
+    /// It does not announce from Nodes labelled
+    /// `node.kubernetes.io/exclude-from-external-load-balancers`.
+    pub skips_excluded_nodes: bool,
+}
+
+/// One node answers for the Service's address (layer 2 announcement), so with `Local` all
+/// traffic enters the pods of that one node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneNode {
+    /// Why, as a clause (`MetalLB announces its pool `lan` in layer 2 mode only`).
+    pub why: String,
+    /// The object that makes it so (the L2Advertisement).
+    pub at: ObjId,
 }
 
 /// What a provider's default load balancer does with the client's connection.
@@ -263,6 +300,11 @@ pub struct LbFacts {
     /// With `Local`, the load balancer weights nodes by their pods (or binds only nodes with
     /// pods), so stacking pods on a node costs no balance: the annotation.
     pub weights_by_pods: Option<&'static str>,
+    /// One node answers for the address (layer 2 mode, as the input's config objects show).
+    pub one_node: Option<OneNode>,
+    /// The provider evidently in front of the Service (an annotation of its own, or `cloud:`)
+    /// whose announcing workload the input may hold.
+    pub announced_by: Option<&'static LbProvider>,
     pub notes: Vec<LbNote>,
 }
 
@@ -273,6 +315,7 @@ impl LbFacts {
         for provider in PROVIDERS {
             (provider.facts)(input, &mut facts);
         }
+        facts.announced_by = PROVIDERS.iter().copied().find(|p| p.announcer.is_some() && p.evident(input));
         // What a proxy does to UDP (no connection to terminate) is not modelled.
         if !input.ports.is_empty() && input.ports.iter().all(|p| p.udp) {
             facts.proxies = None;
@@ -313,6 +356,21 @@ pub const KUBERNETES_PREFIXES: &[&str] = &["service.beta.kubernetes.io/", "servi
 /// Is this annotation key one that a load-balancer provider reads from a Service?
 pub fn is_lb_annotation(key: &str) -> bool {
     KUBERNETES_PREFIXES.iter().chain(PROVIDERS.iter().flat_map(|p| p.annotation_prefixes)).any(|p| key.starts_with(p))
+}
+
+/// Every provider's config kinds read from their trees: (group, kind, plural).
+pub fn config_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    PROVIDERS.iter().flat_map(|p| p.config_kinds.iter().copied())
+}
+
+/// The images of a workload's containers (not its init containers).
+fn images(w: &Workload) -> impl Iterator<Item = &str> {
+    w.pod.containers.iter().filter_map(|c| c.image.as_deref())
+}
+
+/// Are these labels on the workload's pods or on the workload itself?
+fn labelled(o: &Object, w: &Workload, pairs: &[(&str, &str)]) -> bool {
+    [&o.labels, &w.pod_labels].iter().any(|l| pairs.iter().all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v)))
 }
 
 /// The `cloud:` values: [`UNKNOWN`], then every provider's name.
@@ -394,6 +452,7 @@ mod tests {
             ports: &[],
             status_ip_mode_proxy: false,
             cloud: None,
+            objects: &[],
         })
     }
 
@@ -471,6 +530,7 @@ mod tests {
             ports: &[],
             status_ip_mode_proxy: false,
             cloud: Some("aws"),
+            objects: &[],
         });
         assert_eq!(class.provider.map(|p| p.name), Some("aws"));
         assert!(class.passthrough.is_some() && class.proxies.is_none());

@@ -98,6 +98,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 );
                 f = f.related(at.loc, "weights nodes by their pods").severity(crate::diagnostic::Severity::Info);
             }
+            // One node answers for the address: spreading the pods does not spread the traffic.
+            if let Some(one) = &view.lb.one_node {
+                f.message.push_str(&format!(
+                    "; {}, so one node takes all the traffic wherever the pods are: spreading them does not spread the traffic, it only keeps a replica on another node for failover",
+                    one.why
+                ));
+                f = f
+                    .related(model.objects[one.at].name_loc(), "announces the address from one node")
+                    .severity(crate::diagnostic::Severity::Info);
+            }
             out.push(f);
         }
     }

@@ -69,6 +69,8 @@ rules! {
     azure_health_probe_default_path,
     kube_vip_lease_with_local,
     kubesphere_gateway_cluster_policy,
+    metallb_local_single_node,
+    lb_announcer_not_on_pod_nodes,
     // Gateway API
     gateway_parameters_invalid,
     gateway_annotation_not_propagated,

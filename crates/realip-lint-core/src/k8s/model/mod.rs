@@ -428,7 +428,7 @@ impl Model {
                     rendered.len() - 1
                 });
                 let vi = views.len();
-                views.push(gateway_view(gi, &of, support.creator, svc, ri, ci, self.cloud.as_deref()));
+                views.push(gateway_view(gi, &of, support.creator, svc, ri, ci, self));
                 link.view = Some(vi);
             }
             if let Some(key) = dp.shared {
@@ -522,6 +522,7 @@ impl Model {
                     ports: &ports,
                     status_ip_mode_proxy,
                     cloud: self.cloud.as_deref(),
+                    objects: &self.objects,
                 })
             } else {
                 LbFacts::default()
@@ -618,7 +619,7 @@ fn gateway_view(
     svc: gateway::ServiceSide,
     rendered: Option<usize>,
     controller: usize,
-    cloud: Option<&str>,
+    model: &Model,
 ) -> ServiceView {
     let ty = svc.svc_type.value.clone();
     let policy = match svc.policy.value.as_str() {
@@ -636,7 +637,8 @@ fn gateway_view(
             cluster: policy == Policy::Cluster,
             ports: &[],
             status_ip_mode_proxy: false,
-            cloud,
+            cloud: model.cloud.as_deref(),
+            objects: &model.objects,
         })
     } else {
         LbFacts::default()
