@@ -69,6 +69,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         && v.lb.sends_proxy.is_none()
                         && v.lb.carrier_unknown.is_none()
                         && v.behind_cdn.is_none()
+                        // An install whose documented client-IP path is a header the load
+                        // balancer adds from settings outside the manifest (KubeSphere's
+                        // gateway: QingCloud's "get client IP" listener option).
+                        && v.policy_fixed.is_none()
                 });
         let snat = fronts.iter().any(|v| v.policy == crate::k8s::model::Policy::Cluster);
         if !all_l4 || !(snat || h.from_anyone.is_some() || h.positional) {
