@@ -151,6 +151,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             "Cilium hands the Gateway's load-balancer and node-port traffic to the node-local Envoy with the client address intact, whatever `externalTrafficPolicy` says".into(),
         ),
         policy_fixed: None,
+        policy_patched: false,
     });
     Some(dp)
 }

@@ -194,7 +194,14 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         ctx.infra_annotations(),
         layers.map_entries(ctx, &path(&["envoyService", "annotations"])),
     ]);
-    dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None, policy_fixed: None });
+    dp.service = Some(ServiceSide {
+        svc_type,
+        policy,
+        annotations,
+        keeps_client_ip: None,
+        policy_fixed: None,
+        policy_patched: false,
+    });
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)
 }

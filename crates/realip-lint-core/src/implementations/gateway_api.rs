@@ -176,6 +176,9 @@ pub struct ServiceSide {
     /// The implementation renders the policy whatever its config says (no field sets it): why,
     /// and what it documents for keeping the client address instead.
     pub policy_fixed: Option<FixedPolicy>,
+    /// The policy reaches the rendered Service through a patch the implementation applies
+    /// unchecked, so the API server judges it (a field of its own it may drop instead).
+    pub policy_patched: bool,
 }
 
 /// A traffic policy no field of the implementation's config sets.

@@ -321,7 +321,14 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             }
         }
     }
-    dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None, policy_fixed: None });
+    dp.service = Some(ServiceSide {
+        svc_type,
+        policy,
+        annotations,
+        keeps_client_ip: None,
+        policy_fixed: None,
+        policy_patched: false,
+    });
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)
 }

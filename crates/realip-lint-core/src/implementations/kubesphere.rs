@@ -71,6 +71,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 why: "KubeSphere's Gateway has no field for `externalTrafficPolicy`, and the router Service it renders never sets it".into(),
                 instead,
             }),
+            policy_patched: false,
         }),
         pods: None,
         proxy_protocol,

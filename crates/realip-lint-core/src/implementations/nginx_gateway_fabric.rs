@@ -108,7 +108,9 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     }
     let svc_type = service_field(ctx, &layers, "type", "LoadBalancer", fallback);
     let mut policy = service_field(ctx, &layers, "externalTrafficPolicy", "Local", fallback);
-    if let Some(p) = patched_policy(ctx, &layers) {
+    let patched = patched_policy(ctx, &layers);
+    let policy_patched = patched.is_some();
+    if let Some(p) = patched {
         policy = p;
     }
     dp.service = Some(ServiceSide {
@@ -117,6 +119,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         annotations: ctx.infra_annotations(),
         keeps_client_ip: None,
         policy_fixed: None,
+        policy_patched,
     });
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)

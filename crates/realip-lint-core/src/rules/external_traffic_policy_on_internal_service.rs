@@ -7,7 +7,11 @@ declare_rule! {
     /// ## What it does
     /// Flags `externalTrafficPolicy` on a Service that is not externally accessible: a
     /// `ClusterIP` Service (a missing `type` included, headless included) without
-    /// `externalIPs`, or an `ExternalName` Service.
+    /// `externalIPs`, or an `ExternalName` Service. Also on the Service a Gateway implementation
+    /// renders: a policy that reaches a `ClusterIP` Service through an unchecked patch (NGINX
+    /// Gateway Fabric's NginxProxy `kubernetes.service.patches`) is an error like a written one;
+    /// one in the implementation's own field, which it drops for a `ClusterIP` Service, is an
+    /// info (it does nothing).
     ///
     /// ## Why is this bad?
     /// The API server refuses to create it: `spec.externalTrafficPolicy: Invalid value: "Local":
@@ -65,5 +69,30 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             f = f.related(obj.loc_at(&type_path), "the Service type");
         }
         out.push(f);
+    }
+    rendered(model, out);
+}
+
+/// The Services Gateway implementations render from their config.
+fn rendered(model: &Model, out: &mut Vec<Finding>) {
+    for view in model.services.iter().filter(|v| v.noun == "Gateway" && !v.external && v.policy_written) {
+        let what = format!("{} ({})", view.name, view.svc_type);
+        let f = if view.policy_patched {
+            Finding::new(
+                view.policy_at.loc,
+                format!(
+                    "this patch puts `externalTrafficPolicy` on {what}: the API server rejects the rendered Service (\"may only be set for externally-accessible services\")"
+                ),
+                "remove `externalTrafficPolicy` from the patch, or make the Service external (`type: LoadBalancer` or `NodePort`)",
+            )
+        } else {
+            Finding::new(
+                view.policy_at.loc,
+                format!("`externalTrafficPolicy` here does nothing: {what} is not externally accessible, so the implementation leaves it off"),
+                "remove `externalTrafficPolicy`, or make the Service external (`type: LoadBalancer` or `NodePort`)",
+            )
+            .severity(crate::diagnostic::Severity::Info)
+        };
+        out.push(f.on(view.policy_at.obj).related(view.type_at.loc, "the Service type"));
     }
 }

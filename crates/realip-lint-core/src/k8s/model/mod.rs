@@ -73,6 +73,8 @@ pub struct ServiceView {
     pub behind_cdn: Option<(&'static crate::cdn::Cdn, Place)>,
     /// No field of the implementation's config sets the policy (and what it documents instead).
     pub policy_fixed: Option<gateway::FixedPolicy>,
+    /// The policy reaches the rendered Service through an unchecked patch (the API server judges it).
+    pub policy_patched: bool,
 }
 
 impl ServiceView {
@@ -553,6 +555,7 @@ impl Model {
                 keeps_client_ip: None,
                 behind_cdn,
                 policy_fixed: None,
+                policy_patched: false,
             });
         }
         self.services = views;
@@ -663,5 +666,6 @@ fn gateway_view(
         keeps_client_ip: svc.keeps_client_ip,
         behind_cdn: None,
         policy_fixed: svc.policy_fixed,
+        policy_patched: svc.policy_patched,
     }
 }
