@@ -471,20 +471,39 @@ impl GatewayCtx<'_> {
                     || single.is_some_and(names_it)
                     || selectors.iter().any(|s| {
                         s.get("kind").and_then(scalar_string).as_deref() == Some("Gateway")
-                            && s.get("matchLabels").and_then(Node::as_map).is_some_and(|m| {
-                                !m.is_empty()
-                                    && m.iter().all(|(k, v)| {
-                                        k.as_str().is_some_and(|k| {
-                                            self.gateway_labels().get(k).map(String::as_str)
-                                                == scalar_string(v).as_deref()
-                                        })
-                                    })
-                            })
+                            && selects(s, self.gateway_labels())
                     })
             })
             .map(|(i, _)| i)
             .collect()
     }
+}
+
+/// Does a `targetSelectors` entry select these labels: its `matchLabels` and `matchExpressions`
+/// (In, NotIn, Exists, DoesNotExist) all hold, and it has at least one of them?
+fn selects(selector: &Node, labels: &BTreeMap<String, String>) -> bool {
+    let match_labels = selector.get("matchLabels").and_then(Node::as_map).unwrap_or_default();
+    let expressions = selector.get("matchExpressions").and_then(Node::as_seq).unwrap_or_default();
+    if match_labels.is_empty() && expressions.is_empty() {
+        return false;
+    }
+    let labels_hold = match_labels
+        .iter()
+        .all(|(k, v)| k.as_str().is_some_and(|k| labels.get(k).map(String::as_str) == scalar_string(v).as_deref()));
+    let expressions_hold = expressions.iter().all(|e| {
+        let Some(key) = e.get("key").and_then(scalar_string) else { return false };
+        let values: Vec<String> =
+            e.get("values").and_then(Node::as_seq).unwrap_or_default().iter().filter_map(scalar_string).collect();
+        let value = labels.get(&key);
+        match e.get("operator").and_then(scalar_string).as_deref() {
+            Some("In") => value.is_some_and(|v| values.contains(v)),
+            Some("NotIn") => value.is_none_or(|v| !values.contains(v)),
+            Some("Exists") => value.is_some(),
+            Some("DoesNotExist") => value.is_none(),
+            _ => false,
+        }
+    });
+    labels_hold && expressions_hold
 }
 
 /// Config objects layered over each other, lowest first: a value is the topmost one written.
