@@ -5,8 +5,9 @@ use crate::k8s::model::Model;
 declare_rule! {
     /// ## What it does
     /// Flags an ingress controller that trusts `X-Forwarded-For` (or another client-IP header)
-    /// when the only way in is a LoadBalancer Service whose load balancer is a pass-through L4 one:
-    /// no annotation makes it an L7 load balancer that adds the header, and no PROXY protocol.
+    /// when the only way in is a LoadBalancer Service whose load balancer is a pass-through L4 one
+    /// (no annotation makes it an L7 load balancer that adds the header, and no PROXY protocol),
+    /// or a NodePort Service that clients reach directly (zero hops in front).
     ///
     /// It fires when that trust can be abused: the trusted sources include everyone, the trust is
     /// a hop count (Envoy's `xff_num_trusted_hops` as Envoy Gateway, Contour, kgateway, Istio and
@@ -64,7 +65,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             && fronts
                 .iter()
                 .all(|v| {
-                    v.svc_type == "LoadBalancer"
+                    matches!(v.svc_type.as_str(), "LoadBalancer" | "NodePort")
                         && v.lb.adds_xff.is_none()
                         && v.lb.sends_proxy.is_none()
                         && v.lb.carrier_unknown.is_none()
@@ -80,6 +81,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let name = ctrl.proxy.map_or("the controller", |p| p.name);
         let front = fronts[0];
+        // A NodePort Service: clients reach the node port directly, nothing in front.
+        let (what, label) = if front.svc_type == "NodePort" {
+            (format!("clients reach it directly through a node port ({})", front.name), "a node port: nothing in front adds X-Forwarded-For")
+        } else {
+            (format!("only a pass-through L4 load balancer ({}) sits in front", front.name), "an L4 load balancer adds no X-Forwarded-For")
+        };
         let help = if h.positional {
             format!(
                 "{}, and keep the client's TCP source with `externalTrafficPolicy: Local`, or put PROXY protocol on both ends",
@@ -95,14 +102,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             Finding::new(
                 h.loc,
                 format!(
-                    "{name} trusts a client-IP header (`{}`), but only a pass-through L4 load balancer ({}) sits in front: every such header was written by the client",
-                    h.setting,
-                    front.name
+                    "{name} trusts a client-IP header (`{}`), but {what}: every such header was written by the client",
+                    h.setting
                 ),
                 help,
             )
             .on(h.obj)
-            .related(front.type_at.loc, "an L4 load balancer adds no X-Forwarded-For"),
+            .related(front.type_at.loc, label),
         );
     }
 }
