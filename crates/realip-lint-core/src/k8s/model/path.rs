@@ -710,6 +710,13 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
                     "{name} forwards the stream to the route's backend pods: they see {name}'s address, unless it sends PROXY protocol upstream"
                 );
                 last.carries = Carrier::Unknown;
+                // No HTTP header on a stream: the proxy sees the client, and writes it nowhere.
+                if let Some(ctrl) = path.hops.iter_mut().rev().find(|h| h.kind == HopKind::Controller) {
+                    ctrl.does = format!(
+                        "{name} sees the client's address but proxies a TCP stream: there is no HTTP header to write it into"
+                    );
+                    ctrl.carries = Carrier::Unknown;
+                }
                 path.carrier = Carrier::Unknown;
                 path.missing = Some((
                     format!("whether {name} sends PROXY protocol to the backends of this {} listener", field(l, "protocol").unwrap_or_default()),
