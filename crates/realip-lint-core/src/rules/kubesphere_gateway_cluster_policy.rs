@@ -85,7 +85,8 @@ declare_rule! {
 fn check(model: &Model, out: &mut Vec<Finding>) {
     for view in &model.services {
         let Some(fixed) = &view.policy_fixed else { continue };
-        if !view.external || view.policy != Policy::Cluster {
+        // The rendered router Service in a cluster dump: the Gateway's own view speaks for it.
+        if !view.external || view.policy != Policy::Cluster || view.noun != "Gateway" {
             continue;
         }
         let ctrl = view.controller.map(|c| &model.controllers[c]);

@@ -75,6 +75,9 @@ pub struct ServiceView {
     pub policy_fixed: Option<gateway::FixedPolicy>,
     /// The policy reaches the rendered Service through an unchecked patch (the API server judges it).
     pub policy_patched: bool,
+    /// The object of the input this Service was rendered from (a gateway kind of an
+    /// implementation's own), which speaks for it.
+    pub rendered_by: Option<ObjId>,
 }
 
 impl ServiceView {
@@ -464,6 +467,26 @@ impl Model {
             }
         }
         self.services.extend(views);
+        // A Service an implementation renders from its own gateway kind carries that kind's name
+        // and namespace (KubeSphere's router Service `kubesphere-router-<project>` in
+        // `kubesphere-controls-system`): in a cluster dump its policy is fixed the same way, and
+        // the Gateway's view speaks for it.
+        let fixed: Vec<(Option<String>, Option<String>, gateway::FixedPolicy, ObjId)> = self
+            .services
+            .iter()
+            .filter(|v| v.noun == "Gateway")
+            .filter_map(|v| {
+                let g = &self.objects[v.obj];
+                Some((g.name.clone(), g.namespace.clone(), v.policy_fixed.clone()?, v.obj))
+            })
+            .collect();
+        for v in self.services.iter_mut().filter(|v| v.noun == "Service" && v.policy_fixed.is_none()) {
+            let o = &self.objects[v.obj];
+            if let Some((.., f, g)) = fixed.iter().find(|(n, ns, ..)| *n == o.name && *ns == o.namespace) {
+                v.policy_fixed = Some(f.clone());
+                v.rendered_by = Some(*g);
+            }
+        }
     }
 
     fn link_services(&mut self, gateway_services: &[(ObjId, usize)]) {
@@ -556,6 +579,7 @@ impl Model {
                 behind_cdn,
                 policy_fixed: None,
                 policy_patched: false,
+                rendered_by: None,
             });
         }
         self.services = views;
@@ -667,5 +691,6 @@ fn gateway_view(
         behind_cdn: None,
         policy_fixed: svc.policy_fixed,
         policy_patched: svc.policy_patched,
+        rendered_by: None,
     }
 }

@@ -242,6 +242,7 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
     // object, its class), where the rules report what they find.
     let mut svc_objects = vec![view.obj, view.type_at.obj, view.policy_at.obj];
     svc_objects.extend(view.annotations.values().map(|(_, p)| p.obj));
+    svc_objects.extend(view.rendered_by);
     svc_objects.sort_unstable();
     svc_objects.dedup();
     // Client → load balancer (or straight to a node).
