@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, label_is, list_entries};
+use super::{
+    AllowList, COMMAS_OR_SPACES, Compares, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, label_is,
+    list_entries,
+};
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, OwnServiceLabels, ParamIssue, RenderedPods,
     ServiceSide, Sourced, hop_trust, merge_annotations, with_infra,
@@ -30,10 +33,15 @@ static INGRESS: IngressSupport = IngressSupport {
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Envoy Gateway",
-    config_kinds: &[(GROUP, "EnvoyProxy", "envoyproxies"), (GROUP, "ClientTrafficPolicy", "clienttrafficpolicies")],
+    config_kinds: &[
+        (GROUP, "EnvoyProxy", "envoyproxies"),
+        (GROUP, "ClientTrafficPolicy", "clienttrafficpolicies"),
+        (GROUP, "SecurityPolicy", "securitypolicies"),
+    ],
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`, or the EnvoyProxy's `spec.provider.kubernetes.envoyService.annotations`",
     data_plane: Some(data_plane),
+    allow_lists,
     own_service_labels: Some(OwnServiceLabels {
         name: "gateway.envoyproxy.io/owning-gateway-name",
         namespace: "gateway.envoyproxy.io/owning-gateway-namespace",
@@ -367,4 +375,31 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Tru
         )),
     };
     (setting, pp.is_some_and(|(_, o)| o), trust, settings_at)
+}
+
+/// The `clientCIDRs` of the SecurityPolicies that target the Gateway: Envoy matches them against
+/// `source_ip`, the client address after the ClientTrafficPolicy's `clientIPDetection` (the TCP
+/// peer, or the PROXY address, without one) (authorization_types.go `Principal`, translator
+/// authorization.go `buildIPPredicate`).
+fn allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
+    let keys = crate::implementations::gateway_api::keys;
+    let mut out = Vec::new();
+    for p in ctx.targeting(GROUP, &["SecurityPolicy"]) {
+        let o = &ctx.lookup.objects[p];
+        let rules = o.root.at(&keys(&["spec", "authorization", "rules"])).and_then(crate::yaml::Node::as_seq);
+        for (ri, rule) in rules.unwrap_or_default().iter().enumerate() {
+            if rule.get("principal").and_then(|pr| pr.get("clientCIDRs")).is_none() {
+                continue;
+            }
+            let path = super::indexed(&["spec", "authorization", "rules"], ri, &["principal", "clientCIDRs"]);
+            out.push(AllowList {
+                obj: p,
+                at: o.key_loc(&path),
+                what: "this SecurityPolicy's `clientCIDRs`".into(),
+                compares: Compares::Detected,
+                fix: "Envoy Gateway matches `clientCIDRs` against the client address its ClientTrafficPolicy detects: behind an L4 load balancer, `proxyProtocol: {}` (with the load balancer sending PROXY) or `externalTrafficPolicy: Local` and no `clientIPDetection`; behind an HTTP proxy or CDN, `clientIPDetection.xForwardedFor.trustedCIDRs` with its addresses",
+            });
+        }
+    }
+    out
 }

@@ -91,6 +91,9 @@ pub struct GatewaySupport {
     /// How a Gateway becomes a data plane. `None`: Gateways are served by the implementation's
     /// own workload and Service, which the input holds like any other (Traefik's chart).
     pub data_plane: Option<fn(&GatewayCtx<'_>) -> Option<DataPlane>>,
+    /// The allow-lists and deny-lists of client addresses that apply to a Gateway's data plane
+    /// (policies that target it), and which address each compares.
+    pub allow_lists: fn(&GatewayCtx<'_>) -> Vec<proxies::AllowList>,
     /// What it refuses in a GatewayClass no Gateway of the input uses (given the objects, and
     /// the classes that are used).
     pub unused_class_issues: fn(&[Object], &[ObjId]) -> Vec<ParamIssue>,
@@ -106,6 +109,7 @@ impl GatewaySupport {
         annotation_hint: "`spec.infrastructure.annotations`",
         own_service_labels: None,
         data_plane: None,
+        allow_lists: |_| Vec::new(),
         unused_class_issues: no_class_issues,
     };
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Implementation, IngressSupport, Lookup, Trust, images, label_is};
+use super::{AllowList, Compares, Implementation, IngressSupport, Lookup, Trust, images, indexed, label_is};
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
     hop_trust, keys,
@@ -30,10 +30,12 @@ static INGRESS: IngressSupport = IngressSupport {
     local_hint: "with the Istio gateway Helm chart: `service.externalTrafficPolicy: Local`",
     proxy_protocol,
     proxy_protocol_filters,
+    allow_lists: ingress_allow_lists,
     ..IngressSupport::DEFAULT
 };
 
 const ENVOY_FILTER_GROUP: &str = "networking.istio.io";
+const SECURITY_GROUP: &str = "security.istio.io";
 /// The root namespace's EnvoyFilters apply to every workload of the mesh.
 const ROOT_NAMESPACE: &str = "istio-system";
 const PROXY_FILTER: &str = "envoy.filters.listener.proxy_protocol";
@@ -101,7 +103,12 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     annotation_hint: "`spec.infrastructure.annotations` (once that is set, istiod copies no `metadata.annotations`)",
     data_plane: Some(data_plane),
     // EnvoyFilters that insert the PROXY listener filter into its gateways.
-    config_kinds: &[(ENVOY_FILTER_GROUP, "EnvoyFilter", "envoyfilters")],
+    // AuthorizationPolicies whose `ipBlocks`/`remoteIpBlocks` its gateways evaluate.
+    config_kinds: &[
+        (ENVOY_FILTER_GROUP, "EnvoyFilter", "envoyfilters"),
+        (SECURITY_GROUP, "AuthorizationPolicy", "authorizationpolicies"),
+    ],
+    allow_lists: gateway_allow_lists,
     ..GatewaySupport::DEFAULT
 };
 
@@ -470,4 +477,91 @@ fn client_ip(
         )),
     };
     (pp, trust, at)
+}
+
+fn ingress_allow_lists(lookup: &Lookup<'_>, ctrl: ObjId) -> Vec<AllowList> {
+    let obj = &lookup.objects[ctrl];
+    let Some(w) = obj.workload() else { return Vec::new() };
+    authorization_policies(lookup.objects, obj.namespace.as_deref(), &w.pod_labels, None)
+}
+
+/// The pods istiod renders for a Gateway carry `gateway.networking.k8s.io/gateway-name`.
+fn gateway_allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
+    let labels: BTreeMap<String, String> =
+        [("gateway.networking.k8s.io/gateway-name".to_owned(), ctx.name().to_owned())].into_iter().collect();
+    authorization_policies(ctx.lookup.objects, Some(ctx.ns()), &labels, Some(ctx.name()))
+}
+
+/// The `ipBlocks`/`notIpBlocks` (the connection peer after PROXY: Envoy RBAC `direct_remote_ip`)
+/// and `remoteIpBlocks`/`notRemoteIpBlocks` (the client address after `numTrustedProxies`:
+/// `remote_ip`) of the AuthorizationPolicies that apply to these pods: in their namespace or the
+/// root namespace, with a `selector` their labels match or none, or (for a Gateway's pods) a
+/// `targetRefs` entry naming the Gateway (istio/api `security/v1beta1/authorization_policy.proto`,
+/// istio/istio `pilot/pkg/security/authz/model/generator.go`).
+fn authorization_policies(
+    objects: &[Object],
+    namespace: Option<&str>,
+    pod_labels: &BTreeMap<String, String>,
+    gateway: Option<&str>,
+) -> Vec<AllowList> {
+    let mut out = Vec::new();
+    for (i, p) in objects.iter().enumerate() {
+        if p.shadowed || p.kind != "AuthorizationPolicy" || p.group() != SECURITY_GROUP {
+            continue;
+        }
+        let ns = p.namespace.as_deref();
+        if ns != namespace && ns != Some(ROOT_NAMESPACE) {
+            continue;
+        }
+        let refs: Vec<&Node> = p
+            .root
+            .at(&keys(&["spec", "targetRefs"]))
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .chain(p.root.at(&keys(&["spec", "targetRef"])))
+            .collect();
+        let selector = p.root.at(&keys(&["spec", "selector", "matchLabels"])).and_then(Node::as_map);
+        let applies = if refs.is_empty() {
+            selector.is_none_or(|m| {
+                m.iter().all(|(k, v)| {
+                    k.as_str().is_some_and(|k| pod_labels.get(k).map(String::as_str) == scalar_string(v).as_deref())
+                })
+            })
+        } else {
+            refs.iter().any(|r| {
+                r.get("kind").and_then(scalar_string).as_deref() == Some("Gateway")
+                    && gateway.is_some_and(|g| r.get("name").and_then(scalar_string).as_deref() == Some(g))
+            })
+        };
+        if !applies {
+            continue;
+        }
+        let rules = p.root.at(&keys(&["spec", "rules"])).and_then(Node::as_seq).unwrap_or_default();
+        for (ri, rule) in rules.iter().enumerate() {
+            let froms = rule.get("from").and_then(Node::as_seq).unwrap_or_default();
+            for (fi, from) in froms.iter().enumerate() {
+                for field in ["ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks"] {
+                    if from.get("source").and_then(|s| s.get(field)).is_none() {
+                        continue;
+                    }
+                    let mut path = indexed(&["spec", "rules"], ri, &["from"]);
+                    path.extend([PathSeg::Index(fi), PathSeg::Key("source"), PathSeg::Key(field)]);
+                    let remote = field.contains("Remote");
+                    out.push(AllowList {
+                        obj: i,
+                        at: p.key_loc(&path),
+                        what: format!("this AuthorizationPolicy's `{field}`"),
+                        compares: if remote { Compares::Detected } else { Compares::Peer },
+                        fix: if remote {
+                            "`remoteIpBlocks` match the X-Forwarded-For entry `numTrustedProxies` picks: set it to the number of HTTP proxies in front that append the header (a CDN, an L7 load balancer), and behind an L4 load balancer drop it and use `ipBlocks` with PROXY protocol (`gatewayTopology.proxyProtocol: {}`) or `externalTrafficPolicy: Local`"
+                        } else {
+                            "`ipBlocks` match the connection's peer: behind an L4 load balancer, PROXY protocol (`gatewayTopology.proxyProtocol: {}`) or `externalTrafficPolicy: Local` makes it the client; behind an HTTP proxy or CDN, match `remoteIpBlocks` with `gatewayTopology.numTrustedProxies` counting the proxies that append X-Forwarded-For"
+                        },
+                    });
+                }
+            }
+        }
+    }
+    out
 }

@@ -89,6 +89,10 @@ pub struct IngressSupport {
     /// Objects besides its own settings that also turn PROXY protocol on for its listeners
     /// (an Istio EnvoyFilter that inserts the PROXY listener filter), where each does.
     pub proxy_protocol_filters: fn(&Lookup<'_>, ObjId) -> Vec<Place>,
+    /// Its allow-lists and deny-lists on client addresses (objects besides Ingress annotations:
+    /// Traefik Middlewares, Istio AuthorizationPolicies) that apply to this workload, and which
+    /// address each compares.
+    pub allow_lists: fn(&Lookup<'_>, ObjId) -> Vec<AllowList>,
 }
 
 impl IngressSupport {
@@ -102,6 +106,7 @@ impl IngressSupport {
         main_container_images: &[],
         root_is_404: false,
         proxy_protocol_filters: |_, _| Vec::new(),
+        allow_lists: |_, _| Vec::new(),
     };
 
     /// The main container of one of its workloads (see `main_container_images`).
@@ -189,6 +194,66 @@ pub fn allow_list_annotations() -> impl Iterator<Item = (&'static str, &'static 
         .copied()
         .filter_map(|p| Some((p, p.ingress?)))
         .flat_map(|(p, i)| i.allow_list_annotations.iter().map(move |a| (*a, p)))
+}
+
+/// An allow-list or deny-list of client addresses that a proxy evaluates (a SecurityPolicy's
+/// `clientCIDRs`, an AuthorizationPolicy's `ipBlocks`, a Middleware's `sourceRange`, an
+/// ingress-nginx `whitelist-source-range`), and which address it compares.
+#[derive(Debug, Clone)]
+pub struct AllowList {
+    /// The object that holds it.
+    pub obj: ObjId,
+    /// The CIDR list.
+    pub at: Loc,
+    /// `the SecurityPolicy's \`clientCIDRs\``, as a message names it.
+    pub what: String,
+    pub compares: Compares,
+    /// What makes it compare the client's address, in the implementation's terms.
+    pub fix: &'static str,
+}
+
+/// The address an allow-list compares.
+#[derive(Debug, Clone)]
+pub enum Compares {
+    /// The connection's peer (after PROXY protocol, which rewrites it): headers do not change it.
+    Peer,
+    /// The client address the proxy detected, by its own client-IP settings (its [`Trust`]).
+    Detected,
+    /// The X-Forwarded-For entry at this depth from the right, as it reaches the check.
+    XffDepth { setting: String, at: Place },
+}
+
+impl AllowList {
+    /// Every allow-list an Ingress carries in its annotations, with the implementation that
+    /// reads it: each compares the client address the controller detected.
+    pub fn of_ingress(obj: &Object, i: ObjId) -> Vec<(AllowList, &'static Implementation)> {
+        allow_list_annotations()
+            .filter_map(|(key, p)| {
+                obj.annotation(key)?;
+                let at = obj.loc_at(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(key)]);
+                Some((
+                    AllowList {
+                        obj: i,
+                        at,
+                        what: format!("`{key}`"),
+                        compares: Compares::Detected,
+                        fix: "the controller checks the address its real-IP settings produce: trust X-Forwarded-For only from the proxy in front (ingress-nginx: `proxy-real-ip-cidr` with its addresses), or use PROXY protocol on both ends, or `externalTrafficPolicy: Local` with no header trust",
+                    },
+                    p,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// A path to an item of a list and below: `before[index].after`.
+pub fn indexed<'a>(before: &[&'a str], index: usize, after: &[&'a str]) -> Vec<PathSeg<'a>> {
+    before
+        .iter()
+        .map(|k| PathSeg::Key(k))
+        .chain([PathSeg::Index(index)])
+        .chain(after.iter().map(|k| PathSeg::Key(k)))
+        .collect()
 }
 
 /// The controller believes a client-IP header (X-Forwarded-For, X-Real-IP, a custom one).

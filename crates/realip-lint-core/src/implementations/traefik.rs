@@ -2,8 +2,8 @@
 
 use super::gateway_api::{AnnotationReach, GatewaySupport};
 use super::{
-    COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, admits_anyone, arg_loc,
-    controller_default, flags, images, label_is, list_entries,
+    AllowList, COMMAS_OR_SPACES, Compares, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, admits_anyone,
+    arg_loc, controller_default, flags, images, label_is, list_entries,
 };
 use crate::k8s::object::{ObjId, Object, Place, Workload};
 use crate::k8s::provenance::{Setting, Sourced, unknown};
@@ -24,6 +24,7 @@ static INGRESS: IngressSupport = IngressSupport {
     // PROXY-enabled entryPoints accept connections with or without the header.
     proxy_protocol_optional: true,
     trust,
+    allow_lists,
     ..IngressSupport::DEFAULT
 };
 
@@ -33,6 +34,8 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Traefik",
     annotations: AnnotationReach::Never,
     annotation_hint: "the Traefik chart's `service.annotations`",
+    // Middlewares (v3 `traefik.io`, v2 `traefik.containo.us`) whose `ipAllowList` its routers run.
+    config_kinds: &[("traefik.io", "Middleware", "middlewares"), ("traefik.containo.us", "Middleware", "middlewares")],
     ..GatewaySupport::DEFAULT
 };
 
@@ -117,4 +120,52 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
         }
     }
     trust
+}
+
+/// The `sourceRange` of every `ipAllowList` (v3) or `ipWhiteList` (v2, deprecated in v2.11)
+/// Middleware of the input: the routers of the one Traefik run them. Without `ipStrategy` (or
+/// with depth 0 and no `excludedIPs`) it compares `RemoteAddr`, the TCP peer or the trusted
+/// PROXY address; with `depth` N, the Nth X-Forwarded-For entry from the right as it reaches
+/// the middleware (traefik `pkg/config/dynamic/middlewares.go` `IPStrategy.Get`).
+fn allow_lists(lookup: &Lookup<'_>, _: ObjId) -> Vec<AllowList> {
+    let mut out = Vec::new();
+    for (i, m) in lookup.objects.iter().enumerate() {
+        if m.shadowed || m.kind != "Middleware" || !matches!(m.group(), "traefik.io" | "traefik.containo.us") {
+            continue;
+        }
+        for field in ["ipAllowList", "ipWhiteList"] {
+            let Some(spec) = m.root.at(&super::gateway_api::keys(&["spec", field])) else { continue };
+            if spec.get("sourceRange").is_none() {
+                continue;
+            }
+            let at = m.key_loc(&super::gateway_api::keys(&["spec", field, "sourceRange"]));
+            let strategy = spec.get("ipStrategy");
+            let depth = strategy
+                .and_then(|s| s.get("depth"))
+                .and_then(crate::k8s::object::scalar_value)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            let excluded = strategy.and_then(|s| s.get("excludedIPs")).is_some();
+            let compares = if depth > 0 {
+                let path = super::gateway_api::keys(&["spec", field, "ipStrategy", "depth"]);
+                Compares::XffDepth {
+                    setting: format!("ipStrategy.depth: {depth}"),
+                    at: Place { loc: m.loc_at(&path), obj: i },
+                }
+            } else if excluded {
+                // The first X-Forwarded-For entry from the right not excluded: not judged here.
+                continue;
+            } else {
+                Compares::Peer
+            };
+            out.push(AllowList {
+                obj: i,
+                at,
+                what: format!("this Middleware's `{field}.sourceRange`"),
+                compares,
+                fix: "behind an L4 load balancer, PROXY protocol (`entryPoints.<name>.proxyProtocol.trustedIPs` with the load balancer's addresses) or `externalTrafficPolicy: Local` makes `RemoteAddr` the client; behind an HTTP proxy or CDN, `ipStrategy.depth` equal to the number of proxies that append X-Forwarded-For, with only their addresses in `forwardedHeaders.trustedIPs`",
+            });
+        }
+    }
+    out
 }

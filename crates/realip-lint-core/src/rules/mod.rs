@@ -55,6 +55,8 @@ rules! {
     proxy_protocol_configured_twice,
     istio_proxy_protocol_envoyfilter,
     allowlist_after_snat,
+    allowlist_wrong_hop,
+    allowlist_forgeable,
     ingress_nginx_retired,
     // Tier 3: load balancers
     aws_nlb_ip_target_client_ip_lost,

@@ -101,6 +101,8 @@ pub struct Controller {
     /// Objects besides its settings that also turn PROXY protocol on (an Istio EnvoyFilter).
     pub proxy_protocol_filters: Vec<Place>,
     pub trust: proxies::Trust,
+    /// Its allow-lists and deny-lists of client addresses (besides Ingress annotations).
+    pub allow_lists: Vec<proxies::AllowList>,
     /// A related label that shows which controller this is: the workload a Service selects, or
     /// the GatewayClass that names the implementation.
     pub link: (Loc, String),
@@ -316,6 +318,7 @@ impl Model {
                     proxy_protocol_filters: filters,
                     proxy_protocol_optional: ingress.is_some_and(|i| i.proxy_protocol_optional),
                     trust: ingress.map(|i| (i.trust)(&lookup, workload)).unwrap_or_default(),
+                    allow_lists: ingress.map(|i| (i.allow_lists)(&lookup, workload)).unwrap_or_default(),
                     link: (w.name_loc(), format!("the Service selects this {} ({name})", w.kind)),
                     settings_at: w.name_loc(),
                     local_hint: ingress.map(|i| i.local_hint.to_owned()).unwrap_or_default(),
@@ -400,6 +403,7 @@ impl Model {
                 proxy_protocol_optional: dp.proxy_protocol_optional,
                 proxy_protocol_filters: Vec::new(),
                 trust: dp.trust,
+                allow_lists: (support.allow_lists)(&ctx),
                 link: (
                     class_at.loc,
                     if own.is_some() {

@@ -468,6 +468,8 @@ fn controller_hop(model: &Model, ci: usize, path: &mut Path) {
     }
     // The trusted-proxy lists' objects: what is wrong in them is said on this hop.
     objects.extend(ctrl.trust.entries.iter().map(|e| e.obj));
+    // Its allow-lists compare the address this hop hands on.
+    objects.extend(ctrl.allow_lists.iter().map(|a| a.obj));
     objects.sort_unstable();
     objects.dedup();
     let optional = ctrl.proxy_protocol_optional;
