@@ -49,27 +49,38 @@ fn proxy_protocol_filters(lookup: &Lookup<'_>, ctrl: ObjId) -> Vec<Place> {
     envoy_filters(lookup.objects, obj.namespace.as_deref(), &w.pod_labels)
 }
 
+/// The live objects of an Istio kind that reach pods in `namespace`: their own namespace or the
+/// root namespace's (which applies mesh-wide).
+fn in_scope<'o>(
+    objects: &'o [Object],
+    group: &'static str,
+    kind: &'static str,
+    namespace: Option<&'o str>,
+) -> impl Iterator<Item = (ObjId, &'o Object)> + 'o {
+    objects.iter().enumerate().filter(move |(_, o)| {
+        let ns = o.namespace.as_deref();
+        !o.shadowed && o.kind == kind && o.group() == group && (ns == namespace || ns == Some(ROOT_NAMESPACE))
+    })
+}
+
+/// Does a label map (a `workloadSelector.labels` or `selector.matchLabels`) select these pods?
+/// No map selects every pod of the scope.
+fn selects_pods(selector: Option<&Node>, pod_labels: &BTreeMap<String, String>) -> bool {
+    selector.and_then(Node::as_map).is_none_or(|m| {
+        m.iter().all(|(k, v)| {
+            k.as_str().is_some_and(|k| pod_labels.get(k).map(String::as_str) == scalar_string(v).as_deref())
+        })
+    })
+}
+
 pub(crate) fn envoy_filters(
     objects: &[Object],
     namespace: Option<&str>,
     pod_labels: &BTreeMap<String, String>,
 ) -> Vec<Place> {
     let mut out = Vec::new();
-    for (i, f) in objects.iter().enumerate() {
-        if f.shadowed || f.kind != "EnvoyFilter" || f.group() != ENVOY_FILTER_GROUP {
-            continue;
-        }
-        let ns = f.namespace.as_deref();
-        if ns != namespace && ns != Some(ROOT_NAMESPACE) {
-            continue;
-        }
-        let selected =
-            f.root.at(&keys(&["spec", "workloadSelector", "labels"])).and_then(Node::as_map).is_none_or(|m| {
-                m.iter().all(|(k, v)| {
-                    k.as_str().is_some_and(|k| pod_labels.get(k).map(String::as_str) == scalar_string(v).as_deref())
-                })
-            });
-        if !selected {
+    for (i, f) in in_scope(objects, ENVOY_FILTER_GROUP, "EnvoyFilter", namespace) {
+        if !selects_pods(f.root.at(&keys(&["spec", "workloadSelector", "labels"])), pod_labels) {
             continue;
         }
         let patches = f.root.at(&keys(&["spec", "configPatches"])).and_then(Node::as_seq).unwrap_or_default();
@@ -505,14 +516,7 @@ fn authorization_policies(
     gateway: Option<&str>,
 ) -> Vec<AllowList> {
     let mut out = Vec::new();
-    for (i, p) in objects.iter().enumerate() {
-        if p.shadowed || p.kind != "AuthorizationPolicy" || p.group() != SECURITY_GROUP {
-            continue;
-        }
-        let ns = p.namespace.as_deref();
-        if ns != namespace && ns != Some(ROOT_NAMESPACE) {
-            continue;
-        }
+    for (i, p) in in_scope(objects, SECURITY_GROUP, "AuthorizationPolicy", namespace) {
         let refs: Vec<&Node> = p
             .root
             .at(&keys(&["spec", "targetRefs"]))
@@ -521,13 +525,8 @@ fn authorization_policies(
             .iter()
             .chain(p.root.at(&keys(&["spec", "targetRef"])))
             .collect();
-        let selector = p.root.at(&keys(&["spec", "selector", "matchLabels"])).and_then(Node::as_map);
         let applies = if refs.is_empty() {
-            selector.is_none_or(|m| {
-                m.iter().all(|(k, v)| {
-                    k.as_str().is_some_and(|k| pod_labels.get(k).map(String::as_str) == scalar_string(v).as_deref())
-                })
-            })
+            selects_pods(p.root.at(&keys(&["spec", "selector", "matchLabels"])), pod_labels)
         } else {
             refs.iter().any(|r| {
                 r.get("kind").and_then(scalar_string).as_deref() == Some("Gateway")
