@@ -413,6 +413,7 @@ mod tests {
                 "tlsroutes.gateway.networking.k8s.io",
                 "tcproutes.gateway.networking.k8s.io",
                 "udproutes.gateway.networking.k8s.io",
+                "gatewayconfigurations.gateway-operator.konghq.com",
                 "envoyfilters.networking.istio.io",
                 "envoyproxies.gateway.envoyproxy.io",
                 "clienttrafficpolicies.gateway.envoyproxy.io",

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::{Implementation, IngressSupport, Lookup, Trust, images, label_is};
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
-    hop_trust, keys,
+    hop_trust, inside, keys,
 };
 use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
 use crate::k8s::provenance::{Setting, unknown};
@@ -183,27 +183,6 @@ impl Overlays {
     fn get(&self, overlay: &str, path: &[&str]) -> Option<(&Node, Place)> {
         let (root, at) = self.parsed.get(overlay)?;
         Some((root.at(&keys(path))?, *at))
-    }
-}
-
-/// The place of `needle` inside an overlay's text when the source holds it verbatim, else the
-/// whole value (a block scalar's lines are not the string's).
-fn inside(ctx: &GatewayCtx<'_>, at: Place, needle: &str) -> Place {
-    let obj = ctx.obj(at.obj);
-    let text = ctx.lookup.texts.get(obj.file).copied().unwrap_or_default();
-    let raw = text.get(at.loc.span.range()).unwrap_or_default();
-    match raw.find(needle) {
-        Some(i) => {
-            let start = at.loc.span.start + crate::source::to_u32(i);
-            Place {
-                loc: crate::diagnostic::Loc {
-                    file: at.loc.file,
-                    span: Span::new(start, start + crate::source::to_u32(needle.len())),
-                },
-                obj: at.obj,
-            }
-        }
-        None => at,
     }
 }
 
