@@ -110,18 +110,37 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let mut known = true;
     let mut layers = Layers::default();
     // `GetFromParametersRef` and `ValidateParametersRefGroupKind` (internal/utils/gatewayconfig/get.go).
-    let refs = [(ctx.class_ref(), "GatewayClass"), (ctx.gateway_ref(), "Gateway")];
-    for (r, holder) in refs {
+    // A Gateway-level one of another kind makes the Gateway not Accepted, and the reconcile stops
+    // there (controller/gateway/controller.go); a class-level one fails the reconcile.
+    let refs = [
+        (
+            ctx.class_ref(),
+            "fails to reconcile the Gateway (\"controller only supports gateway-operator.konghq.com/GatewayConfiguration resources for GatewayClass parametersRef\")",
+        ),
+        (
+            ctx.gateway_ref(),
+            "marks the Gateway not Accepted (`InvalidParameters`: \"only gateway-operator.konghq.com/GatewayConfiguration is supported\")",
+        ),
+    ];
+    for (r, refused) in refs {
         let Some(r) = r else { continue };
         if !r.is(GROUP, "GatewayConfiguration") {
             issues.push(ParamIssue::wrong_kind(
                 ctx,
                 &r,
                 EXPECTED,
-                Effect::StopsTraffic(format!(
-                    "Kong Gateway Operator fails to reconcile the Gateway (\"controller only supports gateway-operator.konghq.com/GatewayConfiguration resources\" for the {holder}'s `parametersRef`) and creates no DataPlane for it"
-                )),
+                Effect::StopsTraffic(format!("Kong Gateway Operator {refused} and creates no DataPlane for it")),
             ));
+            known = false;
+        } else if r.holder != ctx.gateway && r.namespace.is_none() {
+            issues.push(ParamIssue {
+                at: ctx.key_place(r.holder, &r.path),
+                problem: "the reference names no `namespace` (a GatewayConfiguration is namespaced)".into(),
+                effect: Effect::StopsTraffic(
+                    "Kong Gateway Operator fails to reconcile the Gateway (\"ParametersRef: namespace must be provided\") and creates no DataPlane for it".into(),
+                ),
+                fix: "add the GatewayConfiguration's `namespace` to `spec.parametersRef`".into(),
+            });
             known = false;
         } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
