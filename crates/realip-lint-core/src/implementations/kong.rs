@@ -10,8 +10,8 @@ use super::{
     images, list_entries,
 };
 use crate::implementations::gateway_api::{
-    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ParamIssue, ServiceSide, merge_annotations,
-    rendered_workload,
+    AnnotationReach, DataPlane, Effect, GATEWAY_NAME_LABEL, GatewayCtx, GatewaySupport, Layers, ParamIssue,
+    RenderedPods, ServiceSide, merge_annotations, rendered_spread, rendered_workload, with_infra,
 };
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
 use crate::k8s::provenance::{Setting, Sourced};
@@ -181,5 +181,48 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let annotations =
         merge_annotations(vec![layers.map_entries(ctx, &ingress(&["annotations"])), ctx.infra_annotations()]);
     dp.service = Some(ServiceSide { svc_type, policy, annotations, keeps_client_ip: None, policy_fixed: None });
+    dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)
+}
+
+/// The DataPlane's Deployment: `deployment.replicas` (unset: the Deployment's default, 1), or
+/// the minimum of `deployment.scaling.horizontal` (an HPA); its pods carry GEP-1762's
+/// gateway-name label (`setGatewayNameLabelInDataPlane`) and the Gateway's infrastructure labels.
+fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods {
+    let objects = ctx.lookup.objects;
+    let deployment = |rest: &[&'static str]| -> Vec<&'static str> {
+        ["spec", "dataPlaneOptions", "deployment"].iter().chain(rest).copied().collect()
+    };
+    let (count, autoscaled, count_field) = if layers.has(objects, &deployment(&["scaling", "horizontal"])) {
+        (
+            layers.int(ctx, &deployment(&["scaling", "horizontal", "minReplicas"]), 1, "the HPA's default", fallback),
+            true,
+            "spec.dataPlaneOptions.deployment.scaling.horizontal.minReplicas",
+        )
+    } else {
+        (
+            // The operator copies it to the Deployment as it is (pkg/utils/kubernetes/resources/deployments.go).
+            layers.int(ctx, &deployment(&["replicas"]), 1, "Kubernetes' default", fallback),
+            false,
+            "spec.dataPlaneOptions.deployment.replicas",
+        )
+    };
+    let labels: BTreeMap<String, String> =
+        [(GATEWAY_NAME_LABEL.to_owned(), ctx.name().to_owned())].into_iter().collect();
+    let spread = layers
+        .get(objects, &[POD_PATH, &["affinity"]].concat())
+        .or_else(|| layers.get(objects, &[POD_PATH, &["topologySpreadConstraints"]].concat()))
+        .map(|(o, _)| rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, with_infra(ctx, labels)))
+        .unwrap_or_default();
+    RenderedPods {
+        kind: WorkloadKind::Deployment,
+        count,
+        autoscaled,
+        count_field,
+        spread,
+        spread_hint: format!(
+            "add to the GatewayConfiguration: `spec.dataPlaneOptions.deployment.podTemplateSpec.spec.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{GATEWAY_NAME_LABEL}: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`",
+            ctx.name()
+        ),
+    }
 }
