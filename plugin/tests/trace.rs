@@ -37,7 +37,8 @@ fn ingress_nginx_provider_manifests() {
 fn gateway_listeners() {
     // One Gateway per implementation's trap: Istio's `Cluster`, Cilium's kept address, PROXY on
     // both ends for Envoy Gateway, Traefik's own Service, a hop count behind an L4 load
-    // balancer, a config object missing from the input, and routes bound per listener.
+    // balancer, a config object missing from the input, routes bound per listener, Kong Gateway
+    // Operator's `Cluster` default, and Envoy Gateway's controller-wide default EnvoyProxy.
     let fixtures = repo().join("crates/realip-lint-core/tests/fixtures");
     let mut out = String::new();
     for case in [
@@ -48,6 +49,8 @@ fn gateway_listeners() {
         "forwarded-headers-behind-l4/fail-envoy-gateway-hops.yaml",
         "gateway-parameters-invalid/info-missing-envoyproxy.yaml",
         "ingress-controller-cluster-policy/pass-envoy-gateway-routes.yaml",
+        "ingress-controller-cluster-policy/fail-kong-gateway-operator.yaml",
+        "ingress-controller-cluster-policy/fail-envoy-gateway-controller-default.yaml",
     ] {
         out.push_str(&traced(case, &fixtures));
         out.push('\n');

@@ -206,14 +206,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         ctx.infra_annotations(),
         layers.map_entries(ctx, &envoy(&["networkPublishing", "serviceAnnotations"])),
     ]);
-    dp.service = Some(ServiceSide {
-        svc_type,
-        policy,
-        annotations,
-        keeps_client_ip: None,
-        policy_fixed: None,
-        policy_patched: false,
-    });
+    dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
     let workload = layers.string(ctx, &envoy(&["workloadType"]), "DaemonSet", WHOSE, fallback);
     dp.pods = Some(if workload.value == "Deployment" {
         // `deployment.replicas` wins over the deprecated `envoy.replicas`; both default to 2.

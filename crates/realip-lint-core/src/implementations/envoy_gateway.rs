@@ -11,7 +11,7 @@ use super::{
 };
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, OwnServiceLabels, ParamIssue, RenderedPods,
-    ServiceSide, Sourced, hop_trust, merge_annotations, with_infra,
+    ServiceSide, Sourced, hop_trust, inside, merge_annotations, with_infra,
 };
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
 use crate::k8s::provenance::{Setting, unknown};
@@ -60,20 +60,28 @@ fn recognise(_: &Object, w: &Workload) -> bool {
     label_is(w, "app.kubernetes.io/managed-by", "envoy-gateway") && label_is(w, "app.kubernetes.io/component", "proxy")
 }
 
-/// Is an Envoy Gateway controller in the input, of a version before v1.3.0 by its image tag?
-fn controller_before_1_3(objects: &[Object]) -> bool {
-    objects.iter().filter(|o| !o.shadowed).filter_map(Object::workload).any(|w| {
-        w.pod.containers.iter().filter_map(|c| c.image.as_deref()).any(|image| {
+/// Is an Envoy Gateway controller in the input, of a version before v1.`minor`.0 by its image tag?
+fn controller_before(objects: &[Object], minor: u32) -> bool {
+    controllers(objects).filter_map(|(_, tag)| tag).any(|tag| {
+        let mut parts = tag.trim_start_matches('v').split('.').map(|p| p.parse::<u32>().ok());
+        match (parts.next().flatten(), parts.next().flatten()) {
+            (Some(0), Some(_)) => true,
+            (Some(1), Some(m)) => m < minor,
+            _ => false,
+        }
+    })
+}
+
+/// The Envoy Gateway controllers of the input: each one's object and image tag (if any).
+fn controllers(objects: &[Object]) -> impl Iterator<Item = (&Object, Option<&str>)> {
+    objects.iter().filter(|o| !o.shadowed).filter_map(|o| Some((o, o.workload()?))).flat_map(|(o, w)| {
+        w.pod.containers.iter().filter_map(|c| c.image.as_deref()).filter_map(move |image| {
             let no_digest = image.split('@').next().unwrap_or(image);
-            let Some((repo, tag)) = no_digest.rsplit_once(':').filter(|(r, _)| !r.ends_with('/') && !r.contains("//"))
-            else {
-                return false;
+            let (repo, tag) = match no_digest.rsplit_once(':') {
+                Some((r, t)) if !r.ends_with('/') && !t.contains('/') => (r, Some(t)),
+                _ => (no_digest, None),
             };
-            if !repo.ends_with("envoyproxy/gateway") {
-                return false;
-            }
-            let mut parts = tag.trim_start_matches('v').split('.').map(|p| p.parse::<u32>().ok());
-            matches!((parts.next().flatten(), parts.next().flatten()), (Some(0), Some(_)) | (Some(1), Some(0..=2)))
+            repo.ends_with("envoyproxy/gateway").then_some((o, tag))
         })
     })
 }
@@ -137,7 +145,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             let expected = "an EnvoyProxy (`group: gateway.envoyproxy.io`, `kind: EnvoyProxy`)";
             // Envoy Gateway refuses the Gateway for it from v1.3.0; an older controller in the
             // input ignores the reference instead.
-            if controller_before_1_3(objects) {
+            if controller_before(objects, 3) {
                 issues.push(ParamIssue::wrong_kind(
                     ctx,
                     &r,
@@ -165,14 +173,22 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     let mut layers = Layers::default();
     match gw_ep {
         Some(g) => {
-            let merge = objects[g].str_at(&crate::implementations::gateway_api::keys(&["spec", "mergeType"]));
-            if let (Some(c), Some("StrategicMerge" | "JSONMerge")) = (class_ep, merge.as_deref()) {
+            if let (Some(c), true) = (class_ep, merges(&objects[g])) {
                 layers.objs.push(c);
             }
             layers.objs.push(g);
         }
         None => layers.objs.extend(class_ep),
     }
+    // The controller-wide default sits under them only when no EnvoyProxy replaces it: the
+    // class's `mergeType`, else the Gateway's, decides (`MergeEnvoyProxyConfigs`, step 2).
+    let first_merge_type =
+        [class_ep, gw_ep].into_iter().flatten().map(|o| &objects[o]).find(|o| merge_type(o).is_some());
+    let base = match (class_ep.is_some() || gw_ep.is_some(), first_merge_type) {
+        (false, _) => ControllerDefault::find(ctx),
+        (true, Some(o)) if merges(o) => ControllerDefault::find(ctx),
+        _ => None,
+    };
     let fallback = ctx.class_at();
     let (proxy_protocol, optional, trust, settings_at) = client_ip(ctx, &layers);
     let mut dp = DataPlane {
@@ -189,8 +205,23 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     if !known {
         return Some(dp);
     }
-    let svc_type = layers.string(ctx, &path(&["envoyService", "type"]), "LoadBalancer", WHOSE, fallback);
-    let mut policy = layers.string(ctx, &path(&["envoyService", "externalTrafficPolicy"]), "Local", WHOSE, fallback);
+    let from_layers_or_base = |rest: &[&'static str], default: &str| {
+        let p = path(rest);
+        match (&base, layers.has(objects, &p)) {
+            (Some(b), false) => b.string(ctx, &p[1..]),
+            _ => None,
+        }
+        .unwrap_or_else(|| layers.string(ctx, &p, default, WHOSE, fallback))
+    };
+    let svc_type = from_layers_or_base(&["envoyService", "type"], "LoadBalancer");
+    let mut policy = from_layers_or_base(&["envoyService", "externalTrafficPolicy"], "Local");
+    if base.as_ref().is_some_and(|b| policy.place().obj == b.at.obj) {
+        dp.local_hint = format!(
+            "in the `{}` ConfigMap's `{}`: `envoyProxy.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (or leave it out: `Local` is Envoy Gateway's default)",
+            ControllerDefault::CONFIG_MAP,
+            ControllerDefault::KEY
+        );
+    }
     // `envoyService.patch` is applied last.
     let patched = path(&["envoyService", "patch", "value", "spec", "externalTrafficPolicy"]);
     if let Some((o, n)) = layers.get(objects, &patched)
@@ -200,18 +231,85 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     }
     let annotations = merge_annotations(vec![
         ctx.infra_annotations(),
+        base.as_ref().map(|b| b.map_entries(ctx, &path(&["envoyService", "annotations"])[1..])).unwrap_or_default(),
         layers.map_entries(ctx, &path(&["envoyService", "annotations"])),
     ]);
-    dp.service = Some(ServiceSide {
-        svc_type,
-        policy,
-        annotations,
-        keeps_client_ip: None,
-        policy_fixed: None,
-        policy_patched: false,
-    });
+    dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)
+}
+
+/// An EnvoyProxy's `spec.mergeType`, if it sets one.
+fn merge_type(o: &Object) -> Option<String> {
+    o.str_at(&crate::implementations::gateway_api::keys(&["spec", "mergeType"]))
+}
+
+/// Does this EnvoyProxy merge into the less specific one (rather than replace it)?
+fn merges(o: &Object) -> bool {
+    matches!(merge_type(o).as_deref(), Some("StrategicMerge" | "JSONMerge"))
+}
+
+/// The controller-wide default EnvoyProxy (v1.7.0+, envoyproxy/gateway@cf54ff9): top-level
+/// `envoyProxy:` (an EnvoyProxy's `spec`) of the EnvoyGateway document in the
+/// `envoy-gateway-config` ConfigMap, key `envoy-gateway.yaml`, in the controller's namespace.
+struct ControllerDefault {
+    /// The parsed `envoyProxy` mapping.
+    spec: crate::yaml::Node,
+    /// The ConfigMap value that holds it.
+    at: Place,
+}
+
+impl ControllerDefault {
+    const CONFIG_MAP: &str = "envoy-gateway-config";
+    const KEY: &str = "envoy-gateway.yaml";
+
+    /// The default in the input: the ConfigMap in the namespace of an Envoy Gateway controller
+    /// of the input (none: any namespace). An older controller does not read it.
+    fn find(ctx: &GatewayCtx<'_>) -> Option<Self> {
+        let objects = ctx.lookup.objects;
+        if controller_before(objects, 7) {
+            return None;
+        }
+        let namespaces: Vec<&str> = controllers(objects).filter_map(|(o, _)| o.namespace.as_deref()).collect();
+        objects.iter().enumerate().filter(|(_, o)| !o.shadowed).find_map(|(i, o)| {
+            if o.kind != "ConfigMap"
+                || o.name.as_deref() != Some(Self::CONFIG_MAP)
+                || !(namespaces.is_empty() || o.namespace.as_deref().is_some_and(|n| namespaces.contains(&n)))
+            {
+                return None;
+            }
+            let (text, loc) = super::cm_value(ctx.lookup, i, Self::KEY)?;
+            let root = crate::yaml::parse_stream(text).into_iter().next().and_then(|d| d.root)?;
+            if root.get("kind").and_then(scalar_string).as_deref() != Some("EnvoyGateway") {
+                return None;
+            }
+            let spec = root.get("envoyProxy")?.clone();
+            Some(ControllerDefault { spec, at: Place { loc, obj: i } })
+        })
+    }
+
+    /// A string setting at `path` of the default's spec, placed at its line in the ConfigMap.
+    fn string(&self, ctx: &GatewayCtx<'_>, path: &[&str]) -> Option<Sourced<String>> {
+        let v = scalar_string(self.spec.at(&crate::implementations::gateway_api::keys(path))?)?;
+        let key = path.last().copied().unwrap_or_default();
+        Some(Sourced::written(v.clone(), inside(ctx, self.at, &format!("{key}: {v}"))))
+    }
+
+    /// The string entries of the mapping at `path`, each placed at its key in the ConfigMap.
+    fn map_entries(&self, ctx: &GatewayCtx<'_>, path: &[&str]) -> Vec<(String, String, Place)> {
+        let Some(m) =
+            self.spec.at(&crate::implementations::gateway_api::keys(path)).and_then(crate::yaml::Node::as_map)
+        else {
+            return Vec::new();
+        };
+        m.iter()
+            .filter_map(|(k, v)| {
+                let k = k.as_str()?.to_owned();
+                let at = inside(ctx, self.at, &k);
+                Some((k, scalar_string(v).unwrap_or_default(), at))
+            })
+            .collect()
+    }
 }
 
 /// A Gateway Envoy Gateway will not accept: no data plane to judge, only the issue.

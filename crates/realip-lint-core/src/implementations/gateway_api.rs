@@ -185,6 +185,13 @@ pub struct ServiceSide {
     pub policy_patched: bool,
 }
 
+impl ServiceSide {
+    /// A Service of this type, policy and annotations, with nothing else known about it.
+    pub fn new(svc_type: Sourced<String>, policy: Sourced<String>, annotations: Vec<(String, String, Place)>) -> Self {
+        ServiceSide { svc_type, policy, annotations, keeps_client_ip: None, policy_fixed: None, policy_patched: false }
+    }
+}
+
 /// A traffic policy no field of the implementation's config sets.
 #[derive(Debug, Clone)]
 pub struct FixedPolicy {
@@ -602,10 +609,29 @@ pub fn rendered_spread(
     pod_path: &'static [&'static str],
     labels: BTreeMap<String, String>,
 ) -> Spread {
+    let (w, unreadable) = rendered_workload(obj, kind, pod_path, labels, &["affinity", "topologySpreadConstraints"]);
+    let mut s = crate::k8s::spread::analyse(obj, &w);
+    if unreadable || !s.mismatched.is_empty() {
+        s.mismatched.clear();
+        s.uncertain = true;
+    }
+    s
+}
+
+/// The pod spec `fields` under `pod_path` in a config object (a pod template the implementation
+/// applies to its proxy pods), as a workload the model's readers can take, and whether any of
+/// them could not be read (then the workload lacks them).
+pub fn rendered_workload(
+    obj: &Object,
+    kind: WorkloadKind,
+    pod_path: &'static [&'static str],
+    labels: BTreeMap<String, String>,
+    fields: &[&str],
+) -> (crate::k8s::object::Workload, bool) {
     let pod = obj.root.at(&keys(pod_path));
     let mut spec = serde_json::Map::new();
     let mut unreadable = false;
-    for key in ["affinity", "topologySpreadConstraints"] {
+    for &key in fields {
         if let Some(n) = pod.and_then(|p| p.get(key)) {
             match crate::yaml::scalar::to_json(n) {
                 Ok(v) => {
@@ -615,7 +641,7 @@ pub fn rendered_spread(
             }
         }
     }
-    spec.insert("containers".into(), serde_json::Value::Array(Vec::new()));
+    spec.entry("containers").or_insert_with(|| serde_json::Value::Array(Vec::new()));
     let pod_spec: k8s_openapi::api::core::v1::PodSpec = serde_json::from_value(serde_json::Value::Object(spec))
         .unwrap_or_else(|_| {
             unreadable = true;
@@ -633,12 +659,7 @@ pub fn rendered_spread(
         daemon_set: None,
         owners: Vec::new(),
     };
-    let mut s = crate::k8s::spread::analyse(obj, &w);
-    if unreadable || !s.mismatched.is_empty() {
-        s.mismatched.clear();
-        s.uncertain = true;
-    }
-    s
+    (w, unreadable)
 }
 
 impl ParamIssue {
@@ -691,4 +712,26 @@ pub fn with_infra(ctx: &GatewayCtx<'_>, mut labels: BTreeMap<String, String>) ->
         labels.entry(k).or_insert(v);
     }
     labels
+}
+
+/// The place of `needle` inside a string value (a YAML document in a ConfigMap key, an
+/// annotation) when the source holds it verbatim, else the whole value (a block scalar's lines
+/// are not the string's).
+pub fn inside(ctx: &GatewayCtx<'_>, at: Place, needle: &str) -> Place {
+    let obj = ctx.obj(at.obj);
+    let text = ctx.lookup.texts.get(obj.file).copied().unwrap_or_default();
+    let raw = text.get(at.loc.span.range()).unwrap_or_default();
+    match raw.find(needle) {
+        Some(i) => {
+            let start = at.loc.span.start + crate::source::to_u32(i);
+            Place {
+                loc: crate::diagnostic::Loc {
+                    file: at.loc.file,
+                    span: crate::source::Span::new(start, start + crate::source::to_u32(needle.len())),
+                },
+                obj: at.obj,
+            }
+        }
+        None => at,
+    }
 }

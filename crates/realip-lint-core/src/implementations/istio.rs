@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::{AllowList, Compares, Implementation, IngressSupport, Lookup, Trust, images, indexed, label_is};
 use crate::implementations::gateway_api::{
     AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, ParamIssue, RenderedPods, ServiceSide, Sourced,
-    hop_trust, keys,
+    hop_trust, inside, keys,
 };
 use crate::k8s::object::{ObjData, ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
 use crate::k8s::provenance::{Setting, unknown};
@@ -204,27 +204,6 @@ impl Overlays {
     }
 }
 
-/// The place of `needle` inside an overlay's text when the source holds it verbatim, else the
-/// whole value (a block scalar's lines are not the string's).
-fn inside(ctx: &GatewayCtx<'_>, at: Place, needle: &str) -> Place {
-    let obj = ctx.obj(at.obj);
-    let text = ctx.lookup.texts.get(obj.file).copied().unwrap_or_default();
-    let raw = text.get(at.loc.span.range()).unwrap_or_default();
-    match raw.find(needle) {
-        Some(i) => {
-            let start = at.loc.span.start + crate::source::to_u32(i);
-            Place {
-                loc: crate::diagnostic::Loc {
-                    file: at.loc.file,
-                    span: Span::new(start, start + crate::source::to_u32(needle.len())),
-                },
-                obj: at.obj,
-            }
-        }
-        None => at,
-    }
-}
-
 /// Where istiod reads class-wide defaults: the namespace of an istiod in the input, else the
 /// usual ones (`istio-system`, AKS's `aks-istio-system`).
 fn system_namespaces(ctx: &GatewayCtx<'_>) -> Vec<String> {
@@ -339,14 +318,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             }
         }
     }
-    dp.service = Some(ServiceSide {
-        svc_type,
-        policy,
-        annotations,
-        keeps_client_ip: None,
-        policy_fixed: None,
-        policy_patched: false,
-    });
+    dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)
 }

@@ -135,14 +135,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         layers.map_entries(ctx, &kube(&["service", "extraAnnotations"])),
         ctx.infra_annotations(),
     ]);
-    dp.service = Some(ServiceSide {
-        svc_type,
-        policy,
-        annotations,
-        keeps_client_ip: None,
-        policy_fixed: None,
-        policy_patched: false,
-    });
+    dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
     let labels: BTreeMap<String, String> =
         [("gateway.networking.k8s.io/gateway-name".to_owned(), ctx.name().to_owned())].into_iter().collect();
     let spread = layers

@@ -1,16 +1,28 @@
-//! Kong: settings are `KONG_*` environment variables of the proxy container.
+//! Kong: settings are `KONG_*` environment variables of the proxy container, whether the input
+//! holds the proxy as a workload (the ingress controller's chart) or as the pod template of a Kong
+//! Gateway Operator `GatewayConfiguration` (Kong/kong-operator@cefc384: one DataPlane, with
+//! its ingress Service, per Gateway).
+
+use std::collections::BTreeMap;
 
 use super::{
     COMMAS_OR_SPACES, HeaderTrust, Implementation, IngressSupport, Lookup, Trust, controller_default, env_value,
     images, list_entries,
 };
-use crate::k8s::object::{ObjId, Object, Place, Workload};
+use crate::implementations::gateway_api::{
+    AnnotationReach, DataPlane, Effect, GATEWAY_NAME_LABEL, GatewayCtx, GatewaySupport, Layers, ParamIssue,
+    RenderedPods, ServiceSide, merge_annotations, rendered_spread, rendered_workload, with_infra,
+};
+use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind};
 use crate::k8s::provenance::{Setting, Sourced};
 
 pub static IMPLEMENTATION: Implementation = Implementation {
     name: "Kong",
     ingress_class_controllers: &["ingress-controllers.konghq.com/kong"],
+    // `vars.DefaultControllerName` of the operator (kong-operator and gateway-operator).
+    gateway_controllers: &["konghq.com/gateway-operator"],
     ingress: Some(&INGRESS),
+    gateway: Some(&GATEWAY),
     ..Implementation::DEFAULT
 };
 
@@ -22,39 +34,195 @@ static INGRESS: IngressSupport = IngressSupport {
     ..IngressSupport::DEFAULT
 };
 
+static GATEWAY: GatewaySupport = GatewaySupport {
+    creator: "Kong Gateway Operator",
+    config_kinds: &[(GROUP, "GatewayConfiguration", "gatewayconfigurations")],
+    // `mergeInfrastructureIntoDataPlane`: `spec.infrastructure.annotations` go onto the ingress
+    // Service after the GatewayConfiguration's (controller/gateway/controller_reconciler_utils.go).
+    annotations: AnnotationReach::InfrastructureOnly,
+    annotation_hint: "`spec.infrastructure.annotations`, or the GatewayConfiguration's `spec.dataPlaneOptions.network.services.ingress.annotations`",
+    data_plane: Some(data_plane),
+    ..GatewaySupport::DEFAULT
+};
+
+const GROUP: &str = "gateway-operator.konghq.com";
+const WHOSE: &str = "Kong Gateway Operator's default";
+const EXPECTED: &str = "a GatewayConfiguration (`group: gateway-operator.konghq.com`, `kind: GatewayConfiguration`)";
+/// The ingress Service's options, the same in v1beta1 and v2beta1.
+const INGRESS_SVC: [&str; 5] = ["spec", "dataPlaneOptions", "network", "services", "ingress"];
+/// The pod template the operator applies to the DataPlane's Deployment.
+const POD_PATH: &[&str] = &["spec", "dataPlaneOptions", "deployment", "podTemplateSpec", "spec"];
+
 fn recognise(_: &Object, w: &Workload) -> bool {
     images(w).any(|i| i == "kong" || i.ends_with("/kong") || i.ends_with("kong-gateway"))
 }
 
+#[allow(clippy::unnecessary_wraps)] // `IngressSupport::proxy_protocol`'s signature: others return `unknown`
 fn proxy_protocol(lookup: &Lookup<'_>, ctrl: ObjId) -> Setting<bool> {
     let obj = &lookup.objects[ctrl];
-    let off = || Ok(controller_default(lookup, &IMPLEMENTATION, false, ctrl, None));
-    let Some(w) = obj.workload() else { return off() };
-    match env_value(obj, w, "KONG_PROXY_LISTEN") {
-        Some((_, v, loc)) => Ok(Sourced::written(v.contains("proxy_protocol"), Place { loc, obj: ctrl })),
-        None => off(),
-    }
+    let written = obj.workload().and_then(|w| proxy_listen(obj, w, ctrl));
+    Ok(written.unwrap_or_else(|| controller_default(lookup, &IMPLEMENTATION, false, ctrl, None)))
+}
+
+/// `KONG_PROXY_LISTEN` as written: does a listener carry the `proxy_protocol` flag?
+fn proxy_listen(obj: &Object, w: &Workload, id: ObjId) -> Option<Sourced<bool>> {
+    env_value(obj, w, "KONG_PROXY_LISTEN")
+        .map(|(_, v, loc)| Sourced::written(v.contains("proxy_protocol"), Place { loc, obj: id }))
+}
+
+fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
+    let obj = &lookup.objects[ctrl];
+    obj.workload().map(|w| env_trust(lookup, ctrl, w)).unwrap_or_default()
 }
 
 /// `trusted_ips` (default none) are the sources whose `real_ip_header` (default `X-Real-IP`) Kong
-/// believes.
-fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
-    let obj = &lookup.objects[ctrl];
-    let Some(w) = obj.workload() else { return Trust::default() };
+/// believes; `w` is the object's proxy pods (a workload, or a pod template it renders).
+fn env_trust(lookup: &Lookup<'_>, id: ObjId, w: &Workload) -> Trust {
+    let obj = &lookup.objects[id];
     let text = lookup.texts.get(obj.file).copied();
     let Some((_, ips, loc)) = env_value(obj, w, "KONG_TRUSTED_IPS") else { return Trust::default() };
-    let entries = list_entries(ctrl, text, "trusted_ips", ips, loc, false, COMMAS_OR_SPACES);
+    let entries = list_entries(id, text, "trusted_ips", ips, loc, false, COMMAS_OR_SPACES);
     let header = env_value(obj, w, "KONG_REAL_IP_HEADER").map_or("X-Real-IP", |(_, v, _)| v);
     let mut trust = Trust { header: None, entries, ..Trust::default() };
     if header.trim() != "proxy_protocol" {
         trust.header = Some(HeaderTrust::listed(
             format!("KONG_TRUSTED_IPS (real_ip_header {header})"),
             loc,
-            ctrl,
+            id,
             "trusted_ips",
             &trust.entries,
             "list only the load balancer's addresses in `KONG_TRUSTED_IPS`",
         ));
     }
     trust
+}
+
+fn ingress(rest: &[&'static str]) -> Vec<&'static str> {
+    INGRESS_SVC.iter().chain(rest).copied().collect()
+}
+
+/// A Gateway of the operator: the class's GatewayConfiguration (none: the operator's defaults),
+/// with the Gateway's own (`spec.infrastructure.parametersRef`, in its namespace) merged over it
+/// (`getOrCreateGatewayConfiguration`).
+#[allow(clippy::unnecessary_wraps)] // `GatewaySupport::data_plane`'s signature: other implementations return `None`
+fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
+    let mut issues = Vec::new();
+    let mut known = true;
+    let mut layers = Layers::default();
+    // `GetFromParametersRef` and `ValidateParametersRefGroupKind` (internal/utils/gatewayconfig/get.go).
+    // A Gateway-level one of another kind makes the Gateway not Accepted, and the reconcile stops
+    // there (controller/gateway/controller.go); a class-level one fails the reconcile.
+    let refs = [
+        (
+            ctx.class_ref(),
+            "fails to reconcile the Gateway (\"controller only supports gateway-operator.konghq.com/GatewayConfiguration resources for GatewayClass parametersRef\")",
+        ),
+        (
+            ctx.gateway_ref(),
+            "marks the Gateway not Accepted (`InvalidParameters`: \"only gateway-operator.konghq.com/GatewayConfiguration is supported\")",
+        ),
+    ];
+    for (r, refused) in refs {
+        let Some(r) = r else { continue };
+        if !r.is(GROUP, "GatewayConfiguration") {
+            issues.push(ParamIssue::wrong_kind(
+                ctx,
+                &r,
+                EXPECTED,
+                Effect::StopsTraffic(format!("Kong Gateway Operator {refused} and creates no DataPlane for it")),
+            ));
+            known = false;
+        } else if r.holder != ctx.gateway && r.namespace.is_none() {
+            issues.push(ParamIssue {
+                at: ctx.key_place(r.holder, &r.path),
+                problem: "the reference names no `namespace` (a GatewayConfiguration is namespaced)".into(),
+                effect: Effect::StopsTraffic(
+                    "Kong Gateway Operator fails to reconcile the Gateway (\"ParametersRef: namespace must be provided\") and creates no DataPlane for it".into(),
+                ),
+                fix: "add the GatewayConfiguration's `namespace` to `spec.parametersRef`".into(),
+            });
+            known = false;
+        } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
+            layers.objs.push(o);
+        } else {
+            known = false;
+        }
+    }
+    let fallback = ctx.class_at();
+    let top = layers.top();
+    let settings_at = top.map_or(fallback, |o| ctx.key_place(o, POD_PATH));
+    let mut dp = DataPlane {
+        service: None,
+        pods: None,
+        proxy_protocol: Ok(Sourced::default(false, WHOSE, settings_at)),
+        proxy_protocol_optional: false,
+        trust: Trust::default(),
+        settings_at,
+        local_hint: "in the GatewayConfiguration: `spec: {dataPlaneOptions: {network: {services: {ingress: {externalTrafficPolicy: Local}}}}}`".into(),
+        issues,
+        shared: None,
+    };
+    // The proxy's `KONG_*` settings, from the topmost pod template that sets its containers.
+    if let Some((o, _)) = layers.get(ctx.lookup.objects, &[POD_PATH, &["containers"]].concat()) {
+        let (w, _) =
+            rendered_workload(ctx.obj(o), WorkloadKind::Deployment, POD_PATH, BTreeMap::new(), &["containers"]);
+        if let Some(pp) = proxy_listen(ctx.obj(o), &w, o) {
+            dp.proxy_protocol = Ok(pp);
+        }
+        dp.trust = env_trust(ctx.lookup, o, &w);
+    }
+    if !known {
+        return Some(dp);
+    }
+    let svc_type = layers.string(ctx, &ingress(&["type"]), "LoadBalancer", WHOSE, fallback);
+    // No CRD default: the operator keeps Kubernetes' `Cluster` unless one is set
+    // (controller/dataplane/owned_resources.go).
+    let policy = layers.string(ctx, &ingress(&["externalTrafficPolicy"]), "Cluster", WHOSE, fallback);
+    let annotations =
+        merge_annotations(vec![layers.map_entries(ctx, &ingress(&["annotations"])), ctx.infra_annotations()]);
+    dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
+    dp.pods = Some(pods(ctx, &layers, fallback));
+    Some(dp)
+}
+
+/// The DataPlane's Deployment: `deployment.replicas` (unset: the Deployment's default, 1), or
+/// the minimum of `deployment.scaling.horizontal` (an HPA); its pods carry GEP-1762's
+/// gateway-name label (`setGatewayNameLabelInDataPlane`) and the Gateway's infrastructure labels.
+fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods {
+    let objects = ctx.lookup.objects;
+    let deployment = |rest: &[&'static str]| -> Vec<&'static str> {
+        ["spec", "dataPlaneOptions", "deployment"].iter().chain(rest).copied().collect()
+    };
+    let (count, autoscaled, count_field) = if layers.has(objects, &deployment(&["scaling", "horizontal"])) {
+        (
+            layers.int(ctx, &deployment(&["scaling", "horizontal", "minReplicas"]), 1, "the HPA's default", fallback),
+            true,
+            "spec.dataPlaneOptions.deployment.scaling.horizontal.minReplicas",
+        )
+    } else {
+        (
+            // The operator copies it to the Deployment as it is (pkg/utils/kubernetes/resources/deployments.go).
+            layers.int(ctx, &deployment(&["replicas"]), 1, "Kubernetes' default", fallback),
+            false,
+            "spec.dataPlaneOptions.deployment.replicas",
+        )
+    };
+    let labels: BTreeMap<String, String> =
+        [(GATEWAY_NAME_LABEL.to_owned(), ctx.name().to_owned())].into_iter().collect();
+    let spread = layers
+        .get(objects, &[POD_PATH, &["affinity"]].concat())
+        .or_else(|| layers.get(objects, &[POD_PATH, &["topologySpreadConstraints"]].concat()))
+        .map(|(o, _)| rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, with_infra(ctx, labels)))
+        .unwrap_or_default();
+    RenderedPods {
+        kind: WorkloadKind::Deployment,
+        count,
+        autoscaled,
+        count_field,
+        spread,
+        spread_hint: format!(
+            "add to the GatewayConfiguration: `spec.dataPlaneOptions.deployment.podTemplateSpec.spec.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{GATEWAY_NAME_LABEL}: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`",
+            ctx.name()
+        ),
+    }
 }
