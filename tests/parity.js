@@ -32,6 +32,7 @@ const results = jobs.map(({ argv, stdin: bytes }) => {
       config: config && { name: config.name, text: config.text },
       nodes: o.nodes === undefined ? undefined : Number(o.nodes),
       namespace: o.namespace,
+      cloud: o.cloud,
     };
     if ((o.output ?? 'concise') === 'json' && wasm.lint(request) !== stdout) {
       stderr += `\nlint() differs from the runner's -o json for ${JSON.stringify(argv).slice(0, 200)}`;

@@ -73,6 +73,10 @@ pub struct LintArgs {
     /// Eligible nodes in the cluster, when the input has no Node objects (wins over the config file)
     #[arg(long = "nodes", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub nodes: Option<u32>,
+
+    /// The load-balancer provider a plain `type: LoadBalancer` gets (wins over the config file's `cloud:`)
+    #[arg(long = "cloud", value_name = "NAME")]
+    pub cloud: Option<String>,
     /// The config file (default: `.realip-lint.yaml` in the working directory or above)
     #[arg(long = "config", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,

@@ -87,8 +87,12 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
     }
     let loaded = config::load(args.config.as_deref());
     let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
-    let overrides =
-        Overrides { namespace: args.namespace.clone(), nodes: args.nodes, fail_on: args.fail_on.map(Into::into) };
+    let overrides = Overrides {
+        namespace: args.namespace.clone(),
+        nodes: args.nodes,
+        fail_on: args.fail_on.map(Into::into),
+        cloud: args.cloud.clone(),
+    };
     let settings = run::settings(loaded.as_ref().map(|l| &l.file), &overrides);
     // A bad config stops the run before anything is read or reported: its settings are not the
     // user's, and a report made without them (in CI: an upload) would mislead.

@@ -27,6 +27,7 @@ Options:
   -n, --namespace <NS>       the namespace of objects that name none
       --stdin-filename <N>   the file name to report for standard input
       --nodes <N>            eligible nodes, when the input has no Node objects (wins over the config file)
+      --cloud <NAME>         the load-balancer provider a plain type: LoadBalancer gets (wins over the config file)
       --config <FILE>        the config file (default: .realip-lint.yaml in the working directory or above)
   -o, --output <FORMAT>      concise (default: file:line:col: severity rule: message), or any of
                              ${wasm.formats().join(', ')}: the bytes of \`kubectl realip-lint -o FORMAT\`
@@ -44,6 +45,7 @@ const OPTIONS = {
   namespace: { type: 'string', short: 'n' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string' },
+  cloud: { type: 'string' },
   config: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'fail-on': { type: 'string' },
@@ -351,6 +353,7 @@ function main(argv, io = {}) {
     config: config && (config.text !== undefined ? { name: config.name, text: config.text } : { name: config.name, error: config.error }),
     nodes: o.nodes === undefined ? undefined : Number(o.nodes),
     namespace: o.namespace,
+    cloud: o.cloud,
     failOn: o['fail-on'],
     output: o.output ?? 'concise',
     cwd: path.resolve(cwd),

@@ -23,6 +23,9 @@ pub struct Request {
     pub nodes: Option<NonZeroU32>,
     #[serde(default)]
     pub namespace: Option<String>,
+    /// `--cloud`: the load-balancer provider a plain `type: LoadBalancer` gets.
+    #[serde(default)]
+    pub cloud: Option<String>,
     /// `error`, `warning` (the default, or the config's), `info` or `never`.
     #[serde(default)]
     pub fail_on: Option<String>,
@@ -140,7 +143,12 @@ impl Request {
                 FailOn::parse(s).ok_or_else(|| format!("failOn: `{s}` is not one of error, warning, info, never"))?,
             ),
         };
-        let overrides = Overrides { namespace: self.namespace.take(), nodes: self.nodes.map(NonZeroU32::get), fail_on };
+        let overrides = Overrides {
+            namespace: self.namespace.take(),
+            nodes: self.nodes.map(NonZeroU32::get),
+            fail_on,
+            cloud: self.cloud.take(),
+        };
         let config = self.config.as_ref().map(ConfigText::file).transpose()?;
         let settings = run::settings(config.as_ref(), &overrides);
         let sources =

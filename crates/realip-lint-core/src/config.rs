@@ -238,12 +238,9 @@ pub fn parse(text: &str, rule_names: &[&str]) -> (Config, Vec<ConfigError>) {
             }
             "cloud" => {
                 if let Some(s) = p.string(v, "cloud") {
-                    if providers::names().any(|n| n == s) {
-                        config.cloud = Some(s.to_owned());
-                    } else {
-                        let hint = crate::suggest::did_you_mean(s, providers::names());
-                        let names: Vec<&str> = providers::names().collect();
-                        p.error(v, format!("`cloud: {s}` is not one of {}{hint}", names.join(", ")));
+                    match cloud_error(s) {
+                        None => config.cloud = Some(s.to_owned()),
+                        Some(e) => p.error(v, e),
                     }
                 }
             }
@@ -397,6 +394,16 @@ fn segment_match(p: &[u8], s: &[u8]) -> bool {
         (Some(a), Some(b)) if a == b => segment_match(&p[1..], &s[1..]),
         _ => false,
     }
+}
+
+/// Why a `cloud:` value (or `--cloud`) is refused, if it is: not a provider's name.
+pub fn cloud_error(value: &str) -> Option<String> {
+    if providers::names().any(|n| n == value) {
+        return None;
+    }
+    let hint = crate::suggest::did_you_mean(value, providers::names());
+    let names: Vec<&str> = providers::names().collect();
+    Some(format!("`cloud: {value}` is not one of {}{hint}", names.join(", ")))
 }
 
 #[cfg(test)]

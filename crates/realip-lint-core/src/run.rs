@@ -15,6 +15,8 @@ pub struct Overrides {
     pub nodes: Option<u32>,
     /// `--fail-on`.
     pub fail_on: Option<FailOn>,
+    /// The load-balancer provider a plain `type: LoadBalancer` gets (`--cloud`).
+    pub cloud: Option<String>,
 }
 
 /// The settings of a run: the lint options (limits included, which a face needs before it
@@ -34,7 +36,14 @@ pub fn settings(config: Option<&ConfigFile>, overrides: &Overrides) -> Settings 
         options.nodes = overrides.nodes;
     }
     let fail_on = overrides.fail_on.or_else(|| config.and_then(|c| c.config.fail_on)).unwrap_or_default();
-    let config_errors = config.map(|c| c.errors.clone()).unwrap_or_default();
+    let mut config_errors = config.map(|c| c.errors.clone()).unwrap_or_default();
+    if let Some(cloud) = &overrides.cloud {
+        // A name the config file would refuse is a usage error here too, with the same words.
+        match crate::config::cloud_error(cloud) {
+            None => options.cloud = Some(cloud.clone()),
+            Some(e) => config_errors.push(format!("--cloud: {e}")),
+        }
+    }
     Settings { options, fail_on, config_errors }
 }
 
@@ -111,6 +120,19 @@ mod tests {
     }
 
     #[test]
+    fn cloud_is_checked_like_the_config_value() {
+        let aws = Overrides { cloud: Some("aws".into()), ..Overrides::default() };
+        assert_eq!(settings(None, &aws).options.cloud.as_deref(), Some("aws"));
+        let typo = Overrides { cloud: Some("awss".into()), ..Overrides::default() };
+        let s = settings(None, &typo);
+        assert!(s.options.cloud.is_none());
+        assert!(s.config_errors[0].starts_with("--cloud: `cloud: awss` is not one of"), "{:?}", s.config_errors);
+        assert!(s.config_errors[0].ends_with("did you mean `aws`?"), "{:?}", s.config_errors);
+        let out = run(&[Source::new("a.yaml", NODEPORT)], &s, Vec::new());
+        assert_eq!((out.exit_code, out.report.is_none()), (2, true), "a usage error stops the run");
+    }
+
+    #[test]
     fn overrides_win_over_the_config() {
         let config = ConfigFile::parse(
             ".realip-lint.yaml",
@@ -119,7 +141,7 @@ mod tests {
         );
         let s = settings(Some(&config), &Overrides::default());
         assert_eq!((s.options.nodes, s.fail_on, s.options.limits.file_bytes), (Some(3), FailOn::Error, 100));
-        let o = Overrides { namespace: Some("shop".into()), nodes: Some(5), fail_on: Some(FailOn::Never) };
+        let o = Overrides { namespace: Some("shop".into()), nodes: Some(5), fail_on: Some(FailOn::Never), cloud: None };
         let s = settings(Some(&config), &o);
         assert_eq!(
             (s.options.nodes, s.options.namespace.as_deref(), s.fail_on),

@@ -29,6 +29,8 @@ export interface LintRequest {
     nodes?: number;
     /** The namespace of objects that name none (`-n`). */
     namespace?: string;
+    /** `--cloud`: the load-balancer provider a plain `type: LoadBalancer` gets (a `cloud:` value). */
+    cloud?: string;
     /** `--fail-on`: sets `run`'s exit code. */
     failOn?: "error" | "warning" | "info" | "never";
 }
