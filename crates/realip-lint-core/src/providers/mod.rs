@@ -297,6 +297,10 @@ pub struct LbFacts {
     /// not settle (a value not understood, or a controller that may not read it): the carrier
     /// is unknown, and why.
     pub carrier_unknown: Option<(&'static str, String)>,
+    /// A provider annotation whose key looks like a PROXY or client-IP header switch but is not
+    /// one realip-lint knows (a misspelling, a newer key): what the load balancer sends is
+    /// unknown, never "nothing".
+    pub unknown_switch: Option<String>,
     /// With `Local`, the load balancer weights nodes by their pods (or binds only nodes with
     /// pods), so stacking pods on a node costs no balance: the annotation.
     pub weights_by_pods: Option<&'static str>,
@@ -316,6 +320,14 @@ impl LbFacts {
             (provider.facts)(input, &mut facts);
         }
         facts.announced_by = PROVIDERS.iter().copied().find(|p| p.announcer.is_some() && p.evident(input));
+        if facts.sends_proxy.is_none() && facts.adds_xff.is_none() && facts.carrier_unknown.is_none() {
+            facts.unknown_switch = input
+                .annotations
+                .iter()
+                .map(|(k, _)| *k)
+                .find(|k| looks_like_switch(k) && !KNOWN_SWITCHES.contains(k))
+                .map(str::to_owned);
+        }
         // What a proxy does to UDP (no connection to terminate) is not modelled.
         if !input.ports.is_empty() && input.ports.iter().all(|p| p.udp) {
             facts.proxies = None;
@@ -339,6 +351,37 @@ impl LbFacts {
             help: help.into(),
         });
     }
+}
+
+/// The PROXY and header switches the providers here read (see each provider's file); any other
+/// provider key that looks like one is not understood.
+const KNOWN_SWITCHES: &[&str] = &[
+    "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol",
+    "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol-per-target-group",
+    "service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol",
+    "load-balancer.hetzner.cloud/uses-proxyprotocol",
+    "service.beta.kubernetes.io/linode-loadbalancer-default-proxy-protocol",
+    "service.beta.kubernetes.io/linode-loadbalancer-proxy-protocol",
+    "service.beta.kubernetes.io/oci-load-balancer-connection-proxy-protocol-version",
+    "oci-network-load-balancer.oraclecloud.com/is-ppv2-enabled",
+    "service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v1",
+    "service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2",
+    "service.beta.kubernetes.io/scw-loadbalancer-send-proxy-v2",
+    "loadbalancer.openstack.org/proxy-protocol",
+    "loadbalancer.openstack.org/x-forwarded-for",
+    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-proxy-protocol",
+    "service.beta.kubernetes.io/azure-pls-proxy-protocol",
+    "service.beta.kubernetes.io/qingcloud-lb-listener-forwardfor",
+    "k8s.cloudscale.ch/loadbalancer-pool-protocol",
+];
+
+/// Does a provider annotation key look like a PROXY protocol or X-Forwarded-For switch?
+fn looks_like_switch(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    is_lb_annotation(key)
+        && ["proxy-protocol", "proxyprotocol", "proxy_protocol", "send-proxy", "x-forwarded-for", "forwardfor"]
+            .iter()
+            .any(|w| k.contains(w))
 }
 
 /// The provider a Service shows by itself: its `loadBalancerClass`, else the first provider an

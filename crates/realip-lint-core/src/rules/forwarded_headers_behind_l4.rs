@@ -69,6 +69,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         && v.lb.adds_xff.is_none()
                         && v.lb.sends_proxy.is_none()
                         && v.lb.carrier_unknown.is_none()
+                        && v.lb.unknown_switch.is_none()
                         && v.behind_cdn.is_none()
                         // An install whose documented client-IP path is a header the load
                         // balancer adds from settings outside the manifest (KubeSphere's

@@ -121,7 +121,9 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             (None, Ok(Sourced { value: true, origin: Origin::Written(at) }))
                 if !ctrl.proxy_protocol_optional && view.svc_type == "LoadBalancer" =>
             {
-                if view.lb.adds_xff.is_some() || view.lb.direct_to_pod.is_some() || view.lb.carrier_unknown.is_some() {
+                if view.lb.adds_xff.is_some() || view.lb.direct_to_pod.is_some() || view.lb.carrier_unknown.is_some()
+                    || view.lb.unknown_switch.is_some()
+                {
                     continue;
                 }
                 out.push(

@@ -280,6 +280,14 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
                 "check the load balancer's listener in the provider's console, or write the setting the provider documents".into(),
             ));
             (format!("may or may not carry the client address (`{a}`)"), Carrier::Unknown, ann(a))
+        } else if let Some(k) = &lb.unknown_switch {
+            path.missing = Some((
+                format!(
+                    "what `{k}` does: it looks like a PROXY protocol or X-Forwarded-For switch, but it is not a setting realip-lint knows"
+                ),
+                "check the key against the provider's documentation (a misspelt key does nothing)".into(),
+            ));
+            (format!("may or may not carry the client address (`{k}`)"), Carrier::Unknown, ann(k))
         } else if let Some(a) = &lb.source_dropped {
             path.loss = Some(Loss::SourceDropped);
             (
