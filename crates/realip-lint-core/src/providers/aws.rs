@@ -59,7 +59,7 @@ fn owner(input: &LbInput<'_>) -> Option<Owner> {
             _ => Some(Owner::Nobody),
         },
         Some("nlb") => Some(Owner::InTreeNlb),
-        None if input.annotations.iter().any(|(k, _)| PROVIDER.shown_by(k)) => Some(Owner::Classic),
+        None if PROVIDER.shown(input) => Some(Owner::Classic),
         _ => None,
     }
 }
@@ -80,14 +80,16 @@ struct TargetGroup<'a> {
     proxy: Option<&'static str>,
 }
 
-fn target_group<'a>(input: &LbInput<'a>, port: Option<i32>, in_tree: bool, keys: &'a [String]) -> TargetGroup<'a> {
+fn target_group<'a>(input: &LbInput<'a>, port: Option<i32>, in_tree: bool) -> TargetGroup<'a> {
     let global = input.get(TARGET_GROUP);
     // Per-port attributes win; an empty value keeps the global ones (the in-tree provider reads
     // only the global annotation).
     let per_port = port
         .filter(|_| !in_tree)
-        .and_then(|p| keys.iter().find(|k| k.as_str() == format!("{TARGET_GROUP}.{p}")))
-        .and_then(|k| Some((k.as_str(), input.get(k)?)))
+        .and_then(|p| {
+            let key = format!("{TARGET_GROUP}.{p}");
+            input.annotations.iter().find(|(k, _)| *k == key).copied()
+        })
         .filter(|(_, v)| !v.trim().is_empty());
     let preserve = per_port
         .and_then(|(k, v)| Some((k, attribute(Some(v), "preserve_client_ip.enabled")?)))
@@ -111,7 +113,6 @@ fn target_group<'a>(input: &LbInput<'a>, port: Option<i32>, in_tree: bool, keys:
 
 fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
     let Some(owner) = owner(input) else { return };
-    let keys: Vec<String> = input.annotations.iter().map(|(k, _)| (*k).to_owned()).collect();
     match owner {
         Owner::Classic => classic(input, facts),
         Owner::Nobody => {
@@ -120,7 +121,7 @@ fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
                 "`aws-load-balancer-type: external` without `aws-load-balancer-nlb-target-type` is reconciled by neither AWS controller, unless the Load Balancer Controller's webhook gives the Service its class".into(),
             ));
         }
-        Owner::InTreeNlb | Owner::Controller { .. } => nlb(input, facts, owner, &keys),
+        Owner::InTreeNlb | Owner::Controller { .. } => nlb(input, facts, owner),
     }
 }
 
@@ -157,11 +158,11 @@ fn classic(input: &LbInput<'_>, facts: &mut LbFacts) {
     }
 }
 
-fn nlb(input: &LbInput<'_>, facts: &mut LbFacts, owner: Owner, keys: &[String]) {
+fn nlb(input: &LbInput<'_>, facts: &mut LbFacts, owner: Owner) {
     let in_tree = owner == Owner::InTreeNlb;
     let ports: Vec<Option<i32>> =
         if input.ports.is_empty() { vec![None] } else { input.tcp_ports().map(|p| Some(p.port)).collect() };
-    let groups: Vec<TargetGroup<'_>> = ports.iter().map(|p| target_group(input, *p, in_tree, keys)).collect();
+    let groups: Vec<TargetGroup<'_>> = ports.iter().map(|p| target_group(input, *p, in_tree)).collect();
     let proxy_on_all = !groups.is_empty() && groups.iter().all(|g| g.proxy.is_some());
     let proxy_on_some = groups.iter().find_map(|g| g.proxy);
     match (proxy_on_all, proxy_on_some) {

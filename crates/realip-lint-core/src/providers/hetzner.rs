@@ -18,7 +18,7 @@ const PROXY: &str = "load-balancer.hetzner.cloud/uses-proxyprotocol";
 const PROTOCOL: &str = "load-balancer.hetzner.cloud/protocol";
 
 fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
-    if !input.annotations.iter().any(|(k, _)| PROVIDER.shown_by(k)) {
+    if !PROVIDER.shown(input) {
         return;
     }
     match input.get(PROXY).map(go_bool) {

@@ -23,7 +23,7 @@ const PORT_PREFIX: &str = "service.beta.kubernetes.io/linode-loadbalancer-port-"
 const HOSTNAME_ONLY: &str = "service.beta.kubernetes.io/linode-loadbalancer-hostname-only-ingress";
 
 fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
-    if !input.annotations.iter().any(|(k, _)| PROVIDER.shown_by(k)) {
+    if !PROVIDER.shown(input) {
         return;
     }
     // The controller lower-cases the value: `V2` works.

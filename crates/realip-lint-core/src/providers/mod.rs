@@ -162,9 +162,14 @@ impl LbProvider {
         self.annotation_prefixes.iter().any(|p| key.starts_with(p))
     }
 
+    /// Does one of the Service's annotations belong to this provider?
+    fn shown(&self, input: &LbInput<'_>) -> bool {
+        input.annotations.iter().any(|(k, _)| self.shown_by(k))
+    }
+
     /// Is this provider evidently in front of the Service: one of its annotations, or `cloud:`?
     fn evident(&self, input: &LbInput<'_>) -> bool {
-        input.cloud == Some(self.name) || input.annotations.iter().any(|(k, _)| self.shown_by(k))
+        input.cloud == Some(self.name) || self.shown(input)
     }
 }
 
@@ -390,7 +395,7 @@ fn shown_provider(input: &LbInput<'_>) -> Option<&'static LbProvider> {
     if let Some(class) = input.class {
         return PROVIDERS.iter().copied().find(|p| p.class_prefixes.iter().any(|c| class.starts_with(c)));
     }
-    PROVIDERS.iter().copied().find(|p| input.annotations.iter().any(|(k, _)| p.shown_by(k)))
+    PROVIDERS.iter().copied().find(|p| p.shown(input))
 }
 
 /// The prefixes Kubernetes gives cloud providers for their Service annotations, shared by many.

@@ -26,7 +26,7 @@ const NLB_PROXY: &str = "oci-network-load-balancer.oraclecloud.com/is-ppv2-enabl
 const IP_MODE: &str = "oci.oraclecloud.com/ingress-ip-mode";
 
 fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
-    if !input.annotations.iter().any(|(k, _)| PROVIDER.shown_by(k)) {
+    if !PROVIDER.shown(input) {
         return;
     }
     let ty = input.get(TYPE).map(str::trim);

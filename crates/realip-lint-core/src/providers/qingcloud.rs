@@ -33,7 +33,7 @@ fn bits(value: &str, port: &str, bit: u32) -> bool {
 }
 
 fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
-    if !input.annotations.iter().any(|(k, _)| PROVIDER.shown_by(k)) {
+    if !PROVIDER.shown(input) {
         return;
     }
     let forwardfor = input.get(FORWARDFOR).unwrap_or_default();

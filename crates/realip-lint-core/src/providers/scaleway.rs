@@ -34,7 +34,7 @@ fn covers(input: &LbInput<'_>, value: &str) -> Option<bool> {
 }
 
 fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
-    if !input.annotations.iter().any(|(k, _)| PROVIDER.shown_by(k)) {
+    if !PROVIDER.shown(input) {
         return;
     }
     for key in [PROXY_V1, PROXY_V2] {
