@@ -61,6 +61,8 @@ pub struct Finding {
     pub also_object: Option<usize>,
     /// For a finding on a document that is not a readable object: what could be read of it.
     pub object_ref: Option<ObjectRef>,
+    /// The edits that fix it, when a fix is mechanical (made from the facts the help says).
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Finding {
@@ -74,7 +76,14 @@ impl Finding {
             object: None,
             also_object: None,
             object_ref: None,
+            fix: None,
         }
+    }
+
+    #[must_use]
+    pub fn fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     #[must_use]
@@ -153,6 +162,9 @@ pub struct Diagnostic {
     pub end: Position,
     pub object: Option<ObjectRef>,
     pub related: Vec<Related>,
+    /// The fix, when the rule has a mechanical one (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::FixOut>,
     /// The index of the source the diagnostic is in (not serialised; renderers use it).
     #[serde(skip)]
     pub source: usize,

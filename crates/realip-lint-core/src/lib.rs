@@ -10,6 +10,7 @@ pub mod config;
 pub(crate) mod dataplane;
 pub mod diagnostic;
 pub mod emit;
+pub mod fix;
 pub mod implementations;
 pub mod k8s;
 pub mod limits;
@@ -250,7 +251,31 @@ impl Places<'_> {
             })
             .collect();
         let path = Self::path(model, by_file, &f);
+        let edits = f.fix.as_ref().and_then(|fix| {
+            let texts: Vec<&str> = self.sources.iter().map(|s| s.text.as_str()).collect();
+            k8s::object::fix_edits(fix, &model.objects, &texts)
+        });
+        let fix = f.fix.as_ref().zip(edits).map(|(fix, edits)| fix::FixOut {
+            title: fix.title.clone(),
+            applicability: fix.applicability,
+            edits: edits
+                .iter()
+                .map(|e| fix::EditOut {
+                    file: self.sources[e.file].name.clone(),
+                    start: self.pos(e.file, e.span.start),
+                    end: self.pos(e.file, e.span.end),
+                    text: e.text.clone(),
+                    source: e.file,
+                })
+                .collect(),
+            fields: fix
+                .changes
+                .iter()
+                .map(|c| (model.objects[c.obj].reference().map(|r| r.label()), c.at.clone()))
+                .collect(),
+        });
         Diagnostic {
+            fix,
             rule,
             severity,
             url: rule_url(rule),

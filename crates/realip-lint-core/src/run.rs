@@ -4,6 +4,9 @@
 //! disagree on any of it.
 
 use crate::config::{ConfigFile, FailOn};
+use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
+use crate::source::Span;
 use crate::{Options, Report, Source, lint};
 
 /// What the command line (or a JavaScript caller) says; each value given wins over the config.
@@ -147,5 +150,142 @@ mod tests {
             (s.options.nodes, s.options.namespace.as_deref(), s.fail_on),
             (Some(5), Some("shop"), FailOn::Never)
         );
+    }
+}
+
+/// Which fixes a run applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Safe fixes only (`--fix`).
+    Safe,
+    /// Safe and unsafe fixes (`--fix --unsafe-fixes`).
+    Unsafe,
+}
+
+impl Mode {
+    pub fn applies(self, a: Applicability) -> bool {
+        match self {
+            Mode::Safe => a == Applicability::Safe,
+            Mode::Unsafe => a >= Applicability::Unsafe,
+        }
+    }
+}
+
+/// The fixes of one report that can be applied together: in the contract's order, each fix whose
+/// edits overlap none of an earlier chosen fix's (a fix spanning files is taken whole or not at
+/// all). Returns the new text of each changed source, by source index, and the diagnostics fixed.
+pub fn apply_fixes(sources: &[Source], report: &Report, mode: Mode) -> (Vec<(usize, String)>, Vec<Diagnostic>) {
+    let mut taken: Vec<Vec<(Span, &str)>> = vec![Vec::new(); sources.len()];
+    let mut fixed = Vec::new();
+    for d in &report.diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        if !mode.applies(fix.applicability) || fix.edits.is_empty() {
+            continue;
+        }
+        let clashes = fix.edits.iter().any(|e| {
+            e.source >= sources.len()
+                || taken[e.source].iter().any(|(s, _)| overlaps(*s, e.span()))
+                || fix.edits.iter().any(|o| !std::ptr::eq(o, e) && o.source == e.source && overlaps(o.span(), e.span()))
+        });
+        if clashes {
+            continue;
+        }
+        for e in &fix.edits {
+            taken[e.source].push((e.span(), e.text.as_str()));
+        }
+        fixed.push(d.clone());
+    }
+    let mut out = Vec::new();
+    for (i, edits) in taken.iter().enumerate() {
+        if edits.is_empty() {
+            continue;
+        }
+        if let Ok(text) = crate::fix::apply(&sources[i].text, edits)
+            && text != sources[i].text
+        {
+            out.push((i, text));
+        }
+    }
+    (out, fixed)
+}
+
+/// Two ranges overlap when they share a byte, or when both insert at the same offset (their
+/// order would be arbitrary).
+fn overlaps(a: Span, b: Span) -> bool {
+    (a.start < b.end && b.start < a.end) || (a.is_empty() && b.is_empty() && a.start == b.start)
+}
+
+/// The outcome of [`fix_all`].
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    /// The sources after fixing (unchanged ones as they were).
+    pub sources: Vec<Source>,
+    /// The report of the fixed sources.
+    pub report: Report,
+    /// What was fixed, as found before each pass.
+    pub fixed: Vec<Diagnostic>,
+}
+
+impl Fixed {
+    /// The indexes of the sources whose text changed.
+    pub fn changed<'a>(&'a self, before: &'a [Source]) -> impl Iterator<Item = usize> + 'a {
+        self.sources.iter().zip(before).enumerate().filter(|(_, (a, b))| a.text != b.text).map(|(i, _)| i)
+    }
+}
+
+/// How many lint-and-fix passes [`fix_all`] makes at most (a fix may enable another; a pass that
+/// changes nothing ends it).
+pub const MAX_PASSES: usize = 8;
+
+/// Lint, apply the fixes `mode` allows, lint again, until nothing changes: the text `--fix` writes
+/// and the report it prints. `lint` is the face's lint (it may add a config or a baseline).
+pub fn fix_all(sources: &[Source], mode: Mode, lint: &dyn Fn(&[Source]) -> Report) -> Fixed {
+    let mut current: Vec<Source> = sources.to_vec();
+    let mut report = lint(&current);
+    let mut fixed = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let (changes, done) = apply_fixes(&current, &report, mode);
+        if changes.is_empty() {
+            break;
+        }
+        for (i, text) in changes {
+            current[i].text = text;
+        }
+        fixed.extend(done);
+        report = lint(&current);
+    }
+    Fixed { sources: current, report, fixed }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    #[test]
+    fn modes_apply_what_they_say() {
+        assert!(Mode::Safe.applies(Applicability::Safe));
+        assert!(!Mode::Safe.applies(Applicability::Unsafe));
+        assert!(Mode::Unsafe.applies(Applicability::Unsafe));
+        assert!(!Mode::Unsafe.applies(Applicability::DisplayOnly));
+    }
+
+    #[test]
+    fn fix_all_applies_until_nothing_changes_and_keeps_the_rest() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: local # keep me\n  selector: {app: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, externalTrafficPolicy: \"cluster\", selector: {app: b}}\n";
+        let sources = [Source::new("a.yaml", text)];
+        let options = Options::default();
+        let fixed = fix_all(&sources, Mode::Safe, &|s| lint(s, &options));
+        assert_eq!(fixed.fixed.len(), 2);
+        assert_eq!(fixed.changed(&sources).collect::<Vec<_>>(), vec![0]);
+        let out = &fixed.sources[0].text;
+        assert!(out.contains("externalTrafficPolicy: Local # keep me"), "{out}");
+        assert!(out.contains("externalTrafficPolicy: \"Cluster\","), "{out}");
+        assert!(fixed.report.diagnostics.iter().all(|d| d.rule != "external-traffic-policy-invalid-value"));
+        // Unsafe fixes wait for the unsafe mode.
+        let internal = "apiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec:\n  type: ClusterIP\n  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n";
+        let sources = [Source::new("c.yaml", internal)];
+        assert_eq!(fix_all(&sources, Mode::Safe, &|s| lint(s, &options)).changed(&sources).count(), 0);
+        let fixed = fix_all(&sources, Mode::Unsafe, &|s| lint(s, &options));
+        assert_eq!(fixed.sources[0].text, internal.replace("  externalTrafficPolicy: Local\n", ""));
     }
 }

@@ -36,6 +36,28 @@ fn check(fixture: &Fixture) -> Result<(), Failed> {
             d.end.offset
         );
     }
+    // Each fix: its diff in the snapshot, and what must hold once it is applied.
+    let mut fix_failures = Vec::new();
+    let all_rules = common::options(&sources);
+    for d in &report.diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        let _ = writeln!(
+            out,
+            "\n--- fix for {} at {}:{}: {} ({}) ---",
+            d.rule,
+            d.start.line,
+            d.start.column,
+            fix.title,
+            fix.applicability.as_str()
+        );
+        match common::apply_fix(&sources, fix) {
+            Ok(after) => out.push_str(&common::fix_diff(&sources, &after)),
+            Err(e) => out.push_str(&format!("(the edits do not apply: {e})\n")),
+        }
+        if let Some(failure) = common::fix_failure(&sources, &all_rules, d) {
+            fix_failures.push(format!("{} at {}:{}: {failure}", d.rule, d.start.line, d.start.column));
+        }
+    }
     // Both checks, so a case that fails its expectation still has its snapshot written on update.
     let expectation = fixture.expectation_failure(&report);
     let case = fixture.case();
@@ -48,6 +70,11 @@ fn check(fixture: &Fixture) -> Result<(), Failed> {
             insta::assert_snapshot!(case, out);
         });
     });
+    let expectation = match (expectation, fix_failures.is_empty()) {
+        (e, true) => e,
+        (Some(e), false) => Some(format!("{e}; {}", fix_failures.join("; "))),
+        (None, false) => Some(fix_failures.join("; ")),
+    };
     match (expectation, snapshot) {
         (Some(failure), Ok(())) => Err(failure.into()),
         (Some(failure), Err(_)) => Err(format!("{failure}; and the snapshot differs").into()),

@@ -152,6 +152,10 @@ pub fn render(report: &Report, sources: &[Source], color: bool, width: usize) ->
         let mut rendered = convert(d, sources);
         rendered.message = wrap_message(&rendered.message, message_width);
         rendered.help = wrap(&rendered.help, help_width);
+        if let Some(fix) = &d.fix {
+            rendered.help.push('\n');
+            rendered.help.push_str(&wrap(&super::fix_line(fix), help_width));
+        }
         let mut text = String::new();
         let _ = handler.render_report(&mut text, &rendered);
         // The snippets of related places in other files go under the main snippet, before help.

@@ -17,6 +17,7 @@ pub mod json;
 pub mod sarif;
 
 use crate::diagnostic::{Report, count};
+use crate::fix::Applicability;
 use crate::source::Source;
 
 /// An output format of the findings (`-o`, and the Wasm `run`'s `output`).
@@ -135,7 +136,7 @@ pub fn is_stream_name(name: &str) -> bool {
 /// The last line of the text formats: counts by severity, files, objects, skipped documents.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
-    format!(
+    let mut line = format!(
         "{}, {}, {} in {} ({} read, {} skipped as not manifests)\n",
         count(s.error, "error", "errors"),
         count(s.warning, "warning", "warnings"),
@@ -143,7 +144,36 @@ pub fn summary_line(report: &Report) -> String {
         count(s.files, "file", "files"),
         count(s.objects, "object", "objects"),
         s.skipped
-    )
+    );
+    line.push_str(&fixable_line(report));
+    line
+}
+
+/// `2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)`, when any finding has a fix that
+/// can be applied; empty otherwise.
+pub fn fixable_line(report: &Report) -> String {
+    let of = |a: Applicability| {
+        report.diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == a)).count()
+    };
+    match (of(Applicability::Safe), of(Applicability::Unsafe)) {
+        (0, 0) => String::new(),
+        (safe, 0) => format!("{safe} fixable with `--fix` (`--diff` shows the changes)\n"),
+        (0, not) => format!(
+            "{not} fixable with `--fix --unsafe-fixes`, which change behaviour on purpose (`--diff --unsafe-fixes` shows the changes)\n"
+        ),
+        (safe, not) => format!(
+            "{safe} fixable with `--fix`, {not} more with `--fix --unsafe-fixes`, which change behaviour on purpose (`--diff` shows the changes)\n"
+        ),
+    }
+}
+
+/// How the human output names a fix: `fix (safe, `--fix`): title`.
+pub fn fix_line(fix: &crate::fix::FixOut) -> String {
+    match fix.applicability {
+        Applicability::Safe => format!("fix (safe, `--fix`): {}", fix.title),
+        Applicability::Unsafe => format!("fix (changes behaviour, `--fix --unsafe-fixes`): {}", fix.title),
+        Applicability::DisplayOnly => format!("suggested fix (not applied, review it): {}", fix.title),
+    }
 }
 
 /// `name` made absolute against `cwd` and its `.` and `..` resolved, with `/` separators,

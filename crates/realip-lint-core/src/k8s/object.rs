@@ -10,6 +10,7 @@ use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use crate::diagnostic::{Loc, ObjectRef};
+use crate::fix::{Change, Edit, Editor, Fix, Seg, What};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind, PathSeg};
 
@@ -326,4 +327,55 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
             | "ServiceCIDR"
             | "IPAddress"
     )
+}
+
+/// A fix's changes as edits of the text, or `None` when a change cannot be written (a path through a value
+/// that is not a mapping, a field brought in by an alias or a merge key): no fix is better
+/// than a wrong one.
+pub fn fix_edits(fix: &Fix, objects: &[Object], texts: &[&str]) -> Option<Vec<Edit>> {
+    let mut edits = Vec::new();
+    for c in &fix.changes {
+        let obj = objects.get(c.obj)?;
+        let text = texts.get(obj.file)?;
+        let editor = Editor::new(text, obj.file);
+        // Walk to the last list index; keys after it are the editor's to find or create.
+        let split = c.at.iter().rposition(|s| matches!(s, Seg::Index(_))).map_or(0, |i| i + 1);
+        let mut node = &obj.root;
+        for seg in &c.at[..split] {
+            node = match seg {
+                Seg::Key(k) => node.get(k)?,
+                Seg::Index(i) => node.as_seq()?.get(*i)?,
+            };
+        }
+        let keys: Vec<&str> = c.at[split..].iter().map(|s| if let Seg::Key(k) = s { k.as_str() } else { "" }).collect();
+        let edit = match &c.what {
+            What::Set(v) => editor.set(node, &keys, v)?,
+            What::Remove => {
+                let (last, parent) = keys.split_last()?;
+                for k in parent {
+                    node = node.get(k)?;
+                }
+                editor.remove(node, last)?
+            }
+            What::Push(v) => {
+                let (last, parent) = keys.split_last()?;
+                for k in parent {
+                    node = node.get(k)?;
+                }
+                editor.push(node, last, v)?
+            }
+        };
+        edits.push(edit);
+    }
+    Some(edits)
+}
+
+impl Place {
+    /// A change to the field this place is on (the place a finding points at).
+    pub fn change(self, objects: &[Object], what: What) -> Option<Change> {
+        let obj = objects.get(self.obj)?;
+        (obj.file == self.loc.file).then_some(())?;
+        let path = crate::yaml::path::path_to(&obj.root, self.loc.span)?;
+        Some(Change { obj: self.obj, at: path.0, what })
+    }
 }

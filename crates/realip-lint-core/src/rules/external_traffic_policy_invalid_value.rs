@@ -1,5 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix, Value};
 use crate::k8s::model::{Model, is_external};
 use crate::yaml::PathSeg;
 
@@ -66,9 +67,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if !applies || matches!(value, "Cluster" | "Local") {
                 continue;
             }
-            let help = match corrected(value) {
-                Some(c) => format!("write `{field}: {c}` (the value is case-sensitive)"),
-                None => format!("write `{field}: Local` or `{field}: Cluster`"),
+            let (help, fix) = match corrected(value) {
+                Some(c) => (
+                    format!("write `{field}: {c}` (the value is case-sensitive)"),
+                    Some(Fix::new(format!("write `{field}: {c}`"), Applicability::Safe).set(
+                        i,
+                        &["spec", field],
+                        Value::str(c),
+                    )),
+                ),
+                None => (format!("write `{field}: Local` or `{field}: Cluster`"), None),
             };
             out.push(
                 Finding::new(
@@ -79,7 +87,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     ),
                     help,
                 )
-                .on(i),
+                .on(i)
+                .fix(fix),
             );
         }
     }

@@ -1,5 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix, What};
 use crate::k8s::model::{Model, is_external};
 use crate::yaml::PathSeg;
 
@@ -64,7 +65,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             format!("`externalTrafficPolicy: {value}` on {what}: the API server rejects it (\"may only be set for externally-accessible services\")"),
             "remove `externalTrafficPolicy`, or make the Service external: `type: LoadBalancer` or `type: NodePort`",
         )
-        .on(i);
+        .on(i)
+        // The API server refuses the object: removing the field makes it apply, which changes
+        // what happens on purpose.
+        .fix(Some(Fix::new("remove `externalTrafficPolicy`", Applicability::Unsafe).remove(i, &["spec", "externalTrafficPolicy"])));
         if ty.is_some() {
             f = f.related(obj.loc_at(&type_path), "the Service type");
         }
@@ -77,22 +81,26 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
 fn rendered(model: &Model, out: &mut Vec<Finding>) {
     for view in model.services.iter().filter(|v| v.noun == "Gateway" && !v.external && v.policy_written) {
         let what = format!("{} ({})", view.name, view.svc_type);
-        let f = if view.policy_patched {
-            Finding::new(
+        // The rendered Service would be refused: removing the patch's field changes that on
+        // purpose; a field the implementation leaves off changes nothing when removed.
+        let (f, applicability) = if view.policy_patched {
+            (Finding::new(
                 view.policy_at.loc,
                 format!(
                     "this patch puts `externalTrafficPolicy` on {what}: the API server rejects the rendered Service (\"may only be set for externally-accessible services\")"
                 ),
                 "remove `externalTrafficPolicy` from the patch, or make the Service external (`type: LoadBalancer` or `NodePort`)",
-            )
-        } else {
+            ), Applicability::Unsafe)
+        } else {(
             Finding::new(
                 view.policy_at.loc,
                 format!("`externalTrafficPolicy` here does nothing: {what} is not externally accessible, so the implementation leaves it off"),
                 "remove `externalTrafficPolicy`, or make the Service external (`type: LoadBalancer` or `NodePort`)",
             )
-            .severity(crate::diagnostic::Severity::Info)
+            .severity(crate::diagnostic::Severity::Info), Applicability::Safe)
         };
-        out.push(f.on(view.policy_at.obj).related(view.type_at.loc, "the Service type"));
+        let fix = view.policy_at.change(&model.objects, What::Remove)
+            .map(|c| Fix::new("remove `externalTrafficPolicy`", applicability).change(c));
+        out.push(f.on(view.policy_at.obj).related(view.type_at.loc, "the Service type").fix(fix));
     }
 }

@@ -120,3 +120,166 @@ pub fn fixtures_of(rule: &'static str) -> Vec<Fixture> {
 pub fn all_fixtures() -> Vec<Fixture> {
     RULES.iter().flat_map(|r| fixtures_of(r.name)).collect()
 }
+
+/// A fix's edits applied to its sources (no other fix's).
+pub fn apply_fix(sources: &[Source], fix: &realip_lint_core::fix::FixOut) -> Result<Vec<Source>, String> {
+    let mut out = sources.to_vec();
+    for (i, source) in out.iter_mut().enumerate() {
+        let edits: Vec<_> = fix.edits.iter().filter(|e| e.source == i).map(|e| (e.span(), e.text.as_str())).collect();
+        if !edits.is_empty() {
+            source.text = realip_lint_core::fix::apply(&source.text, &edits).map_err(|e| format!("{e:?}"))?;
+        }
+    }
+    Ok(out)
+}
+
+/// The unified diff a fix makes, file by file.
+pub fn fix_diff(before: &[Source], after: &[Source]) -> String {
+    before.iter().zip(after).map(|(a, b)| realip_lint_core::fix::unified_diff(&a.name, &a.text, &b.text)).collect()
+}
+
+/// What must hold for a fix that can be applied: its finding goes, no warning or error comes,
+/// a second run has nothing more to fix for the rule, the text still parses (no new YAML
+/// problem), and the objects are the same apart from the fields the fix names.
+pub fn fix_failure(sources: &[Source], options: &Options, d: &realip_lint_core::Diagnostic) -> Option<String> {
+    use realip_lint_core::run::{Mode, fix_all};
+    let fix = d.fix.as_ref()?;
+    if fix.applicability == realip_lint_core::fix::Applicability::DisplayOnly {
+        return None;
+    }
+    let after = match apply_fix(sources, fix) {
+        Ok(a) => a,
+        Err(e) => return Some(format!("the fix's edits do not apply: {e}")),
+    };
+    if after.iter().zip(sources).all(|(a, b)| a.text == b.text) {
+        return Some("the fix changes nothing".into());
+    }
+    let key = |d: &realip_lint_core::Diagnostic| d.key(&d.file);
+    let report = realip_lint_core::lint(&after, options);
+    if report.diagnostics.iter().any(|x| key(x) == key(d)) {
+        return Some(format!("`{}` still fires after the fix", d.rule));
+    }
+    let before = realip_lint_core::lint(sources, options);
+    let old: std::collections::HashSet<_> =
+        before.diagnostics.iter().filter(|x| x.severity > Severity::Info).map(key).collect();
+    if let Some(new) = report.diagnostics.iter().find(|x| x.severity > Severity::Info && !old.contains(&key(x))) {
+        return Some(format!("the fix adds {} `{}`: {}", new.severity.as_str(), new.rule, new.message));
+    }
+    // Fixing everything the rule can fix, twice: the second time changes nothing.
+    let mut own = options.clone();
+    for rule in RULES.iter().filter(|r| r.name != d.rule) {
+        own.rule_levels.insert(rule.name.to_owned(), None);
+    }
+    let once = fix_all(sources, Mode::Unsafe, &|s| realip_lint_core::lint(s, &own));
+    let twice = fix_all(&once.sources, Mode::Unsafe, &|s| realip_lint_core::lint(s, &own));
+    if twice.sources.iter().zip(&once.sources).any(|(a, b)| a.text != b.text) {
+        return Some("fixing a second time changes the text again".into());
+    }
+    for (a, b) in sources.iter().zip(&after) {
+        let problems =
+            |t: &str| realip_lint_core::yaml::parse_stream(t).iter().map(|d| d.problems.len()).sum::<usize>();
+        if problems(&b.text) > problems(&a.text) {
+            return Some(format!("{} no longer parses cleanly after the fix", b.name));
+        }
+    }
+    same_objects_apart_from(sources, &after, &fix.fields)
+}
+
+/// The objects of two runs as JSON, by their reference, with the given fields taken out.
+fn same_objects_apart_from(
+    before: &[Source],
+    after: &[Source],
+    fields: &[(Option<String>, Vec<realip_lint_core::fix::Seg>)],
+) -> Option<String> {
+    use realip_lint_core::k8s::load::load;
+    let limits = realip_lint_core::limits::Limits::default();
+    // A field created with its parents is taken out at the first parent that was absent.
+    let cut: Vec<_> = fields
+        .iter()
+        .map(|(obj, path)| {
+            let old = load(before, "default", &limits)
+                .objects
+                .iter()
+                .find(|o| obj.is_some() && o.reference().map(|r| r.label()) == *obj)
+                .map(|o| to_json(&o.root));
+            let mut n = path.len();
+            if let Some(old) = old {
+                for i in 1..=path.len() {
+                    if get(&old, &path[..i]).is_none() {
+                        n = i;
+                        break;
+                    }
+                }
+            }
+            (obj.clone(), path[..n].to_vec())
+        })
+        .collect();
+    let objects = |s: &[Source]| {
+        load(s, "default", &limits)
+            .objects
+            .iter()
+            .map(|o| {
+                let mut v = to_json(&o.root);
+                let r = o.reference().map(|r| r.label());
+                for (obj, path) in &cut {
+                    if obj.is_some() && *obj == r {
+                        remove(&mut v, path);
+                    }
+                }
+                (r, v)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (objects(before), objects(after));
+    if a.len() != b.len() {
+        return Some(format!("the fix changes the number of objects: {} → {}", a.len(), b.len()));
+    }
+    a.iter()
+        .zip(&b)
+        .find(|(x, y)| x != y)
+        .map(|(x, y)| format!("the fix changes more than its fields in {:?}:\n{}\n{}", x.0, x.1, y.1))
+}
+
+fn to_json(node: &realip_lint_core::yaml::Node) -> serde_json::Value {
+    use realip_lint_core::yaml::NodeKind;
+    match &node.kind {
+        NodeKind::Scalar(s) => serde_json::Value::String(s.value.to_string()),
+        NodeKind::Seq(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        NodeKind::Map(m) => serde_json::Value::Object(
+            m.iter().map(|(k, v)| (k.as_str().unwrap_or("?").to_owned(), to_json(v))).collect(),
+        ),
+    }
+}
+
+fn get<'a>(v: &'a serde_json::Value, path: &[realip_lint_core::fix::Seg]) -> Option<&'a serde_json::Value> {
+    use realip_lint_core::fix::Seg;
+    path.iter().try_fold(v, |at, seg| match seg {
+        Seg::Key(k) => at.get(k.as_str()),
+        Seg::Index(i) => at.get(*i),
+    })
+}
+
+fn remove(v: &mut serde_json::Value, path: &[realip_lint_core::fix::Seg]) {
+    use realip_lint_core::fix::Seg;
+    let Some((last, parent)) = path.split_last() else { return };
+    let mut at = v;
+    for seg in parent {
+        let next = match seg {
+            Seg::Key(k) => at.get_mut(k.as_str()),
+            Seg::Index(i) => at.get_mut(*i),
+        };
+        match next {
+            Some(n) => at = n,
+            None => return,
+        }
+    }
+    match (last, at) {
+        (Seg::Key(k), serde_json::Value::Object(m)) => {
+            m.remove(k.as_str());
+        }
+        (Seg::Index(i), serde_json::Value::Array(a)) if *i < a.len() => {
+            a.remove(*i);
+        }
+        _ => {}
+    }
+}
