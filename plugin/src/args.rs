@@ -95,6 +95,15 @@ pub struct LintArgs {
     /// Rewrite the --baseline file with the current findings (keeping the entries' `expires`)
     #[arg(long = "update-baseline", requires = "baseline")]
     pub update_baseline: bool,
+    /// Apply the safe fixes to the files (each rewritten only when it changes), then report what is left
+    #[arg(long = "fix", conflicts_with_all = ["diff", "baseline"])]
+    pub fix: bool,
+    /// Print the fixes as a unified diff instead of the report; exit 1 when there is one
+    #[arg(long = "diff", conflicts_with = "baseline")]
+    pub diff: bool,
+    /// With --fix or --diff: also the fixes that change behaviour on purpose
+    #[arg(long = "unsafe-fixes")]
+    pub unsafe_fixes: bool,
 }
 
 /// `-o`'s values: the core's formats, by the names the Wasm module takes too.

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod config;
+pub mod fix;
 pub mod kubectl;
 pub mod parallel;
 pub mod render;

@@ -7,6 +7,7 @@ use clap::Parser;
 use realip_lint_core::baseline;
 use realip_lint_core::diagnostic::{Diagnostic, Report, count};
 use realip_lint_core::emit::{self, EmitContext, docs};
+use realip_lint_core::fix::{self, Applicability};
 use realip_lint_core::origin::Remapper;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::run::{self, Overrides, Settings};
@@ -177,6 +178,15 @@ fn color() -> bool {
 }
 
 fn lint(args: &args::LintArgs) -> ExitCode {
+    if args.fix || args.diff {
+        return fix(args);
+    }
+    if args.unsafe_fixes {
+        eprintln!(
+            "error: --unsafe-fixes goes with --fix or --diff: `--fix --unsafe-fixes` applies them, `--diff --unsafe-fixes` shows them"
+        );
+        return ExitCode::from(2);
+    }
     let Some(mut p) = prepare(args) else { return ExitCode::from(2) };
     let cwd = std::env::current_dir().unwrap_or_default();
     let baseline = match args.baseline.as_deref().map(|f| BaselineFile::open(f, &cwd)).transpose() {
@@ -213,7 +223,93 @@ fn lint(args: &args::LintArgs) -> ExitCode {
     ExitCode::from(p.settings.exit_code(&report, &p.errors))
 }
 
+/// `--fix` and `--diff`: lint, apply the fixes the mode allows, lint again until nothing changes
+/// (the core's `run::fix_all`, as the Wasm `fix()` does); then rewrite the files, or print the
+/// diff.
+fn fix(args: &args::LintArgs) -> ExitCode {
+    let paths: Vec<String> = args.filename.iter().chain(&args.files).cloned().collect();
+    if let Some(why) = realip_lint_plugin::fix::refused(args.fix, &paths, !args.kustomize.is_empty(), args.cluster) {
+        eprintln!("error: {why}");
+        return ExitCode::from(2);
+    }
+    let Some(p) = prepare(args) else { return ExitCode::from(2) };
+    let mode = if args.unsafe_fixes { run::Mode::Unsafe } else { run::Mode::Safe };
+    let (options, threads) = (&p.settings.options, p.threads);
+    let fixed = run::fix_all(&p.inputs.sources, mode, &|sources| {
+        realip_lint_plugin::lint_parallel(&mut sources.to_vec(), options, threads).report
+    });
+    let changed: Vec<usize> = fixed.changed(&p.inputs.sources).collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = |i: usize| {
+        let name = &p.inputs.sources[i].name;
+        render::relative_path(name, &cwd).unwrap_or_else(|| name.clone())
+    };
+    let findings = count(fixed.fixed.len(), "finding", "findings");
+    let files = count(changed.len(), "file", "files");
+    if args.diff {
+        let diff: String = changed
+            .iter()
+            .map(|&i| fix::unified_diff(&shown(i), &p.inputs.sources[i].text, &fixed.sources[i].text))
+            .collect();
+        print(&diff);
+        if changed.is_empty() {
+            eprintln!("nothing to fix{}", unsafe_hint(&fixed.report, mode));
+        } else {
+            eprintln!("would fix {findings} in {files}{}", unsafe_hint(&fixed.report, mode));
+        }
+        if report_usage_errors(&p.errors) {
+            return ExitCode::from(2);
+        }
+        return if changed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    let mut errors = p.errors.clone();
+    let mut writer = realip_lint_plugin::fix::Writer::default();
+    for &i in &changed {
+        if let Err(e) = writer.write(&p.inputs.sources[i].name, &fixed.sources[i].text, &paths) {
+            errors.push(e);
+        }
+    }
+    let cwd_text = cwd.to_string_lossy();
+    let relativize = |name: &str| render::relative_path(name, &cwd);
+    let ctx = EmitContext {
+        color: color(),
+        width: terminal_width(),
+        relativize: &relativize,
+        ..EmitContext::new(&fixed.sources, &errors, &cwd_text)
+    };
+    print(&emit::emit(args.output, &fixed.report, &ctx));
+    // What was done goes where it cannot break a machine-read output.
+    let list: Vec<String> = changed.iter().map(|&i| shown(i)).collect();
+    if changed.is_empty() {
+        eprintln!("fixed nothing{}", unsafe_hint(&fixed.report, mode));
+    } else {
+        eprintln!("fixed {findings} in {files} ({}){}", list.join(", "), unsafe_hint(&fixed.report, mode));
+    }
+    report_usage_errors(&errors);
+    ExitCode::from(p.settings.exit_code(&fixed.report, &errors))
+}
+
+/// What is left that a mode with more fixes would do.
+fn unsafe_hint(report: &Report, mode: run::Mode) -> String {
+    let unsafe_left = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Unsafe))
+        .count();
+    if mode == run::Mode::Safe && unsafe_left > 0 {
+        format!("; --unsafe-fixes would fix {unsafe_left} more (they change behaviour on purpose)")
+    } else {
+        String::new()
+    }
+}
+
 fn trace(args: &args::LintArgs) -> ExitCode {
+    if args.fix || args.diff || args.unsafe_fixes {
+        eprintln!(
+            "error: trace shows the client-IP path; --fix and --diff go with the lint: `kubectl realip-lint -f <path> --fix`"
+        );
+        return ExitCode::from(2);
+    }
     if !matches!(args.output, Format::Human | Format::Json) {
         eprintln!(
             "error: trace prints -o human or -o json; SARIF, GitHub annotations and concise lines are for findings"
