@@ -4,31 +4,13 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use common::{BIN, Dir, json, plugin_path, repo, sarif_errors, stderr, stdout};
+use common::{BIN, Dir, json, plugin_path, repo, run_in, sarif_errors, stderr, stdout};
 use realip_lint_core::diagnostic::rule_url;
 use realip_lint_core::registry::RULES;
 use realip_lint_core::yaml::{Node, parse_stream};
 use serde_json::Value;
-
-fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
 
 fn assert_valid_sarif(log: &Value) {
     let errors = sarif_errors(log);

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_kubectl-realip_lint");
 
@@ -103,4 +103,22 @@ pub fn sarif_errors(log: &serde_json::Value) -> Vec<String> {
         serde_json::from_str(&text.replace(lone, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#)).unwrap();
     let validator = jsonschema::draft7::options().should_validate_formats(true).build(&schema).unwrap();
     validator.iter_errors(log).map(|e| format!("{e} (at {}, schema {})", e.instance_path(), e.schema_path())).collect()
+}
+
+/// Run the binary in `dir` with `args`, feeding `stdin` when given.
+pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
 }
