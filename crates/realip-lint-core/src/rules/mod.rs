@@ -2,6 +2,8 @@
 //! the context (`crate::lint`) stamps name, severity and docs URL, and applies configuration and
 //! suppression.
 
+pub mod advice;
+
 use crate::diagnostic::{Finding, Loc, Severity};
 use crate::k8s::model::path::HopKind;
 use crate::k8s::model::{Model, Policy, ServiceView};
@@ -238,8 +240,11 @@ pub struct PodSet {
     pub kind: WorkloadKind,
     pub count: PodCount,
     pub spread: Spread,
-    /// How to spread them (the YAML to write, and where).
+    /// How to spread them (the YAML to write, and where), in prose.
     pub spread_hint: String,
+    /// The same as a change, for rendered pods whose implementation's config takes one (a
+    /// workload of the input gets its plan from [`advice::spread_plan`]).
+    pub spread_plan: Option<advice::SpreadPlan>,
     /// The config field that sets the count, for pods a Gateway implementation renders.
     pub count_field: Option<&'static str>,
 }
@@ -252,18 +257,22 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
         .filter_map(|&wi| {
             let obj = &model.objects[wi];
             let w = obj.workload()?;
-            let labels = w.pod_labels.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
-            Some(PodSet {
+            let mut set = PodSet {
                 key: wi,
                 name: obj.display(),
                 kind: w.kind,
                 count: pod_count(model, wi),
                 spread: spread::analyse(obj, w),
-                spread_hint: format!(
-                    "add to the pod template: `topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{labels}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or use required pod anti-affinity on kubernetes.io/hostname, or a DaemonSet"
-                ),
+                spread_hint: String::new(),
+                spread_plan: None,
                 count_field: None,
-            })
+            };
+            set.spread_hint = match advice::spread_plan(model, &set) {
+                Some(plan) => format!("{}, or required pod anti-affinity on `kubernetes.io/hostname`", plan.text),
+                None if w.pod_labels.is_empty() => "give the pod template labels, then spread the pods with a `kubernetes.io/hostname` topologySpreadConstraint (`maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`) that selects them".to_owned(),
+                None => "spread the pods with a `kubernetes.io/hostname` topologySpreadConstraint (`maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`)".to_owned(),
+            };
+            Some(set)
         })
         .collect();
     if let Some(ri) = view.rendered {
@@ -288,6 +297,7 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
             },
             spread: r.pods.spread.clone(),
             spread_hint: r.pods.spread_hint.clone(),
+            spread_plan: r.pods.spread_plan.clone(),
             count_field: Some(r.pods.count_field),
         });
     }
