@@ -32,10 +32,17 @@ pub fn already_spread(set: &PodSet) -> Option<String> {
 /// key is refused by the API server); rendered proxy pods get what their implementation's
 /// config takes.
 pub fn spread_plan(model: &Model, set: &PodSet) -> Option<SpreadPlan> {
-    if let Some(plan) = &set.spread_plan {
-        return Some(plan.clone());
+    match &set.spread_plan {
+        Some(plan) => Some(plan.clone()),
+        None => workload_plan(model, set.key),
     }
-    let obj = model.objects.get(set.key)?;
+}
+
+/// The spread for a workload of the input: a hostname constraint in its pod template that
+/// selects its pods by their labels (none for a DaemonSet, a bare Pod or a template without
+/// labels).
+pub fn workload_plan(model: &Model, wi: crate::k8s::object::ObjId) -> Option<SpreadPlan> {
+    let obj = model.objects.get(wi)?;
     let w = obj.workload()?;
     if w.kind == WorkloadKind::DaemonSet || w.kind == WorkloadKind::Pod || w.pod_labels.is_empty() {
         return None;
@@ -55,7 +62,7 @@ pub fn spread_plan(model: &Model, set: &PodSet) -> Option<SpreadPlan> {
     at.push("topologySpreadConstraints");
     let text =
         format!("add to the pod template (`{}`): `topologySpreadConstraints: [{}]`", w.pod_path.join("."), item.flow());
-    let change = (!has_required_hostname).then(|| Change { obj: set.key, at: keys(&at), what: What::Push(item) });
+    let change = (!has_required_hostname).then(|| Change { obj: wi, at: keys(&at), what: What::Push(item) });
     Some(SpreadPlan { change, text })
 }
 

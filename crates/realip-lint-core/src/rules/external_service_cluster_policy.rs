@@ -48,6 +48,7 @@ declare_rule! {
     check,
     category: ClientIp,
     hops: [Node],
+    fix: [DisplayOnly, Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

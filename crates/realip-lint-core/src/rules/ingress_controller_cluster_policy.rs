@@ -61,6 +61,7 @@ declare_rule! {
     check,
     category: ClientIp,
     hops: [Node],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -58,6 +58,7 @@ declare_rule! {
     check,
     category: Availability,
     hops: [Backends],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

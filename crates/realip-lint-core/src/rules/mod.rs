@@ -98,6 +98,9 @@ pub struct RuleDef {
     /// The hops of the client-IP path ([`crate::k8s::model::path`]) the rule speaks for: `trace` lists
     /// its findings there. Empty for a rule about something other than the client address.
     pub hops: &'static [HopKind],
+    /// The kinds of fix its findings carry (a meta-test holds the fixtures to it); empty when
+    /// no fix is mechanical.
+    pub fixes: &'static [crate::fix::Applicability],
 }
 
 impl RuleDef {
@@ -111,15 +114,36 @@ impl RuleDef {
         out
     }
 
-    /// What `explain <rule>` prints, in every face: a heading, the manual, the docs link.
+    /// What `explain <rule>` prints, in every face: a heading, the manual, its fixes, the docs
+    /// link.
     pub fn explain(&self) -> String {
         format!(
-            "# {} ({})\n\n{}\n\n{}\n",
+            "# {} ({})\n\n{}\n\n{}\n\n{}\n",
             self.name,
             self.severity.as_str(),
             self.manual().trim_end(),
+            self.fix_line(),
             crate::diagnostic::rule_url(self.name)
         )
+    }
+
+    /// What the manual says of the rule's fixes: `Fix: safe (applied by `--fix`).`
+    pub fn fix_line(&self) -> String {
+        use crate::fix::Applicability as A;
+        let kinds: Vec<&str> = self
+            .fixes
+            .iter()
+            .map(|a| match a {
+                A::Safe => "safe (applied by `--fix`: it keeps the intent and cannot break what works)",
+                A::Unsafe => "unsafe (applied by `--fix --unsafe-fixes`: it changes behaviour on purpose)",
+                A::DisplayOnly => "display only (shown with the finding, never applied: it needs your judgement)",
+            })
+            .collect();
+        match kinds.as_slice() {
+            [] => "Fix: none that a machine can apply; the help says what to change.".to_owned(),
+            [one] => format!("Fix: {one}."),
+            many => format!("Fix: {}, depending on the case.", many.join("; or ")),
+        }
     }
 }
 
@@ -137,7 +161,7 @@ pub enum Category {
 
 /// Declare a rule from its doc comment (the manual), name, default severity, summary and check.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $name:literal, $sev:ident, $summary:literal, $check:path, category: $cat:ident $(, hops: [$($hop:ident),*])? $(,)?) => {
+    ($(#[doc = $doc:literal])* $name:literal, $sev:ident, $summary:literal, $check:path, category: $cat:ident $(, hops: [$($hop:ident),*])? $(, fix: [$($fix:ident),*])? $(,)?) => {
         pub static RULE: $crate::rules::RuleDef = $crate::rules::RuleDef {
             name: $name,
             severity: $crate::diagnostic::Severity::$sev,
@@ -146,6 +170,7 @@ macro_rules! declare_rule {
             check: $check,
             category: $crate::rules::Category::$cat,
             hops: &[$($($crate::k8s::model::path::HopKind::$hop),*)?],
+            fixes: &[$($($crate::fix::Applicability::$fix),*)?],
         };
     };
 }
