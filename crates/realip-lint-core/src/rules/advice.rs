@@ -101,6 +101,16 @@ pub fn local_with_spread(model: &Model, view: &ServiceView) -> LocalAdvice {
             help.push_str(&format!("; {done}"));
             continue;
         }
+        // Without a load balancer's health checks, every node clients reach needs a local pod.
+        if view.svc_type == "NodePort" {
+            help.push_str(&format!(
+                ", and run {} on every node clients reach (a DaemonSet): a NodePort Service has no health checks, so a node without a local pod drops its connections",
+                set.name
+            ));
+            spread = false;
+            complete = false;
+            continue;
+        }
         if set.count.count < 2 {
             continue;
         }
