@@ -371,6 +371,21 @@ pub fn fix_edits(fix: &Fix, objects: &[Object], texts: &[&str]) -> Option<Vec<Ed
                     None => editor.set(start, &keys, &crate::fix::Value::Seq(vec![v.clone()]))?,
                 }
             }
+            What::Merge(pairs) => {
+                let start = node;
+                let mut found = Some(node);
+                for k in &keys {
+                    found = found.and_then(|n| n.get(k));
+                }
+                match found {
+                    Some(map) if map.as_map().is_some() => {
+                        edits.extend(editor.merge(map, pairs)?);
+                        continue;
+                    }
+                    Some(_) => return None,
+                    None => editor.set(start, &keys, &crate::fix::Value::Map(pairs.clone()))?,
+                }
+            }
         };
         edits.push(edit);
     }
