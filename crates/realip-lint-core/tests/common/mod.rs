@@ -187,6 +187,12 @@ pub fn applied_fix_failure(
         if problems(&b.text) > problems(&a.text) {
             return Some(format!("{} no longer parses cleanly after the fix", b.name));
         }
+        if std::path::Path::new(&b.name).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            && serde_json::from_str::<serde_json::Value>(&a.text).is_ok()
+            && let Err(e) = serde_json::from_str::<serde_json::Value>(&b.text)
+        {
+            return Some(format!("{} is no longer JSON after the fix: {e}", b.name));
+        }
     }
     same_objects_apart_from(sources, &after, &fix.fields)
 }
