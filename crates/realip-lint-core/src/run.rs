@@ -182,11 +182,7 @@ pub fn apply_fixes(sources: &[Source], report: &Report, mode: Mode) -> (Vec<(usi
         if !mode.applies(fix.applicability) || fix.edits.is_empty() {
             continue;
         }
-        let clashes = fix.edits.iter().any(|e| {
-            e.source >= sources.len()
-                || taken[e.source].iter().any(|(s, _)| overlaps(*s, e.span()))
-                || fix.edits.iter().any(|o| !std::ptr::eq(o, e) && o.source == e.source && overlaps(o.span(), e.span()))
-        });
+        let clashes = clashes(&fix.edits, &taken, sources.len());
         if clashes {
             continue;
         }
@@ -207,6 +203,19 @@ pub fn apply_fixes(sources: &[Source], report: &Report, mode: Mode) -> (Vec<(usi
         }
     }
     (out, fixed)
+}
+
+/// Whether a fix's edits cannot be applied with those already taken (by source): a range outside
+/// the sources, or one that overlaps a taken edit. Within one fix, insertions at one offset are
+/// in the order the core wrote them (the deeper mapping's first), so only shared bytes clash.
+fn clashes(edits: &[crate::fix::EditOut], taken: &[Vec<(Span, &str)>], sources: usize) -> bool {
+    edits.iter().enumerate().any(|(i, e)| {
+        e.source >= sources
+            || taken[e.source].iter().any(|(s, _)| overlaps(*s, e.span()))
+            || edits.iter().enumerate().any(|(j, o)| {
+                i != j && o.source == e.source && o.span().start < e.span().end && e.span().start < o.span().end
+            })
+    })
 }
 
 /// Two ranges overlap when they share a byte, or when both insert at the same offset (their
@@ -267,6 +276,23 @@ mod fix_tests {
         assert!(!Mode::Safe.applies(Applicability::Unsafe));
         assert!(Mode::Unsafe.applies(Applicability::Unsafe));
         assert!(!Mode::Unsafe.applies(Applicability::DisplayOnly));
+    }
+
+    fn edit(source: usize, start: u32, end: u32) -> crate::fix::EditOut {
+        let at = |offset| crate::source::Position { line: 1, column: 1, offset };
+        crate::fix::EditOut { file: String::new(), start: at(start), end: at(end), text: "x".into(), source }
+    }
+
+    #[test]
+    fn fixes_clash_on_shared_bytes_and_on_another_fixs_insertion_point() {
+        let none: Vec<Vec<(Span, &str)>> = vec![Vec::new(), Vec::new()];
+        // Two insertions at one offset in one fix: ordered by the core, no clash.
+        assert!(!clashes(&[edit(0, 5, 5), edit(0, 5, 5)], &none, 2));
+        assert!(clashes(&[edit(0, 2, 6), edit(0, 5, 8)], &none, 2), "shared bytes");
+        assert!(clashes(&[edit(2, 0, 0)], &none, 2), "no such source");
+        let taken = vec![vec![(Span::new(5, 5), "y")], Vec::new()];
+        assert!(clashes(&[edit(0, 5, 5)], &taken, 2), "another fix inserts there");
+        assert!(!clashes(&[edit(1, 5, 5)], &taken, 2), "another file");
     }
 
     #[test]

@@ -334,7 +334,7 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
 /// than a wrong one.
 pub fn fix_edits(fix: &Fix, objects: &[Object], texts: &[&str]) -> Option<Vec<Edit>> {
     let mut edits = Vec::new();
-    for c in &fix.changes {
+    for c in &combine_missing(&fix.changes, objects) {
         let obj = objects.get(c.obj)?;
         let text = texts.get(obj.file)?;
         let editor = Editor::new(text, obj.file);
@@ -398,6 +398,19 @@ pub fn fix_edits(fix: &Fix, objects: &[Object], texts: &[&str]) -> Option<Vec<Ed
         };
         edits.push(edit);
     }
+    // Insertions at one offset (a key of a mapping and one of a mapping nested in its last
+    // entry end on the same line): the deeper first, so each lands in its own mapping.
+    let depth = |e: &Edit| {
+        e.text
+            .strip_prefix("\r\n")
+            .or_else(|| e.text.strip_prefix('\n'))
+            .map_or(0, |t| t.len() - t.trim_start_matches(' ').len())
+    };
+    edits.sort_by(|a, b| {
+        (a.file, a.span.start, a.span.end)
+            .cmp(&(b.file, b.span.start, b.span.end))
+            .then_with(|| depth(b).cmp(&depth(a)))
+    });
     Some(edits)
 }
 
@@ -413,5 +426,74 @@ impl Place {
         let key = obj.root.key_at(&path.segs());
         (node.span == self.loc.span || key.is_some_and(|k| k.span == self.loc.span)).then_some(())?;
         Some(Change { obj: self.obj, at: path.0, what })
+    }
+}
+
+/// Changes of one fix that write under the same missing field (`replicas` and a spread under a
+/// `deployment:` that is not there yet) become one change that writes that field whole: written
+/// apart, each would insert its own `deployment:`, a duplicate key.
+fn combine_missing(changes: &[Change], objects: &[Object]) -> Vec<Change> {
+    use crate::fix::Value;
+    let mut out: Vec<Change> = Vec::new();
+    // (object, the first missing field's path) → the value to write there.
+    let mut grouped: Vec<(usize, Vec<Seg>, Value)> = Vec::new();
+    for c in changes {
+        let missing = objects.get(c.obj).and_then(|o| first_missing(&o.root, &c.at));
+        let inner = |v: Value, rest: &[Seg]| {
+            rest.iter().rev().try_fold(v, |v, s| match s {
+                Seg::Key(k) => Some(Value::Map(vec![(k.clone(), v)])),
+                Seg::Index(_) => None,
+            })
+        };
+        let written = missing.and_then(|m| {
+            let value = match &c.what {
+                What::Set(v) => v.clone(),
+                What::Push(v) => Value::Seq(vec![v.clone()]),
+                What::Merge(pairs) => Value::Map(pairs.clone()),
+                What::Remove | What::RenameKey(_) => return None,
+            };
+            Some((c.at[..=m].to_vec(), inner(value, &c.at[m + 1..])?))
+        });
+        match written {
+            Some((prefix, value)) => match grouped.iter_mut().find(|(o, p, _)| *o == c.obj && *p == prefix) {
+                Some((_, _, v)) => deep_merge(v, value),
+                None => grouped.push((c.obj, prefix, value)),
+            },
+            None => out.push(c.clone()),
+        }
+    }
+    out.extend(grouped.into_iter().map(|(obj, at, v)| Change { obj, at, what: What::Set(v) }));
+    out
+}
+
+/// The index of the first key of `at` that is not in the tree (`None`: every one is).
+fn first_missing(root: &Node, at: &[Seg]) -> Option<usize> {
+    let mut node = root;
+    for (i, seg) in at.iter().enumerate() {
+        let next = match seg {
+            Seg::Key(k) => node.get(k),
+            Seg::Index(n) => node.as_seq().and_then(|s| s.get(*n)),
+        };
+        match next {
+            Some(n) => node = n,
+            None => return matches!(seg, Seg::Key(_)).then_some(i),
+        }
+    }
+    None
+}
+
+/// `b` written over `a`: mappings merge key by key, anything else is replaced.
+fn deep_merge(a: &mut crate::fix::Value, b: crate::fix::Value) {
+    use crate::fix::Value;
+    match (a, b) {
+        (Value::Map(a), Value::Map(b)) => {
+            for (k, v) in b {
+                match a.iter_mut().find(|(ak, _)| *ak == k) {
+                    Some((_, av)) => deep_merge(av, v),
+                    None => a.push((k, v)),
+                }
+            }
+        }
+        (a, b) => *a = b,
     }
 }

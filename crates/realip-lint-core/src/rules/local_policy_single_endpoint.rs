@@ -2,6 +2,7 @@ use std::collections::HashSet;
 
 use super::{declare_rule, pod_sets};
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix, Value};
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::object::WorkloadKind;
 
@@ -56,6 +57,7 @@ declare_rule! {
     check,
     category: Availability,
     hops: [Backends],
+    fix: [DisplayOnly],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -95,8 +97,28 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             ),
         )
         .on(count.object)
-        .related(view.policy_at.loc, "only the node with the pod receives traffic");
+        .related(view.policy_at.loc, "only the node with the pod receives traffic")
+        .fix(two_spread(model, &set));
         f.also_object = count.also_object;
         out.push(f);
     }
+}
+
+/// Two pods, spread across nodes (when they are not already), where the count is written: a
+/// suggestion, as whether the downtime matters is the user's call.
+fn two_spread(model: &Model, set: &super::PodSet) -> Option<Fix> {
+    if set.kind == WorkloadKind::Pod {
+        return None;
+    }
+    let field = set.count_field.unwrap_or(if set.count.also_object.is_some() { "spec.minReplicas" } else { "spec.replicas" });
+    let at: Vec<&str> = field.split('.').collect();
+    let mut fix = Fix::new(format!("run 2 pods spread across nodes (`{field}: 2`)"), Applicability::DisplayOnly).set(
+        set.count.object,
+        &at,
+        Value::Int(2),
+    );
+    if !set.spread.any() {
+        fix = fix.change(super::advice::spread_plan(model, set)?.change?);
+    }
+    Some(fix)
 }

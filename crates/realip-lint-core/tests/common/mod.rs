@@ -160,10 +160,8 @@ pub fn applied_fix_failure(
     before: &Report,
     d: &realip_lint_core::Diagnostic,
 ) -> Option<String> {
+    // A suggestion too must hold when the user takes it.
     let fix = d.fix.as_ref()?;
-    if fix.applicability == realip_lint_core::fix::Applicability::DisplayOnly {
-        return None;
-    }
     let after = match apply_fix(sources, fix) {
         Ok(a) => a,
         Err(e) => return Some(format!("the fix's edits do not apply: {e}")),
