@@ -178,6 +178,45 @@ pub fn workspace_edit(
     Some(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() })
 }
 
+/// How the client takes positions and edits.
+#[derive(Debug, Clone, Copy)]
+pub struct Client {
+    pub encoding: Encoding,
+    /// `documentChanges` (with versions) rather than `changes`.
+    pub document_changes: bool,
+}
+
+/// The quick fixes of the findings of source `i` that touch the byte range `from..=to`, when
+/// every file their edits change is `fresh` (unchanged since the lint). A suggestion
+/// (display-only) is never an edit: the hover shows it.
+pub fn quick_fixes(
+    snapshot: &Snapshot,
+    i: usize,
+    (from, to): (u32, u32),
+    fresh: &[bool],
+    client: Client,
+) -> Vec<lsp::CodeAction> {
+    let Some(report) = &snapshot.report else { return Vec::new() };
+    let mut actions = Vec::new();
+    for d in report.diagnostics.iter().filter(|d| d.source == i && d.start.offset <= to && from <= d.end.offset) {
+        let Some(fix) = &d.fix else { continue };
+        if fix.applicability == Applicability::DisplayOnly
+            || fix.edits.iter().any(|e| !fresh.get(e.source).copied().unwrap_or(false))
+        {
+            continue;
+        }
+        actions.push(lsp::CodeAction {
+            title: action_title(fix),
+            kind: Some(lsp::CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diagnostic(snapshot, d, client.encoding)]),
+            edit: workspace_edit(snapshot, &fix_edits(fix), client.encoding, client.document_changes),
+            is_preferred: Some(fix.applicability == Applicability::Safe),
+            ..lsp::CodeAction::default()
+        });
+    }
+    actions
+}
+
 /// A fix's edits, by source index.
 pub fn fix_edits(fix: &FixOut) -> Vec<(usize, Span, String)> {
     fix.edits.iter().map(|e| (e.source, e.span(), e.text.clone())).collect()
@@ -202,6 +241,50 @@ pub fn minimal_edit(old: &str, new: &str) -> (Span, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lsp::position::Lines;
+    use crate::lsp::workspace::File;
+    use realip_lint_core::{Options, Source};
+
+    fn snapshot(text: &str) -> Snapshot {
+        let sources = vec![Source::new("/w/a.yaml", text)];
+        let report = realip_lint_core::lint(&sources, &Options::default());
+        Snapshot {
+            generation: 0,
+            files: vec![File { uri: "file:///w/a.yaml".to_owned(), version: None, lines: Lines::new(text) }],
+            sources,
+            report: Some(report),
+            config: None,
+            options: Options::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    const MISCASED: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: local\n";
+
+    #[test]
+    fn suggestions_are_shown_in_the_hover_never_offered_as_edits() {
+        let client = Client { encoding: Encoding::Utf16, document_changes: false };
+        let mut s = snapshot(MISCASED);
+        let at = u32::try_from(MISCASED.find("local").unwrap()).unwrap();
+        let actions = quick_fixes(&s, 0, (at, at), &[true], client);
+        assert_eq!(actions.len(), 1);
+        assert_eq!(actions[0].is_preferred, Some(true));
+        assert!(quick_fixes(&s, 0, (at, at), &[false], client).is_empty(), "not for a changed file");
+        assert!(quick_fixes(&s, 0, (0, 3), &[true], client).is_empty(), "not away from the finding");
+        let report = s.report.as_mut().unwrap();
+        let fix = report.diagnostics[0].fix.as_mut().unwrap();
+        fix.applicability = Applicability::DisplayOnly;
+        let d = report.diagnostics[0].clone();
+        assert!(quick_fixes(&s, 0, (at, at), &[true], client).is_empty());
+        let hover = hover_markdown(&d, &s);
+        assert!(
+            hover.contains(
+                "Suggested fix (review it; not applied as an edit): write `externalTrafficPolicy: Local`\n\n- at a.yaml:6:26, replace:\n\n```yaml\nlocal\n```\n\nwith:\n\n```yaml\nLocal\n```\n"
+            ),
+            "{hover}"
+        );
+        assert_eq!(action_title(d.fix.as_ref().unwrap()), "write `externalTrafficPolicy: Local` (suggestion)");
+    }
 
     #[test]
     fn the_minimal_edit_turns_old_into_new() {

@@ -513,27 +513,11 @@ impl Server {
         let from = lines.offset(text, p.range.start, self.encoding);
         let to = lines.offset(text, p.range.end, self.encoding);
         let mut actions = Vec::new();
-        let in_file = report.diagnostics.iter().filter(|d| d.source == i);
-        for d in in_file.clone().filter(|d| d.start.offset <= to && from <= d.end.offset) {
-            let Some(fix) = &d.fix else { continue };
-            // A suggestion is shown in the hover, never applied as an edit.
-            if fix.applicability == Applicability::DisplayOnly
-                || !wants(lsp::CodeActionKind::QUICKFIX.as_str())
-                || fix.edits.iter().any(|e| !fresh.get(e.source).copied().unwrap_or(false))
-            {
-                continue;
-            }
-            let edit =
-                convert::workspace_edit(&snapshot, &convert::fix_edits(fix), self.encoding, self.document_changes);
-            actions.push(lsp::CodeAction {
-                title: convert::action_title(fix),
-                kind: Some(lsp::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![convert::diagnostic(&snapshot, d, self.encoding)]),
-                edit,
-                is_preferred: Some(fix.applicability == Applicability::Safe),
-                ..lsp::CodeAction::default()
-            });
+        if wants(lsp::CodeActionKind::QUICKFIX.as_str()) {
+            let encoding = convert::Client { encoding: self.encoding, document_changes: self.document_changes };
+            actions = convert::quick_fixes(&snapshot, i, (from, to), &fresh, encoding);
         }
+        let in_file = report.diagnostics.iter().filter(|d| d.source == i);
         let any_safe = in_file.clone().any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe));
         if !(any_safe && wants(FIX_ALL)) {
             return Some(serde_json::to_value(actions).unwrap_or_else(|_| json!([])));
