@@ -247,3 +247,36 @@ fn a_repository_run_loses_no_finding_of_a_folder_linted_apart() {
     assert!(apart > 10, "only {apart} folders are linted apart: is the corpus whole?");
     assert!(lost.is_empty(), "findings of folders linted apart that the repository run lost:\n{lost:#?}");
 }
+
+/// The fixture checks of fixes (`crates/realip-lint-core/tests/common`), shared.
+#[path = "../../crates/realip-lint-core/tests/common/mod.rs"]
+mod fixture_common;
+
+/// Every fix the corpus gets, safe or unsafe, applied in memory to its folder: its finding goes,
+/// no warning or error comes, the text still parses, the objects change only in the fields the
+/// fix names, and fixing everything a second time changes nothing.
+#[test]
+fn every_fix_on_the_corpus_holds() {
+    let real = corpus().join("real");
+    let options = Options::default();
+    let (mut fixes, mut problems) = (0, Vec::new());
+    for folder in folders(&real) {
+        let (report, inputs) = lint_folder_serial(&real, &folder);
+        let mut any = false;
+        for d in report.diagnostics.iter().filter(|d| d.fix.is_some()) {
+            if d.fix.as_ref().is_some_and(|f| f.applicability == realip_lint_core::fix::Applicability::DisplayOnly) {
+                continue;
+            }
+            fixes += 1;
+            any = true;
+            if let Some(p) = fixture_common::applied_fix_failure(&inputs.sources, &options, &report, d) {
+                problems.push(format!("{}:{}:{} {}: {p}", d.file, d.start.line, d.start.column, d.rule));
+            }
+        }
+        if any && let Some(p) = fixture_common::fixing_twice_failure(&inputs.sources, &options) {
+            problems.push(format!("{}: {p}", folder.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{} of {fixes} fixes fail:\n{}", problems.len(), problems.join("\n"));
+    assert!(fixes > 10, "only {fixes} fixes on the corpus: are the fixes attached?");
+}

@@ -146,3 +146,23 @@ fn docs_rules_md_is_generated_from_the_rules() {
         "the README's rule table is out of date: run `REALIP_UPDATE_DOCS=1 cargo test --workspace --test meta`"
     );
 }
+
+/// A rule's manual says which kinds of fix it has (`fix:` in its declaration); its fixtures hold
+/// it to that: each kind declared appears on some fixture, and no other kind does.
+#[test]
+fn every_rule_fixes_what_its_manual_says() {
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let mut seen = std::collections::BTreeSet::new();
+        for fixture in common::fixtures_of(rule.name) {
+            let sources = fixture.sources();
+            let report = realip_lint_core::lint(&sources, &fixture.options_own_rule(&sources));
+            seen.extend(report.diagnostics.iter().filter_map(|d| d.fix.as_ref()).map(|f| f.applicability));
+        }
+        let declared: std::collections::BTreeSet<_> = rule.fixes.iter().copied().collect();
+        if seen != declared {
+            problems.push(format!("{}: the manual says {declared:?}, the fixtures show {seen:?}", rule.name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -27,6 +27,9 @@ pub fn rules_markdown() -> String {
             out.push_str(line);
             out.push('\n');
         }
+        out.push('\n');
+        out.push_str(&r.fix_line());
+        out.push('\n');
     }
     out
 }

@@ -178,6 +178,7 @@ pub fn render(report: &Report, sources: &[Source], color: bool, width: usize) ->
         out.push_str(&format!("  help: {}\n\n", wrap(&n.help, help_width).replace('\n', "\n        ")));
     }
     out.push_str(&super::summary_line(report));
+    out.push_str(&super::fixable_line(report));
     out
 }
 

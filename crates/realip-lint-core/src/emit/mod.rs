@@ -136,7 +136,7 @@ pub fn is_stream_name(name: &str) -> bool {
 /// The last line of the text formats: counts by severity, files, objects, skipped documents.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
-    let mut line = format!(
+    format!(
         "{}, {}, {} in {} ({} read, {} skipped as not manifests)\n",
         count(s.error, "error", "errors"),
         count(s.warning, "warning", "warnings"),
@@ -144,9 +144,7 @@ pub fn summary_line(report: &Report) -> String {
         count(s.files, "file", "files"),
         count(s.objects, "object", "objects"),
         s.skipped
-    );
-    line.push_str(&fixable_line(report));
-    line
+    )
 }
 
 /// `2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)`, when any finding has a fix that

@@ -306,31 +306,37 @@ impl<'a> Editor<'a> {
     }
 
     fn insert(&self, map: &Node, key: &str, value: &Value) -> Option<Edit> {
+        self.insert_pairs(map, &[(key.to_owned(), value.clone())])
+    }
+
+    /// New keys after a mapping's last entry, in one edit.
+    fn insert_pairs(&self, map: &Node, pairs: &[(String, Value)]) -> Option<Edit> {
         let entries = map.as_map()?;
         if self.is_flow(map) || self.style.json {
             let close = map.span.end.checked_sub(1)?;
             (self.text.as_bytes().get(close as usize) == Some(&b'}')).then_some(())?;
             let mut text = String::new();
             let last = entries.iter().filter(|(k, _)| Self::inside(map, k)).max_by_key(|(_, v)| v.span.end);
-            let Some((last_key, last_value)) = last else {
+            // A mapping written over several lines gets its new keys on lines of their own.
+            let sep = match last {
+                Some((last_key, _))
+                    if self.text[map.span.start as usize..last_key.span.start as usize].contains('\n') =>
+                {
+                    let col = last_key.span.start - self.line_start(last_key.span.start);
+                    format!(",{}{}", self.style.nl, " ".repeat(col as usize))
+                }
+                _ => ", ".to_owned(),
+            };
+            for (i, (key, value)) in pairs.iter().enumerate() {
+                if i > 0 || last.is_some() {
+                    text.push_str(&sep);
+                }
                 write_str(key, self.style.json, &mut text);
                 text.push_str(": ");
                 write_flow(value, self.style.json, &mut text);
-                return Some(self.edit(close, close, text));
-            };
-            // A mapping written over several lines gets its new key on a line of its own.
-            if self.text[map.span.start as usize..last_key.span.start as usize].contains('\n') {
-                let col = last_key.span.start - self.line_start(last_key.span.start);
-                text.push(',');
-                text.push_str(self.style.nl);
-                text.push_str(&" ".repeat(col as usize));
-            } else {
-                text.push_str(", ");
             }
-            write_str(key, self.style.json, &mut text);
-            text.push_str(": ");
-            write_flow(value, self.style.json, &mut text);
-            return Some(self.edit(last_value.span.end, last_value.span.end, text));
+            let at = last.map_or(close, |(_, v)| v.span.end);
+            return Some(self.edit(at, at, text));
         }
         let written: Vec<&(Node, Node)> = entries.iter().filter(|(k, _)| Self::inside(map, k)).collect();
         let first = written.first()?;
@@ -338,10 +344,33 @@ impl<'a> Editor<'a> {
         let (_, last_value) = written.iter().max_by_key(|(_, v)| v.span.end)?;
         let at = self.line_end(leaf_end(self.text, last_value));
         let mut text = String::new();
-        text.push_str(self.style.nl);
-        text.push_str(&" ".repeat(indent));
-        write_entry(key, value, indent, &self.style, &mut text);
+        for (key, value) in pairs {
+            text.push_str(self.style.nl);
+            text.push_str(&" ".repeat(indent));
+            write_entry(key, value, indent, &self.style, &mut text);
+        }
         Some(self.edit(at, at, text))
+    }
+
+    /// Set several keys of `map` at once: scalars there are replaced, missing keys inserted
+    /// together. `None` when one of them holds a collection.
+    pub fn merge(&self, map: &Node, pairs: &[(String, Value)]) -> Option<Vec<Edit>> {
+        let mut edits = Vec::new();
+        let mut missing = Vec::new();
+        for (key, value) in pairs {
+            match map.entry(key) {
+                Some((k, v)) if Self::inside(map, k) && matches!(v.kind, NodeKind::Scalar(_)) && !is_null(v) => {
+                    edits.push(self.replace(v, value));
+                }
+                Some((k, v)) if Self::inside(map, k) && is_null(v) => edits.push(self.fill_null(k, v, value)),
+                Some(_) => return None,
+                None => missing.push((key.clone(), value.clone())),
+            }
+        }
+        if !missing.is_empty() {
+            edits.push(self.insert_pairs(map, &missing)?);
+        }
+        Some(edits)
     }
 
     /// Give a `key:` with no value (null) its value.
@@ -545,6 +574,27 @@ mod tests {
         assert!(Editor::new("a: {b: 1}\n", 0).remove(root("a: {b: 1}\n").get("a").unwrap(), "b").is_none());
         let t = "- a: 1\n  b: 2\n";
         assert!(Editor::new(t, 0).remove(&root(t).as_seq().unwrap()[0], "a").is_none());
+    }
+
+    #[test]
+    fn merge_replaces_and_inserts_together() {
+        let t = "strategy:\n  type: RollingUpdate\n  rollingUpdate:\n    maxSurge: 25%\n";
+        let r = root(t);
+        let e = Editor::new(t, 0);
+        let ru = r.get("strategy").and_then(|s| s.get("rollingUpdate")).unwrap();
+        let pairs = [("maxSurge".to_owned(), Value::Int(0)), ("maxUnavailable".to_owned(), Value::Int(1))];
+        let edits = e.merge(ru, &pairs).unwrap();
+        let spans: Vec<_> = edits.iter().map(|x| (x.span, x.text.as_str())).collect();
+        assert_eq!(
+            apply(t, &spans).unwrap(),
+            "strategy:\n  type: RollingUpdate\n  rollingUpdate:\n    maxSurge: 0\n    maxUnavailable: 1\n"
+        );
+        let t = "spec: {strategy: {rollingUpdate: {}}}\n";
+        let r = root(t);
+        let ru = r.get("spec").and_then(|s| s.get("strategy")).and_then(|s| s.get("rollingUpdate")).unwrap();
+        let edits = Editor::new(t, 0).merge(ru, &pairs).unwrap();
+        let spans: Vec<_> = edits.iter().map(|x| (x.span, x.text.as_str())).collect();
+        assert_eq!(apply(t, &spans).unwrap(), "spec: {strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}}\n");
     }
 
     #[test]

@@ -80,6 +80,9 @@ pub enum What {
     Remove,
     /// Append an item to the list at the field (creating it).
     Push(Value),
+    /// Set several keys of the mapping at the field (creating it), in one change: keys that
+    /// are written are replaced, the others inserted together.
+    Merge(Vec<(String, Value)>),
 }
 
 impl Fix {
@@ -102,6 +105,12 @@ impl Fix {
     #[must_use]
     pub fn push(mut self, obj: usize, at: &[&str], item: Value) -> Self {
         self.changes.push(Change { obj, at: keys(at), what: What::Push(item) });
+        self
+    }
+
+    #[must_use]
+    pub fn merge(mut self, obj: usize, at: &[&str], pairs: Vec<(String, Value)>) -> Self {
+        self.changes.push(Change { obj, at: keys(at), what: What::Merge(pairs) });
         self
     }
 

@@ -223,6 +223,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             count_field: "spec.envoy.deployment.replicas",
             spread: Spread { soft_anti_affinity: Some(workload.place().loc), ..Spread::default() },
             spread_hint: "use `spec.envoy.workloadType: DaemonSet` (Contour's default)".into(),
+            spread_plan: None,
         }
     } else {
         RenderedPods {
@@ -232,6 +233,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             count_field: "spec.envoy.workloadType",
             spread: Spread { daemon_set: true, ..Spread::default() },
             spread_hint: String::new(),
+            spread_plan: None,
         }
     });
     Some(dp)

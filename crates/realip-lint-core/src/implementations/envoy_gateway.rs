@@ -347,6 +347,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
             count_field: "spec.provider.kubernetes.envoyDaemonSet",
             spread: crate::k8s::spread::Spread { daemon_set: true, ..Default::default() },
             spread_hint: String::new(),
+            spread_plan: None,
         };
     }
     let hpa = path(&["envoyHpa"]);
@@ -377,16 +378,31 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
             )
         })
         .unwrap_or_default();
+    // Pods of every Gateway the EnvoyProxy serves carry the owning-gateway labels: one
+    // constraint keeps each Gateway's pods (and revisions) apart from each other's.
+    let (spread_hint, spread_plan) = crate::implementations::gateway_api::config_spread(
+        objects,
+        layers,
+        "EnvoyProxy",
+        POD_PATH,
+        (
+            "gateway.envoyproxy.io/owning-gateway-name",
+            &[
+                "gateway.envoyproxy.io/owning-gateway-name",
+                "gateway.envoyproxy.io/owning-gateway-namespace",
+                "pod-template-hash",
+            ],
+        ),
+        ", or run Envoy as `envoyDaemonSet`",
+    );
     RenderedPods {
         kind: WorkloadKind::Deployment,
         count,
         autoscaled,
         count_field: field,
         spread,
-        spread_hint: format!(
-            "add to the EnvoyProxy: `spec.provider.kubernetes.envoyDeployment.pod.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{gateway.envoyproxy.io/owning-gateway-name: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or run Envoy as `envoyDaemonSet`",
-            ctx.name()
-        ),
+        spread_hint,
+        spread_plan,
     }
 }
 

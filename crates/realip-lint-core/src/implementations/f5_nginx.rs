@@ -17,7 +17,8 @@ pub static IMPLEMENTATION: Implementation = Implementation {
 
 static INGRESS: IngressSupport = IngressSupport {
     recognise,
-    local_hint: "with the nginx-ingress Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: daemonset`",
+    local_hint: "with the nginx-ingress Helm chart: `controller.service.externalTrafficPolicy: Local`",
+    chart_daemon_set: "`controller.kind: daemonset`",
     proxy_protocol,
     trust,
     ..IngressSupport::DEFAULT

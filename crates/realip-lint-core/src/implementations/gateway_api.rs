@@ -216,6 +216,42 @@ pub struct RenderedPods {
     pub spread: Spread,
     /// How to spread them, in the implementation's terms.
     pub spread_hint: String,
+    /// The same as a change to the config, when the config object is in the input.
+    pub spread_plan: Option<crate::k8s::spread::SpreadPlan>,
+}
+
+/// The spread of a Gateway's rendered proxy pods, written in its config: a hostname constraint
+/// appended to `<pod_path>.topologySpreadConstraints` of the most specific config object (of
+/// `kind`), selecting the pods that carry `key` and keeping each Gateway and revision apart by
+/// `match_label_keys`, so a config shared by several Gateways gets one constraint right for
+/// each. The help text and the change are made from the same value; `or` is another way, in
+/// prose. No change when the object is not in the input, or it already has a required hostname
+/// constraint (a second one is refused).
+pub fn config_spread(
+    objects: &[Object],
+    layers: &Layers,
+    kind: &str,
+    pod_path: &[&str],
+    (key, match_label_keys): (&str, &[&str]),
+    or: &str,
+) -> (String, Option<crate::k8s::spread::SpreadPlan>) {
+    let item = crate::k8s::spread::hostname_spread_by_key(key, match_label_keys);
+    let text = format!("add to the {kind}: `{}.topologySpreadConstraints: [{}]`{or}", pod_path.join("."), item.flow());
+    let list: Vec<&str> = pod_path.iter().copied().chain(["topologySpreadConstraints"]).collect();
+    let change = layers.top().filter(|&o| objects[o].kind == kind).and_then(|o| {
+        let has_required = objects[o].root.at(&keys(&list)).and_then(Node::as_seq).is_some_and(|items| {
+            items.iter().any(|t| {
+                t.get("topologyKey").and_then(Node::as_str) == Some("kubernetes.io/hostname")
+                    && t.get("whenUnsatisfiable").and_then(Node::as_str).is_none_or(|w| w == "DoNotSchedule")
+            })
+        });
+        (!has_required).then(|| crate::fix::Change {
+            obj: o,
+            at: crate::fix::keys(&list),
+            what: crate::fix::What::Push(item),
+        })
+    });
+    (text.clone(), Some(crate::k8s::spread::SpreadPlan { change, text }))
 }
 
 /// What a bad `parametersRef` does.

@@ -18,7 +18,8 @@ pub static IMPLEMENTATION: Implementation = Implementation {
 
 static INGRESS: IngressSupport = IngressSupport {
     recognise,
-    local_hint: "with the ingress-nginx Helm chart: `controller.service.externalTrafficPolicy: Local` and `controller.kind: DaemonSet`",
+    local_hint: "with the ingress-nginx Helm chart: `controller.service.externalTrafficPolicy: Local`",
+    chart_daemon_set: "`controller.kind: DaemonSet`",
     proxy_protocol,
     trust,
     allow_list_annotations: &[

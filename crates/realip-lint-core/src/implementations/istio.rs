@@ -401,6 +401,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &[Overlays], fallback: Place) -> RenderedP
             "add to the `deployment` overlay of the Gateway's parameters ConfigMap: `spec: {{template: {{spec: {{topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{gateway.networking.k8s.io/gateway-name: {}}}}}, matchLabelKeys: [pod-template-hash]}}]}}}}}}`",
             ctx.name()
         ),
+        spread_plan: None,
     }
 }
 

@@ -150,16 +150,23 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             )
         })
         .unwrap_or_default();
+    let gateway_name = "gateway.networking.k8s.io/gateway-name";
+    let (spread_hint, spread_plan) = crate::implementations::gateway_api::config_spread(
+        objects,
+        &layers,
+        "GatewayParameters",
+        POD_PATH,
+        (gateway_name, &[gateway_name, "pod-template-hash"]),
+        "",
+    );
     dp.pods = Some(RenderedPods {
         kind: WorkloadKind::Deployment,
         count: layers.int(ctx, &kube(&["deployment", "replicas"]), 1, WHOSE, fallback),
         autoscaled: false,
         count_field: "spec.kube.deployment.replicas",
         spread,
-        spread_hint: format!(
-            "add to the GatewayParameters: `spec.kube.podTemplate.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{gateway.networking.k8s.io/gateway-name: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`",
-            ctx.name()
-        ),
+        spread_hint,
+        spread_plan,
     });
     Some(dp)
 }

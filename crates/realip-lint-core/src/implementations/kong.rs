@@ -28,7 +28,8 @@ pub static IMPLEMENTATION: Implementation = Implementation {
 
 static INGRESS: IngressSupport = IngressSupport {
     recognise,
-    local_hint: "with the Kong Helm chart: `proxy.externalTrafficPolicy: Local` and `deployment.daemonset: true`",
+    local_hint: "with the Kong Helm chart: `proxy.externalTrafficPolicy: Local`",
+    chart_daemon_set: "`deployment.daemonset: true`",
     proxy_protocol,
     trust,
     ..IngressSupport::DEFAULT
@@ -214,15 +215,13 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
         .or_else(|| layers.get(objects, &[POD_PATH, &["topologySpreadConstraints"]].concat()))
         .map(|(o, _)| rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, with_infra(ctx, labels)))
         .unwrap_or_default();
-    RenderedPods {
-        kind: WorkloadKind::Deployment,
-        count,
-        autoscaled,
-        count_field,
-        spread,
-        spread_hint: format!(
-            "add to the GatewayConfiguration: `spec.dataPlaneOptions.deployment.podTemplateSpec.spec.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{GATEWAY_NAME_LABEL}: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`",
-            ctx.name()
-        ),
-    }
+    let (spread_hint, spread_plan) = crate::implementations::gateway_api::config_spread(
+        objects,
+        layers,
+        "GatewayConfiguration",
+        POD_PATH,
+        (GATEWAY_NAME_LABEL, &[GATEWAY_NAME_LABEL, "pod-template-hash"]),
+        "",
+    );
+    RenderedPods { kind: WorkloadKind::Deployment, count, autoscaled, count_field, spread, spread_hint, spread_plan }
 }

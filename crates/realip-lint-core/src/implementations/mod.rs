@@ -70,6 +70,9 @@ pub struct IngressSupport {
     pub recognise: fn(&Object, &Workload) -> bool,
     /// How its usual install (Helm chart values) sets `externalTrafficPolicy: Local`.
     pub local_hint: &'static str,
+    /// With the chart of `local_hint`: the value that runs the controller as a DaemonSet (said
+    /// only when its pods are not spread already).
+    pub chart_daemon_set: &'static str,
     /// Whether it expects PROXY protocol headers, and where that is set.
     pub proxy_protocol: fn(&Lookup<'_>, ObjId) -> Setting<bool>,
     /// It accepts connections with and without a PROXY header (so expecting one that never
@@ -99,6 +102,7 @@ impl IngressSupport {
     pub const DEFAULT: IngressSupport = IngressSupport {
         recognise: never,
         local_hint: "",
+        chart_daemon_set: "",
         proxy_protocol: proxy_protocol_unknown,
         proxy_protocol_optional: false,
         trust: no_trust,

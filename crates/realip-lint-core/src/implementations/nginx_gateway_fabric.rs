@@ -176,6 +176,9 @@ fn patched_policy(ctx: &GatewayCtx<'_>, layers: &Layers) -> Option<Sourced<Strin
     found
 }
 
+/// The label every Gateway's nginx pods carry, with the Gateway's name.
+const GATEWAY_NAME: &str = "gateway.networking.k8s.io/gateway-name";
+
 fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods {
     let objects = ctx.lookup.objects;
     let k8s =
@@ -188,6 +191,7 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
             count_field: "spec.kubernetes.daemonSet",
             spread: Spread { daemon_set: true, ..Spread::default() },
             spread_hint: String::new(),
+            spread_plan: None,
         };
     }
     let autoscaled = layers
@@ -219,16 +223,22 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
             )
         })
         .unwrap_or_default();
+    let (spread_hint, spread_plan) = crate::implementations::gateway_api::config_spread(
+        objects,
+        layers,
+        "NginxProxy",
+        POD_PATH,
+        (GATEWAY_NAME, &[GATEWAY_NAME, "pod-template-hash"]),
+        ", or run nginx as a `daemonSet`",
+    );
     RenderedPods {
         kind: WorkloadKind::Deployment,
         count,
         autoscaled,
         count_field: field,
         spread,
-        spread_hint: format!(
-            "add to the NginxProxy: `spec.kubernetes.deployment.pod.topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{gateway.networking.k8s.io/gateway-name: {}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or run nginx as a `daemonSet`",
-            ctx.name()
-        ),
+        spread_hint,
+        spread_plan,
     }
 }
 

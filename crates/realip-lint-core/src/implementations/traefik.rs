@@ -19,7 +19,8 @@ pub static IMPLEMENTATION: Implementation = Implementation {
 
 static INGRESS: IngressSupport = IngressSupport {
     recognise,
-    local_hint: "with the Traefik Helm chart: `service.spec.externalTrafficPolicy: Local` and `deployment.kind: DaemonSet`",
+    local_hint: "with the Traefik Helm chart: `service.spec.externalTrafficPolicy: Local`",
+    chart_daemon_set: "`deployment.kind: DaemonSet`",
     proxy_protocol,
     // PROXY-enabled entryPoints accept connections with or without the header.
     proxy_protocol_optional: true,

@@ -359,10 +359,32 @@ pub fn fix_edits(fix: &Fix, objects: &[Object], texts: &[&str]) -> Option<Vec<Ed
             }
             What::Push(v) => {
                 let (last, parent) = keys.split_last()?;
+                // A list under mappings that do not exist yet is written with them.
+                let start = node;
+                let mut found = Some(node);
                 for k in parent {
-                    node = node.get(k)?;
+                    found = found.and_then(|n| n.get(k));
                 }
-                editor.push(node, last, v)?
+                match found {
+                    Some(parent) if parent.as_map().is_some() => editor.push(parent, last, v)?,
+                    Some(_) => return None,
+                    None => editor.set(start, &keys, &crate::fix::Value::Seq(vec![v.clone()]))?,
+                }
+            }
+            What::Merge(pairs) => {
+                let start = node;
+                let mut found = Some(node);
+                for k in &keys {
+                    found = found.and_then(|n| n.get(k));
+                }
+                match found {
+                    Some(map) if map.as_map().is_some() => {
+                        edits.extend(editor.merge(map, pairs)?);
+                        continue;
+                    }
+                    Some(_) => return None,
+                    None => editor.set(start, &keys, &crate::fix::Value::Map(pairs.clone()))?,
+                }
             }
         };
         edits.push(edit);
@@ -376,6 +398,11 @@ impl Place {
         let obj = objects.get(self.obj)?;
         (obj.file == self.loc.file).then_some(())?;
         let path = crate::yaml::path::path_to(&obj.root, self.loc.span)?;
+        // The place must be the field's own node (or its key), not a place inside a string that
+        // holds YAML of its own (a ConfigMap's embedded config): that is no field to edit.
+        let node = obj.root.at(&path.segs())?;
+        let key = obj.root.key_at(&path.segs());
+        (node.span == self.loc.span || key.is_some_and(|k| k.span == self.loc.span)).then_some(())?;
         Some(Change { obj: self.obj, at: path.0, what })
     }
 }

@@ -1,6 +1,7 @@
 //! How a workload's pods spread over nodes: the one-per-node constraints, hostname topology
 //! spread, soft anti-affinity, and terms that spread nothing because they miss their own pods.
 
+use crate::fix::{Change, Value};
 use k8s_openapi::api::core::v1::PodAffinityTerm;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -405,4 +406,53 @@ pub fn analyse(obj: &Object, w: &Workload) -> Spread {
     s.host_port = constraints.iter().find(|c| c.kind != OnePerNodeKind::AntiAffinity).cloned();
     s.one_per_node = constraints.into_iter().next();
     s
+}
+
+/// The constraint that spreads a set's pods across nodes and never stops them scheduling for
+/// want of nodes (`maxSkew: 1` on `kubernetes.io/hostname`, `DoNotSchedule`), selecting the
+/// pods by `labels`, each revision (and each Gateway, for a shared config) apart by
+/// `match_label_keys`.
+pub fn hostname_spread<'a>(labels: impl IntoIterator<Item = (&'a str, &'a str)>, match_label_keys: &[&str]) -> Value {
+    let mut pairs = vec![
+        ("maxSkew", Value::Int(1)),
+        ("topologyKey", Value::str("kubernetes.io/hostname")),
+        ("whenUnsatisfiable", Value::str("DoNotSchedule")),
+        (
+            "labelSelector",
+            Value::map([("matchLabels", Value::map(labels.into_iter().map(|(k, v)| (k, Value::str(v)))))]),
+        ),
+    ];
+    if !match_label_keys.is_empty() {
+        pairs.push(("matchLabelKeys", Value::Seq(match_label_keys.iter().map(|k| Value::str(*k)).collect())));
+    }
+    Value::map(pairs)
+}
+
+/// The constraint for proxy pods that a config object shared by several Gateways renders: it
+/// selects every pod that carries `key` and keeps pods apart only from those with the same
+/// values of `match_label_keys` (the Gateway's own name, its revision), so one constraint is
+/// right for each Gateway that uses the config.
+pub fn hostname_spread_by_key(key: &str, match_label_keys: &[&str]) -> Value {
+    Value::map([
+        ("maxSkew", Value::Int(1)),
+        ("topologyKey", Value::str("kubernetes.io/hostname")),
+        ("whenUnsatisfiable", Value::str("DoNotSchedule")),
+        (
+            "labelSelector",
+            Value::map([(
+                "matchExpressions",
+                Value::Seq(vec![Value::map([("key", Value::str(key)), ("operator", Value::str("Exists"))])]),
+            )]),
+        ),
+        ("matchLabelKeys", Value::Seq(match_label_keys.iter().map(|k| Value::str(*k)).collect())),
+    ])
+}
+
+/// Where a set's spread goes, and what to write there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpreadPlan {
+    /// The change (a constraint appended to the list), when the object to write is in the input.
+    pub change: Option<Change>,
+    /// `add to the pod template (spec.template.spec): `topologySpreadConstraints: [{…}]``.
+    pub text: String,
 }

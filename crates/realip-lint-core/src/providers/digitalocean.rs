@@ -59,7 +59,7 @@ fn facts(input: &LbInput<'_>, facts: &mut LbFacts) {
             Severity::Warning,
             Some(STICKY),
             "sets cookie sticky sessions, which DigitalOcean documents as requiring `externalTrafficPolicy: Local`: under `Cluster` the cookie pins a node, kube-proxy then picks any pod, and the pod sees the node's address",
-            "set `externalTrafficPolicy: Local` (with the pods spread one per node), or drop sticky sessions",
+            "set `externalTrafficPolicy: Local` (with the pods spread across nodes), or drop sticky sessions",
         );
     }
     if facts.sends_proxy == Some(PROXY) && input.get(HOSTNAME).is_none() && !input.status_ip_mode_proxy {

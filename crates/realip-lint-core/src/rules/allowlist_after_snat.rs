@@ -88,7 +88,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         Finding::new(
                             obj.loc_at(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(key)]),
                             format!("this allow-list filters node IPs: {} sees node addresses behind {} (`Cluster` policy, SNAT)", proxy.name, front.name),
-                            format!("set `externalTrafficPolicy: Local` on {} and spread the controller one pod per node, or give it a client-IP path (PROXY protocol on both ends)", front.name),
+                            format!("set `externalTrafficPolicy: Local` on {} and spread the controller across nodes, or give it a client-IP path (PROXY protocol on both ends)", front.name),
                         )
                         .on(i)
                         .related(front.policy_at.loc, "the client address is lost here"),
@@ -141,7 +141,7 @@ fn network_policy(
                 Finding::new(
                     obj.loc_at(&path),
                     format!("this ipBlock sees node IPs for traffic through {} (`Cluster` policy SNATs external clients to node addresses)", front.name),
-                    format!("set `externalTrafficPolicy: Local` on {} (and spread its pods one per node) so the policy sees client addresses", front.name),
+                    format!("set `externalTrafficPolicy: Local` on {} (and spread its pods across nodes) so the policy sees client addresses", front.name),
                 )
                 .on(i)
                 .related(front.policy_at.loc, "the client address is lost here"),

@@ -1,5 +1,6 @@
 use super::{declare_rule, describe_cluster};
 use crate::annotations::{CLIENT_IP, ROLE};
+use crate::fix::Applicability;
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::model::path::ClientIpPath;
@@ -47,6 +48,7 @@ declare_rule! {
     check,
     category: ClientIp,
     hops: [Node],
+    fix: [DisplayOnly, Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -62,12 +64,21 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             continue;
         }
         let required = obj.annotation(CLIENT_IP) == Some("required");
+        let super::advice::LocalAdvice { help: local, fix, .. } = super::advice::local_with_spread(model, view);
+        // Whether the pods need the address is the user's call, unless the annotation says so.
+        let fix = fix.map(|mut f| {
+            f.applicability = if required { Applicability::Unsafe } else { Applicability::DisplayOnly };
+            f
+        });
         let mut f = Finding::new(
             view.policy_at.loc,
             format!("{}: external clients reach its pods with a node IP as source", describe_cluster(view)),
-            "if the pods need the client address, set `externalTrafficPolicy: Local` and spread them one per node (a DaemonSet, or a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1`), or put a client-IP path in front (PROXY protocol on both ends, an L7 load balancer)",
+            format!(
+                "if the pods need the client address, {local}; or put a client-IP path in front (PROXY protocol on both ends, an L7 load balancer)"
+            ),
         )
-        .on(view.obj);
+        .on(view.obj)
+        .fix(fix);
         if required {
             f = f.severity(Severity::Warning).related(
                 obj.loc_at(&[

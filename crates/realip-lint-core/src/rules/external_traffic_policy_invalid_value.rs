@@ -40,6 +40,7 @@ declare_rule! {
     check,
     category: Correctness,
     hops: [Node],
+    fix: [Safe],
 }
 
 fn corrected(v: &str) -> Option<&'static str> {

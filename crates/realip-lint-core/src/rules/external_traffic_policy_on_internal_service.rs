@@ -43,6 +43,7 @@ declare_rule! {
     "`externalTrafficPolicy` on a Service that is not NodePort, LoadBalancer or externalIPs",
     check,
     category: Correctness,
+    fix: [Unsafe, Safe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {

@@ -1,5 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix, Value};
 use crate::k8s::model::Model;
 use crate::k8s::nodes::eligible;
 use crate::k8s::object::{Workload, WorkloadKind};
@@ -54,6 +55,7 @@ declare_rule! {
     "a surging DaemonSet whose pods need a host port: the surge pod never starts",
     check,
     category: Availability,
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -125,6 +127,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 "let the old pod go first: `updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}`",
             )
             .on(wi)
+            .fix(Some(Fix::new("let the old pod go first: `maxSurge: 0`, `maxUnavailable: 1`", Applicability::Unsafe).merge(
+                wi,
+                &["spec", "updateStrategy", "rollingUpdate"],
+                vec![("maxSurge".into(), Value::Int(0)), ("maxUnavailable".into(), Value::Int(1))],
+            )))
             .related(
                 port.loc,
                 if port.kind == OnePerNodeKind::AntiAffinity {

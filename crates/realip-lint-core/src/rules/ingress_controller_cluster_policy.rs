@@ -61,6 +61,7 @@ declare_rule! {
     check,
     category: ClientIp,
     hops: [Node],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -76,11 +77,16 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         }
         let ctrl = view.controller.map(|c| &model.controllers[c]);
         let name = ctrl.and_then(|c| c.proxy).map_or("the ingress controller", |p| p.name);
-        let hint =
-            ctrl.map(|c| c.local_hint.as_str()).filter(|h| !h.is_empty()).map(|h| format!("; {h}")).unwrap_or_default();
-        let help = format!(
-            "set `externalTrafficPolicy: Local` on the Service and run {name} one pod per node (a DaemonSet, or a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1`){hint}"
-        );
+        let advice = super::advice::local_with_spread(model, view);
+        let hint = ctrl
+            .filter(|c| !c.local_hint.is_empty())
+            .map(|c| match c.chart_daemon_set {
+                "" => format!("; {}", c.local_hint),
+                _ if advice.spread => format!("; {}", c.local_hint),
+                daemon_set => format!("; {} and {daemon_set}", c.local_hint),
+            })
+            .unwrap_or_default();
+        let (help, fix) = (format!("{}{hint}", advice.help), advice.fix);
         let mut finding = match &model.path(view).cluster {
             ClientIpPath::Yes | ClientIpPath::Mismatch | ClientIpPath::LostBefore => continue,
             ClientIpPath::No => Finding::new(
@@ -98,7 +104,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             )
             .severity(Severity::Info),
         }
-        .on(view.policy_at.obj);
+        .on(view.policy_at.obj)
+        .fix(fix);
         if let Some(c) = ctrl {
             finding = finding.related(c.link.0, c.link.1.clone());
         }

@@ -90,7 +90,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             count.loc,
             format!("{} {runs} behind {} with `externalTrafficPolicy: Local`{when}: {cost}", set.name, view.name),
             format!(
-                "if the downtime on every reschedule matters, run two or more replicas spread one per node (`{}: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`), or a DaemonSet",
+                "if the downtime on every reschedule matters, run two or more replicas spread across nodes (`{}: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`), or a DaemonSet",
                 set.count_field.unwrap_or("replicas")
             ),
         )

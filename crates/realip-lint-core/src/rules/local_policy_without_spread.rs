@@ -1,5 +1,6 @@
 use super::{declare_rule, pod_sets};
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix};
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::object::WorkloadKind;
 
@@ -57,6 +58,7 @@ declare_rule! {
     check,
     category: Availability,
     hops: [Backends],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -83,8 +85,12 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if let Some(m) = s.mismatched.first() {
                 message.push_str(&format!(" (a spreading term exists, but {})", m.why));
             }
+            let fix = super::advice::spread_plan(model, &set).and_then(|plan| plan.change).map(|c| {
+                Fix::new(format!("spread {} across nodes", set.name), Applicability::Unsafe).change(c)
+            });
             let mut f = Finding::new(set.count.loc, message, set.spread_hint.clone())
                 .on(set.count.object)
+                .fix(fix)
                 .related(view.policy_at.loc, "only nodes with a local pod receive traffic");
             f.also_object = set.count.also_object;
             if let Some(m) = s.mismatched.first() {

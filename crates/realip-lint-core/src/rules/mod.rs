@@ -2,6 +2,8 @@
 //! the context (`crate::lint`) stamps name, severity and docs URL, and applies configuration and
 //! suppression.
 
+pub mod advice;
+
 use crate::diagnostic::{Finding, Loc, Severity};
 use crate::k8s::model::path::HopKind;
 use crate::k8s::model::{Model, Policy, ServiceView};
@@ -96,6 +98,9 @@ pub struct RuleDef {
     /// The hops of the client-IP path ([`crate::k8s::model::path`]) the rule speaks for: `trace` lists
     /// its findings there. Empty for a rule about something other than the client address.
     pub hops: &'static [HopKind],
+    /// The kinds of fix its findings carry (a meta-test holds the fixtures to it); empty when
+    /// no fix is mechanical.
+    pub fixes: &'static [crate::fix::Applicability],
 }
 
 impl RuleDef {
@@ -109,15 +114,36 @@ impl RuleDef {
         out
     }
 
-    /// What `explain <rule>` prints, in every face: a heading, the manual, the docs link.
+    /// What `explain <rule>` prints, in every face: a heading, the manual, its fixes, the docs
+    /// link.
     pub fn explain(&self) -> String {
         format!(
-            "# {} ({})\n\n{}\n\n{}\n",
+            "# {} ({})\n\n{}\n\n{}\n\n{}\n",
             self.name,
             self.severity.as_str(),
             self.manual().trim_end(),
+            self.fix_line(),
             crate::diagnostic::rule_url(self.name)
         )
+    }
+
+    /// What the manual says of the rule's fixes: `Fix: safe (applied by `--fix`).`
+    pub fn fix_line(&self) -> String {
+        use crate::fix::Applicability as A;
+        let kinds: Vec<&str> = self
+            .fixes
+            .iter()
+            .map(|a| match a {
+                A::Safe => "safe (applied by `--fix`: it keeps the intent and cannot break what works)",
+                A::Unsafe => "unsafe (applied by `--fix --unsafe-fixes`: it changes behaviour on purpose)",
+                A::DisplayOnly => "display only (shown with the finding, never applied: it needs your judgement)",
+            })
+            .collect();
+        match kinds.as_slice() {
+            [] => "Fix: none that a machine can apply; the help says what to change.".to_owned(),
+            [one] => format!("Fix: {one}."),
+            many => format!("Fix: {}, depending on the case.", many.join("; or ")),
+        }
     }
 }
 
@@ -135,7 +161,7 @@ pub enum Category {
 
 /// Declare a rule from its doc comment (the manual), name, default severity, summary and check.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $name:literal, $sev:ident, $summary:literal, $check:path, category: $cat:ident $(, hops: [$($hop:ident),*])? $(,)?) => {
+    ($(#[doc = $doc:literal])* $name:literal, $sev:ident, $summary:literal, $check:path, category: $cat:ident $(, hops: [$($hop:ident),*])? $(, fix: [$($fix:ident),*])? $(,)?) => {
         pub static RULE: $crate::rules::RuleDef = $crate::rules::RuleDef {
             name: $name,
             severity: $crate::diagnostic::Severity::$sev,
@@ -144,6 +170,7 @@ macro_rules! declare_rule {
             check: $check,
             category: $crate::rules::Category::$cat,
             hops: &[$($($crate::k8s::model::path::HopKind::$hop),*)?],
+            fixes: &[$($($crate::fix::Applicability::$fix),*)?],
         };
     };
 }
@@ -238,8 +265,11 @@ pub struct PodSet {
     pub kind: WorkloadKind,
     pub count: PodCount,
     pub spread: Spread,
-    /// How to spread them (the YAML to write, and where).
+    /// How to spread them (the YAML to write, and where), in prose.
     pub spread_hint: String,
+    /// The same as a change, for rendered pods whose implementation's config takes one (a
+    /// workload of the input gets its plan from [`advice::spread_plan`]).
+    pub spread_plan: Option<advice::SpreadPlan>,
     /// The config field that sets the count, for pods a Gateway implementation renders.
     pub count_field: Option<&'static str>,
 }
@@ -252,18 +282,22 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
         .filter_map(|&wi| {
             let obj = &model.objects[wi];
             let w = obj.workload()?;
-            let labels = w.pod_labels.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
-            Some(PodSet {
+            let mut set = PodSet {
                 key: wi,
                 name: obj.display(),
                 kind: w.kind,
                 count: pod_count(model, wi),
                 spread: spread::analyse(obj, w),
-                spread_hint: format!(
-                    "add to the pod template: `topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{labels}}}}}, matchLabelKeys: [pod-template-hash]}}]`, or use required pod anti-affinity on kubernetes.io/hostname, or a DaemonSet"
-                ),
+                spread_hint: String::new(),
+                spread_plan: None,
                 count_field: None,
-            })
+            };
+            set.spread_hint = match advice::spread_plan(model, &set) {
+                Some(plan) => format!("{}, or required pod anti-affinity on `kubernetes.io/hostname`", plan.text),
+                None if w.pod_labels.is_empty() => "give the pod template labels, then spread the pods with a `kubernetes.io/hostname` topologySpreadConstraint (`maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`) that selects them".to_owned(),
+                None => "spread the pods with a `kubernetes.io/hostname` topologySpreadConstraint (`maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`)".to_owned(),
+            };
+            Some(set)
         })
         .collect();
     if let Some(ri) = view.rendered {
@@ -288,6 +322,7 @@ pub fn pod_sets(model: &Model, view: &ServiceView) -> Vec<PodSet> {
             },
             spread: r.pods.spread.clone(),
             spread_hint: r.pods.spread_hint.clone(),
+            spread_plan: r.pods.spread_plan.clone(),
             count_field: Some(r.pods.count_field),
         });
     }

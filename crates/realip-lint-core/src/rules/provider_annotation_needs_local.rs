@@ -44,8 +44,16 @@ declare_rule! {
     check,
     category: ClientIp,
     hops: [LoadBalancer],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    out.extend(lb_notes(model, NoteKind::NeedsLocal).map(|(_, f)| f));
+    // The fix is `Local` itself, where the note asks for it; other notes (an annotation it is
+    // documented with) stay prose.
+    out.extend(lb_notes(model, NoteKind::NeedsLocal).map(|(view, f)| {
+        let fix = (view.policy == crate::k8s::model::Policy::Cluster)
+            .then(|| super::advice::local_with_spread(model, view).fix)
+            .flatten();
+        f.fix(fix)
+    }));
 }

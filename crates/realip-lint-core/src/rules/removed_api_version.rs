@@ -1,4 +1,5 @@
 use super::declare_rule;
+use crate::fix::{Applicability, Fix, Value};
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::Model;
 use crate::k8s::object::Object;
@@ -47,6 +48,7 @@ declare_rule! {
     check,
     category: Correctness,
     hops: [LoadBalancer],
+    fix: [Unsafe],
 }
 
 fn removed_in(obj: &Object) -> &'static str {
@@ -106,7 +108,17 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     ),
                     format!("write `apiVersion: {}`{extra}", obj.read_as),
                 )
-                .on(i),
+                .on(i)
+                // Where the served version reads the same fields, the version is the whole fix;
+                // it is not safe: a field may mean something else there (an empty PDB selector
+                // selects no pod in policy/v1beta1, every pod in policy/v1).
+                .fix(extra.is_empty().then(|| {
+                    Fix::new(format!("write `apiVersion: {}`", obj.read_as), Applicability::Unsafe).set(
+                        i,
+                        &["apiVersion"],
+                        Value::str(obj.read_as.clone()),
+                    )
+                })),
             );
             continue;
         }

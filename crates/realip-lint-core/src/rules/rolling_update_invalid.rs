@@ -1,5 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix, Value};
 use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
 use crate::k8s::rollout::{self, API_DEFAULT, Field, Strategy};
@@ -51,6 +52,7 @@ declare_rule! {
     "rolling-update parameters the API server rejects",
     check,
     category: Correctness,
+    fix: [Safe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -68,7 +70,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         ),
                         "write one of \"OnDelete\", \"RollingUpdate\" (exact case)",
                     )
-                    .on(wi),
+                    .on(wi)
+                    .fix(recase(wi, &["spec", "updateStrategy", "type"], &ty, &["OnDelete", "RollingUpdate"])),
                 );
             }
             continue;
@@ -96,7 +99,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         obj.display()
                     ),
                     format!("write one of {supported} (exact case)"),
-                ));
+                )
+                .fix(recase(
+                    wi,
+                    if daemon_set { &["spec", "updateStrategy", "type"] } else { &["spec", "strategy", "type"] },
+                    &ty,
+                    if daemon_set { &["OnDelete", "RollingUpdate"] } else { &["Recreate", "RollingUpdate"] },
+                )));
                 continue;
             }
             Strategy::NotRolling("Recreate")
@@ -212,4 +221,11 @@ fn unavailable_note(f: &Field) -> String {
         Some(API_DEFAULT) => format!("{} {} (the default when it is not written)", f.name, f.bound().show()),
         _ => f.describe(),
     }
+}
+
+/// A type the API server refuses only for its case (`rollingupdate`) written as it evidently
+/// means: a safe fix.
+fn recase(wi: usize, at: &[&str], ty: &str, supported: &[&str]) -> Option<Fix> {
+    let right = supported.iter().find(|s| s.eq_ignore_ascii_case(ty))?;
+    Some(Fix::new(format!("write `type: {right}`"), Applicability::Safe).set(wi, at, Value::str(*right)))
 }

@@ -1,4 +1,5 @@
 use super::{declare_rule, size_range};
+use crate::fix::{Applicability, Fix, Value};
 use crate::diagnostic::{Finding, Loc, Severity};
 use crate::k8s::model::Model;
 use crate::k8s::nodes::eligible;
@@ -74,6 +75,7 @@ declare_rule! {
     check,
     category: Availability,
     hops: [Backends],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -241,8 +243,20 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         } else if one.kind == OnePerNodeKind::AntiAffinity {
             help.push_str(", or add `matchLabelKeys: [pod-template-hash]` to the anti-affinity term (Kubernetes 1.31+; the new revision then ignores the old pods, and two pods may briefly share a node)");
         }
-        let mut finding =
-            Finding::new(loc, message, help).on(object).related(one.loc, "allows one pod per node").severity(severity);
+        let fix = Fix::new(
+            format!("let old pods go first: `maxSurge: 0`, `maxUnavailable: {needed}`"),
+            Applicability::Unsafe,
+        )
+        .merge(
+            wi,
+            &["spec", "strategy", "rollingUpdate"],
+            vec![("maxSurge".into(), Value::Int(0)), ("maxUnavailable".into(), Value::Int(i64::from(needed)))],
+        );
+        let mut finding = Finding::new(loc, message, help)
+            .on(object)
+            .related(one.loc, "allows one pod per node")
+            .severity(severity)
+            .fix(Some(fix));
         finding.also_object = also;
         out.push(finding);
     }

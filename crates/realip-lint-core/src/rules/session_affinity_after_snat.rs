@@ -47,6 +47,7 @@ declare_rule! {
     check,
     category: ClientIp,
     hops: [Node],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -62,6 +63,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         if !matches!(model.path(view).cluster, ClientIpPath::No) {
             continue;
         }
+        let advice = super::advice::local_with_spread(model, view);
         out.push(
             Finding::new(
                 obj.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("sessionAffinity")]),
@@ -69,9 +71,13 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                     "`sessionAffinity: ClientIP` on {}: each node forwards, SNATed, to pods on any node, so the pods see node IPs, not the client's; the affinity, kept per node, holds only while the load balancer sends each client through the same node (a GCE target pool does for `ClientIP`; others may spread one client over nodes)",
                     describe_cluster(view)
                 ),
-                "set `externalTrafficPolicy: Local` (and spread the pods one per node) so each node serves clients from its own pods with their real address, and keep a client on one node with the load balancer's source-IP stickiness; or move the affinity to an ingress controller (cookie affinity)",
+                format!(
+                    "{}, so each node serves clients from its own pods with their real address, and keep a client on one node with the load balancer's source-IP stickiness; or move the affinity to an ingress controller (cookie affinity)",
+                    advice.help
+                ),
             )
             .on(view.obj)
+            .fix(advice.fix)
             .related(view.policy_at.loc, "SNAT to node IPs"),
         );
     }

@@ -1,5 +1,6 @@
 use super::{declare_rule, local_view, pod_count};
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix, Value, What};
 use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
 use crate::k8s::spread;
@@ -48,6 +49,7 @@ declare_rule! {
     check,
     category: Availability,
     hops: [Backends],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -71,6 +73,28 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         } else {
             "a `ScheduleAnyway` topologySpreadConstraint"
         };
+        // A `ScheduleAnyway` constraint becomes required where it is written; a preferred
+        // anti-affinity gets a required hostname constraint beside it (required anti-affinity
+        // would cap the replicas at the node count).
+        let (help, fix) = if s.soft_anti_affinity.is_none() {
+            let change = crate::k8s::object::Place { loc: at, obj: wi }
+                .change(&model.objects, What::Set(Value::str("DoNotSchedule")));
+            (
+                "make the spread required: `whenUnsatisfiable: DoNotSchedule` on this `kubernetes.io/hostname` topologySpreadConstraint (with `maxSkew: 1` it never blocks on the count), or `requiredDuringSchedulingIgnoredDuringExecution` anti-affinity (caps the replicas at the node count)".to_owned(),
+                change.map(|c| Fix::new("write `whenUnsatisfiable: DoNotSchedule`", Applicability::Unsafe).change(c)),
+            )
+        } else {
+            match super::advice::workload_plan(model, wi) {
+                Some(plan) => (
+                    format!(
+                        "make the spread required: {} (never blocks on the count), or make the anti-affinity `requiredDuringSchedulingIgnoredDuringExecution` (caps the replicas at the node count)",
+                        plan.text
+                    ),
+                    plan.change.map(|c| Fix::new(format!("spread {} across nodes", obj.display()), Applicability::Unsafe).change(c)),
+                ),
+                None => ("make the spread required: a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1` and `whenUnsatisfiable: DoNotSchedule` (never blocks on the count), or `requiredDuringSchedulingIgnoredDuringExecution` anti-affinity (caps the replicas at the node count)".to_owned(), None),
+            }
+        };
         let mut f = Finding::new(
             at,
             format!(
@@ -79,9 +103,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 count.what,
                 view.name
             ),
-            "make the spread required: a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1` and `whenUnsatisfiable: DoNotSchedule` (never blocks on the count), or `requiredDuringSchedulingIgnoredDuringExecution` anti-affinity (caps the replicas at the node count), or a DaemonSet",
+            help,
         )
         .on(wi)
+        .fix(fix)
         .related(view.policy_at.loc, "only nodes with a local pod receive traffic");
         if count.also_object.is_some() {
             f = f.related(count.loc, "the HPA keeps at least this many");

@@ -1,5 +1,6 @@
 use super::{declare_rule, local_view, pod_count};
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Fix};
 use crate::k8s::model::Model;
 use crate::k8s::object::WorkloadKind;
 use crate::k8s::spread;
@@ -45,6 +46,7 @@ declare_rule! {
     check,
     category: Availability,
     hops: [Backends],
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -60,7 +62,14 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let s = spread::analyse(obj, w);
         let (Some(at), false) = (s.zone_only, s.any()) else { continue };
         let key = s.zone_key.as_deref().unwrap_or("topology.kubernetes.io/zone");
-        let labels = w.pod_labels.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+        let plan = super::advice::workload_plan(model, wi);
+        let help = match &plan {
+            Some(plan) => format!("spread across nodes too: {}", plan.text),
+            None => "spread across nodes too: a `kubernetes.io/hostname` topologySpreadConstraint with `maxSkew: 1` and `whenUnsatisfiable: DoNotSchedule` that selects the pods".to_owned(),
+        };
+        let fix = plan
+            .and_then(|p| p.change)
+            .map(|c| Fix::new(format!("spread {} across nodes", obj.display()), Applicability::Unsafe).change(c));
         let mut f = Finding::new(
             at,
             format!(
@@ -69,11 +78,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 count.what,
                 view.name
             ),
-            format!(
-                "spread across nodes too: add `{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{{labels}}}}}, matchLabelKeys: [pod-template-hash]}}` to `topologySpreadConstraints`"
-            ),
+            help,
         )
         .on(wi)
+        .fix(fix)
         .related(view.policy_at.loc, "only nodes with a local pod receive traffic");
         if count.also_object.is_some() {
             f = f.related(count.loc, "the HPA keeps at least this many");

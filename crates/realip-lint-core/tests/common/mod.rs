@@ -139,10 +139,27 @@ pub fn fix_diff(before: &[Source], after: &[Source]) -> String {
 }
 
 /// What must hold for a fix that can be applied: its finding goes, no warning or error comes,
-/// a second run has nothing more to fix for the rule, the text still parses (no new YAML
-/// problem), and the objects are the same apart from the fields the fix names.
+/// fixing everything the rule can fix a second time changes nothing, the text still parses (no
+/// new YAML problem), and the objects are the same apart from the fields the fix names.
 pub fn fix_failure(sources: &[Source], options: &Options, d: &realip_lint_core::Diagnostic) -> Option<String> {
-    use realip_lint_core::run::{Mode, fix_all};
+    let before = realip_lint_core::lint(sources, options);
+    if let Some(failure) = applied_fix_failure(sources, options, &before, d) {
+        return Some(failure);
+    }
+    let mut own = options.clone();
+    for rule in RULES.iter().filter(|r| r.name != d.rule) {
+        own.rule_levels.insert(rule.name.to_owned(), None);
+    }
+    fixing_twice_failure(sources, &own)
+}
+
+/// [`fix_failure`] but for the second fixing, given the report of the sources as they are.
+pub fn applied_fix_failure(
+    sources: &[Source],
+    options: &Options,
+    before: &Report,
+    d: &realip_lint_core::Diagnostic,
+) -> Option<String> {
     let fix = d.fix.as_ref()?;
     if fix.applicability == realip_lint_core::fix::Applicability::DisplayOnly {
         return None;
@@ -159,21 +176,10 @@ pub fn fix_failure(sources: &[Source], options: &Options, d: &realip_lint_core::
     if report.diagnostics.iter().any(|x| key(x) == key(d)) {
         return Some(format!("`{}` still fires after the fix", d.rule));
     }
-    let before = realip_lint_core::lint(sources, options);
     let old: std::collections::HashSet<_> =
         before.diagnostics.iter().filter(|x| x.severity > Severity::Info).map(key).collect();
     if let Some(new) = report.diagnostics.iter().find(|x| x.severity > Severity::Info && !old.contains(&key(x))) {
         return Some(format!("the fix adds {} `{}`: {}", new.severity.as_str(), new.rule, new.message));
-    }
-    // Fixing everything the rule can fix, twice: the second time changes nothing.
-    let mut own = options.clone();
-    for rule in RULES.iter().filter(|r| r.name != d.rule) {
-        own.rule_levels.insert(rule.name.to_owned(), None);
-    }
-    let once = fix_all(sources, Mode::Unsafe, &|s| realip_lint_core::lint(s, &own));
-    let twice = fix_all(&once.sources, Mode::Unsafe, &|s| realip_lint_core::lint(s, &own));
-    if twice.sources.iter().zip(&once.sources).any(|(a, b)| a.text != b.text) {
-        return Some("fixing a second time changes the text again".into());
     }
     for (a, b) in sources.iter().zip(&after) {
         let problems =
@@ -181,8 +187,27 @@ pub fn fix_failure(sources: &[Source], options: &Options, d: &realip_lint_core::
         if problems(&b.text) > problems(&a.text) {
             return Some(format!("{} no longer parses cleanly after the fix", b.name));
         }
+        if std::path::Path::new(&b.name).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            && serde_json::from_str::<serde_json::Value>(&a.text).is_ok()
+            && let Err(e) = serde_json::from_str::<serde_json::Value>(&b.text)
+        {
+            return Some(format!("{} is no longer JSON after the fix: {e}", b.name));
+        }
     }
     same_objects_apart_from(sources, &after, &fix.fields)
+}
+
+/// Fixing everything (safe and unsafe) twice: the second time changes nothing.
+pub fn fixing_twice_failure(sources: &[Source], options: &Options) -> Option<String> {
+    use realip_lint_core::run::{Mode, fix_all};
+    let once = fix_all(sources, Mode::Unsafe, &|s| realip_lint_core::lint(s, options));
+    let twice = fix_all(&once.sources, Mode::Unsafe, &|s| realip_lint_core::lint(s, options));
+    twice
+        .sources
+        .iter()
+        .zip(&once.sources)
+        .find(|(a, b)| a.text != b.text)
+        .map(|(a, _)| format!("fixing a second time changes {} again", a.name))
 }
 
 /// The objects of two runs as JSON, by their reference, with the given fields taken out.

@@ -110,6 +110,8 @@ pub struct Controller {
     pub settings_at: Loc,
     /// How to set `externalTrafficPolicy: Local` in its install's terms.
     pub local_hint: String,
+    /// In the same terms, what runs it as a DaemonSet (for when its pods are not spread).
+    pub chart_daemon_set: &'static str,
 }
 
 /// Proxy pods a Gateway implementation renders from config (not objects of the input).
@@ -322,6 +324,7 @@ impl Model {
                     link: (w.name_loc(), format!("the Service selects this {} ({name})", w.kind)),
                     settings_at: w.name_loc(),
                     local_hint: ingress.map(|i| i.local_hint.to_owned()).unwrap_or_default(),
+                    chart_daemon_set: ingress.map_or("", |i| i.chart_daemon_set),
                 }
             })
             .collect();
@@ -416,6 +419,7 @@ impl Model {
                 ),
                 settings_at: dp.settings_at.loc,
                 local_hint: dp.local_hint,
+                chart_daemon_set: "",
             });
             link.controller = Some(ci);
             let own = self.gateway_service(gw);
