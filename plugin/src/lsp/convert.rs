@@ -136,15 +136,27 @@ fn fence(text: &str) -> String {
     format!("{fence}yaml\n{body}\n{fence}\n")
 }
 
-/// Edits (source index, byte span, new text) as one workspace edit: `documentChanges` with
-/// the versions linted when the client takes them (it then refuses edits to a document that
-/// changed since), else `changes`.
+/// What the editor holds of a file of a result, now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Now {
+    /// The document is open with the text that was linted, at this version.
+    Open(i32),
+    /// Not open, and linted from disk.
+    Disk,
+    /// Changed since (or closed since): the result's places are not its places.
+    Stale,
+}
+
+/// Edits (source index, byte span, new text) as one workspace edit: `documentChanges` with the
+/// open documents' versions when the client takes them (it then refuses edits to a document
+/// that changed since), else `changes`.
 pub fn workspace_edit(
     snapshot: &Snapshot,
     edits: &[(usize, Span, String)],
-    encoding: Encoding,
-    document_changes: bool,
+    now: &[Now],
+    client: Client,
 ) -> Option<lsp::WorkspaceEdit> {
+    let encoding = client.encoding;
     let mut by_file: Vec<(usize, Vec<lsp::TextEdit>)> = Vec::new();
     for (i, span, text) in edits {
         let edit = lsp::TextEdit { range: range(snapshot, *i, span.start, span.end, encoding), new_text: text.clone() };
@@ -153,13 +165,16 @@ pub fn workspace_edit(
             None => by_file.push((*i, vec![edit])),
         }
     }
-    if document_changes {
+    if client.document_changes {
         let mut changes = Vec::new();
         for (i, list) in by_file {
             changes.push(lsp::TextDocumentEdit {
                 text_document: lsp::OptionalVersionedTextDocumentIdentifier {
                     uri: uri(&snapshot.files[i].uri)?,
-                    version: snapshot.files[i].version,
+                    version: match now.get(i) {
+                        Some(Now::Open(v)) => Some(*v),
+                        _ => None,
+                    },
                 },
                 edits: list.into_iter().map(lsp::OneOf::Left).collect(),
             });
@@ -187,13 +202,13 @@ pub struct Client {
 }
 
 /// The quick fixes of the findings of source `i` that touch the byte range `from..=to`, when
-/// every file their edits change is `fresh` (unchanged since the lint). A suggestion
-/// (display-only) is never an edit: the hover shows it.
+/// no file their edits change is stale. A suggestion (display-only) is never an edit: the hover
+/// shows it.
 pub fn quick_fixes(
     snapshot: &Snapshot,
     i: usize,
     (from, to): (u32, u32),
-    fresh: &[bool],
+    now: &[Now],
     client: Client,
 ) -> Vec<lsp::CodeAction> {
     let Some(report) = &snapshot.report else { return Vec::new() };
@@ -201,7 +216,7 @@ pub fn quick_fixes(
     for d in report.diagnostics.iter().filter(|d| d.source == i && d.start.offset <= to && from <= d.end.offset) {
         let Some(fix) = &d.fix else { continue };
         if fix.applicability == Applicability::DisplayOnly
-            || fix.edits.iter().any(|e| !fresh.get(e.source).copied().unwrap_or(false))
+            || fix.edits.iter().any(|e| now.get(e.source).is_none_or(|n| *n == Now::Stale))
         {
             continue;
         }
@@ -209,7 +224,7 @@ pub fn quick_fixes(
             title: action_title(fix),
             kind: Some(lsp::CodeActionKind::QUICKFIX),
             diagnostics: Some(vec![diagnostic(snapshot, d, client.encoding)]),
-            edit: workspace_edit(snapshot, &fix_edits(fix), client.encoding, client.document_changes),
+            edit: workspace_edit(snapshot, &fix_edits(fix), now, client),
             is_preferred: Some(fix.applicability == Applicability::Safe),
             ..lsp::CodeAction::default()
         });
@@ -266,16 +281,16 @@ mod tests {
         let client = Client { encoding: Encoding::Utf16, document_changes: false };
         let mut s = snapshot(MISCASED);
         let at = u32::try_from(MISCASED.find("local").unwrap()).unwrap();
-        let actions = quick_fixes(&s, 0, (at, at), &[true], client);
+        let actions = quick_fixes(&s, 0, (at, at), &[Now::Disk], client);
         assert_eq!(actions.len(), 1);
         assert_eq!(actions[0].is_preferred, Some(true));
-        assert!(quick_fixes(&s, 0, (at, at), &[false], client).is_empty(), "not for a changed file");
-        assert!(quick_fixes(&s, 0, (0, 3), &[true], client).is_empty(), "not away from the finding");
+        assert!(quick_fixes(&s, 0, (at, at), &[Now::Stale], client).is_empty(), "not for a changed file");
+        assert!(quick_fixes(&s, 0, (0, 3), &[Now::Disk], client).is_empty(), "not away from the finding");
         let report = s.report.as_mut().unwrap();
         let fix = report.diagnostics[0].fix.as_mut().unwrap();
         fix.applicability = Applicability::DisplayOnly;
         let d = report.diagnostics[0].clone();
-        assert!(quick_fixes(&s, 0, (at, at), &[true], client).is_empty());
+        assert!(quick_fixes(&s, 0, (at, at), &[Now::Disk], client).is_empty());
         let hover = hover_markdown(&d, &s);
         assert!(
             hover.contains(

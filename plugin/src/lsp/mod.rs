@@ -23,6 +23,7 @@ use realip_lint_core::config::FILE_NAMES;
 use realip_lint_core::fix::Applicability;
 use serde_json::{Value, json};
 
+use convert::Now;
 use position::{Encoding, apply_change};
 use workspace::{Job, Open, Snapshot};
 
@@ -181,7 +182,8 @@ fn serve(connection: Connection) -> Result<(), String> {
     if init.watch {
         server.watch_files();
     }
-    server.schedule(Duration::ZERO);
+    // Clients open their documents right after `initialized`: they come in the first lint.
+    server.schedule(DEBOUNCE);
     loop {
         let event = match server.deadline {
             Some(at) => match inbox.recv_timeout(at.saturating_duration_since(Instant::now())) {
@@ -457,12 +459,14 @@ impl Server {
         }
     }
 
-    /// Is the last result current for source `i` (its document unchanged since, or not open)?
-    fn fresh(&self, snapshot: &Snapshot, i: usize) -> bool {
+    /// What the editor holds now of source `i` of the last result: the text linted (open, at
+    /// its current version, or not open and read from disk), or something else.
+    fn now(&self, snapshot: &Snapshot, i: usize) -> Now {
         let file = &snapshot.files[i];
         match self.docs.get(&file.uri) {
-            Some(doc) => file.version == Some(doc.version),
-            None => file.version.is_none(),
+            Some(doc) if doc.text == snapshot.sources[i].text => Now::Open(doc.version),
+            None if file.version.is_none() => Now::Disk,
+            _ => Now::Stale,
         }
     }
 
@@ -470,7 +474,7 @@ impl Server {
     fn current(&self, uri: &str) -> Option<(Arc<Snapshot>, usize)> {
         let snapshot = self.latest.clone()?;
         let i = snapshot.source_of(uri)?;
-        self.fresh(&snapshot, i).then_some((snapshot, i))
+        (self.now(&snapshot, i) != Now::Stale).then_some((snapshot, i))
     }
 
     fn hover(&self, p: &lsp::HoverParams) -> Value {
@@ -507,26 +511,25 @@ impl Server {
         let empty = Some(json!([]));
         let Some((snapshot, i)) = self.current(p.text_document.uri.as_str()) else { return empty };
         let Some(report) = &snapshot.report else { return empty };
-        let fresh: Vec<bool> = (0..snapshot.files.len()).map(|f| self.fresh(&snapshot, f)).collect();
+        let now: Vec<Now> = (0..snapshot.files.len()).map(|f| self.now(&snapshot, f)).collect();
         let text = &snapshot.sources[i].text;
         let lines = &snapshot.files[i].lines;
         let from = lines.offset(text, p.range.start, self.encoding);
         let to = lines.offset(text, p.range.end, self.encoding);
         let mut actions = Vec::new();
+        let client = convert::Client { encoding: self.encoding, document_changes: self.document_changes };
         if wants(lsp::CodeActionKind::QUICKFIX.as_str()) {
-            let encoding = convert::Client { encoding: self.encoding, document_changes: self.document_changes };
-            actions = convert::quick_fixes(&snapshot, i, (from, to), &fresh, encoding);
+            actions = convert::quick_fixes(&snapshot, i, (from, to), &now, client);
         }
         let in_file = report.diagnostics.iter().filter(|d| d.source == i);
         let any_safe = in_file.clone().any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe));
         if !(any_safe && wants(FIX_ALL)) {
             return Some(serde_json::to_value(actions).unwrap_or_else(|_| json!([])));
         }
-        let (sender, encoding, document_changes, threads) =
-            (self.conn.sender.clone(), self.encoding, self.document_changes, self.threads);
+        let (sender, threads) = (self.conn.sender.clone(), self.threads);
         std::thread::spawn(move || {
             let changed = workspace::fix_file(&snapshot, i, threads);
-            if !changed.is_empty() && changed.iter().all(|(f, _)| fresh[*f]) {
+            if !changed.is_empty() && changed.iter().all(|(f, _)| now[*f] != Now::Stale) {
                 let edits: Vec<_> = changed
                     .iter()
                     .map(|(f, new)| {
@@ -537,7 +540,7 @@ impl Server {
                 actions.push(lsp::CodeAction {
                     title: "Fix all safe fixes in this file".to_owned(),
                     kind: Some(lsp::CodeActionKind::new(FIX_ALL)),
-                    edit: convert::workspace_edit(&snapshot, &edits, encoding, document_changes),
+                    edit: convert::workspace_edit(&snapshot, &edits, &now, client),
                     ..lsp::CodeAction::default()
                 });
             }
