@@ -21,6 +21,8 @@ struct Client {
     inbox: mpsc::Receiver<Value>,
     /// Notifications received and not yet looked at.
     pending: Vec<Value>,
+    /// Requests from the server (answered with `null`).
+    requests: Vec<Value>,
     next_id: i64,
 }
 
@@ -66,7 +68,7 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { child, stdin, inbox, pending: Vec::new(), next_id: 1 };
+        let mut client = Client { child, stdin, inbox, pending: Vec::new(), requests: Vec::new(), next_id: 1 };
         let result = client
             .request("initialize", &json!({"processId": null, "rootUri": uri(root), "capabilities": capabilities}));
         client.notify("initialized", &json!({}));
@@ -91,6 +93,7 @@ impl Client {
             if message.get("method").is_some() && message.get("id").is_some() {
                 let id = message["id"].clone();
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                self.requests.push(message);
                 continue;
             }
             return message;
@@ -476,13 +479,54 @@ fn code_actions_apply_the_fixes() {
 }
 
 #[test]
+fn a_fix_over_two_files_is_one_edit_and_a_suggestion_only_a_hover() {
+    let dir = Dir::new("lsp-two-files");
+    let cluster = SVC.replace("  externalTrafficPolicy: Local\n", "");
+    let svc = dir.file("svc.yaml", &cluster);
+    let deploy = dir.file("deploy.yaml", DEPLOY);
+    let (mut client, _) = Client::start(dir.path(), &utf16());
+    client.open(&svc, &cluster);
+    let found = client.diagnostics_of(&uri(&svc), 1, |d| !d.is_empty());
+    assert_eq!(rules(&found), ["external-service-cluster-policy"]);
+    let range = found[0]["range"].clone();
+    // Without `client-ip: required` the fix needs the user's judgement: shown, not offered.
+    assert!(code_actions(&mut client, &svc, &range, None).is_empty());
+    let hover =
+        client.request("textDocument/hover", &json!({"textDocument": {"uri": uri(&svc)}, "position": range["start"]}));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("Suggested fix (review it; not applied as an edit): set `externalTrafficPolicy: Local`"),
+        "{text}"
+    );
+    assert!(text.contains("- at deploy.yaml:10:46, insert:"), "{text}");
+    // Required: the fix (unsafe) changes both files in one edit.
+    let required = cluster
+        .replace("metadata: {name: web}", "metadata: {name: web, annotations: {realip-lint.io/client-ip: required}}");
+    client.change(&svc, 2, &json!([{"text": required}]));
+    let found = client.diagnostics_of(&uri(&svc), 2, |d| !d.is_empty());
+    let actions = code_actions(&mut client, &svc, &found[0]["range"], Some("quickfix"));
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let edit = &actions[0]["edit"];
+    assert_eq!(edit["changes"].as_object().unwrap().len(), 2, "{edit}");
+    assert!(apply(&required, edit, &uri(&svc)).contains("  externalTrafficPolicy: Local\n"));
+    assert!(apply(DEPLOY, edit, &uri(&deploy)).contains("      topologySpreadConstraints:\n"));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
 fn the_config_file_is_honoured_and_reloaded() {
     let dir = Dir::new("lsp-config");
     let file = dir.file("deploy/svc.yaml", MISCASED);
     let config = dir.file(".realip-lint.yaml", "rules:\n  external-traffic-policy-invalid-value: warning\n");
-    let (mut client, _) = Client::start(dir.path(), &utf16());
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut client, _) = Client::start(dir.path(), &watching);
     let found = client.diagnostics(&uri(&file), |d| !d.is_empty());
     assert_eq!(found[0]["severity"], 2, "the config's level: {found:?}");
+    // The client is asked to watch the config file (and manifests changed on disk).
+    let registration = &client.requests[0];
+    assert_eq!(registration["method"], "client/registerCapability");
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(watchers.to_string().contains("**/.realip-lint.{yaml,yml}"), "{watchers}");
     // Changed on disk and announced as a watched file: reloaded.
     std::fs::write(&config, "rules:\n  external-traffic-policy-invalid-value: off\n").unwrap();
     client.notify("workspace/didChangeWatchedFiles", &json!({"changes": [{"uri": uri(&config), "type": 2}]}));
@@ -507,6 +551,11 @@ fn the_config_file_is_honoured_and_reloaded() {
     client.diagnostics(&uri(&config), <[Value]>::is_empty);
     let found = client.diagnostics(&uri(&file), |d| !d.is_empty());
     assert_eq!(found[0]["severity"], 1);
+    // A manifest written on disk (a `git checkout`) and announced: linted with the rest.
+    let new = dir.file("deploy/internal.yaml", INTERNAL);
+    client.notify("workspace/didChangeWatchedFiles", &json!({"changes": [{"uri": uri(&new), "type": 1}]}));
+    let found = client.diagnostics(&uri(&new), |d| !d.is_empty());
+    assert_eq!(rules(&found), ["external-traffic-policy-on-internal-service"]);
     assert_eq!(client.stop(), Some(0));
 }
 
