@@ -23,6 +23,8 @@ struct Client {
     pending: Vec<Value>,
     /// Requests from the server (answered with `null`).
     requests: Vec<Value>,
+    /// Every message from the server, in order.
+    seen: Vec<Value>,
     next_id: i64,
 }
 
@@ -68,7 +70,8 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { child, stdin, inbox, pending: Vec::new(), requests: Vec::new(), next_id: 1 };
+        let mut client =
+            Client { child, stdin, inbox, pending: Vec::new(), requests: Vec::new(), seen: Vec::new(), next_id: 1 };
         let result = client
             .request("initialize", &json!({"processId": null, "rootUri": uri(root), "capabilities": capabilities}));
         client.notify("initialized", &json!({}));
@@ -90,6 +93,7 @@ impl Client {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let message = self.inbox.recv_timeout(left).expect("no message from the server in time");
+            self.seen.push(message.clone());
             if message.get("method").is_some() && message.get("id").is_some() {
                 let id = message["id"].clone();
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
@@ -345,6 +349,28 @@ fn the_workspace_is_linked_and_related_places_cross_files() {
         all.iter().chain(&client.pending).all(|m| !m["params"]["uri"].as_str().unwrap_or("").contains("vendor")),
         "{all:?}"
     );
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn a_document_opened_through_a_link_is_the_file_it_leads_to() {
+    let dir = Dir::new("lsp-link");
+    dir.file("svc.yaml", MISCASED);
+    let outside = Dir::new("lsp-link-outside");
+    let link = outside.path().join("link");
+    std::os::unix::fs::symlink(dir.path(), &link).unwrap();
+    let (mut client, _) = Client::start(dir.path(), &utf16());
+    let via_link = link.join("svc.yaml");
+    client.open(&via_link, MISCASED);
+    // Linted once, as the open document (not once more from disk, which would be a duplicate).
+    let found = client.diagnostics_of(&uri(&via_link), 1, |d| !d.is_empty());
+    assert_eq!(rules(&found), ["external-traffic-policy-invalid-value"]);
+    let edited = MISCASED.replace("local", "Local");
+    client.change(&via_link, 2, &json!([{"text": edited}]));
+    client.diagnostics_of(&uri(&via_link), 2, <[Value]>::is_empty);
+    let real = uri(&dir.path().join("svc.yaml"));
+    let on_real: Vec<&Value> = client.seen.iter().filter(|m| m["params"]["uri"] == real).collect();
+    assert!(on_real.is_empty(), "{on_real:?}");
     assert_eq!(client.stop(), Some(0));
 }
 

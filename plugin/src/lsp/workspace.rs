@@ -2,6 +2,7 @@
 //! `kubectl realip-lint -R -f FOLDER` reads them (the same walk, `.gitignore`, config file and
 //! `exclude`), with the editor's open documents in place of the files on disk.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use realip_lint_core::config::ConfigError;
@@ -161,10 +162,24 @@ fn lint_unguarded(job: &Job) -> Snapshot {
     let mut sources = inputs.sources;
     let mut versions: Vec<Option<i32>> = vec![None; sources.len()];
     let mut uris: Vec<Option<String>> = vec![None; sources.len()];
+    let walked = sources.len();
+    let by_name: HashMap<String, usize> = sources.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+    // The same file under another spelling (a link in the path; on Windows, the drive letter's
+    // case): by its real path, looked up only when a name does not match.
+    let mut by_real: Option<HashMap<PathBuf, usize>> = None;
     for doc in &job.open {
         let name = doc.path.as_ref().map_or_else(|| doc.uri.clone(), |p| p.to_string_lossy().into_owned());
-        let mut source = Source::from_read(name.clone(), doc.text.clone().into_bytes(), &settings.options.limits);
-        if let Some(i) = sources.iter().position(|s| s.name == name) {
+        let found = by_name.get(&name).copied().or_else(|| {
+            let real = std::fs::canonicalize(doc.path.as_ref()?).ok()?;
+            let index = by_real.get_or_insert_with(|| {
+                let walked = &sources[..walked];
+                walked.iter().enumerate().filter_map(|(i, s)| Some((std::fs::canonicalize(&s.name).ok()?, i))).collect()
+            });
+            index.get(&real).copied()
+        });
+        let limits = &settings.options.limits;
+        if let Some(i) = found {
+            let mut source = Source::from_read(sources[i].name.clone(), doc.text.clone().into_bytes(), limits);
             source.chart = sources[i].chart.take();
             sources[i] = source;
             versions[i] = Some(doc.version);
@@ -172,6 +187,7 @@ fn lint_unguarded(job: &Job) -> Snapshot {
         } else if doc.path.as_deref().is_none_or(|p| !excluded(p)) {
             // Open, not found by the walk (outside the folders, or ignored by git): linted with
             // the workspace, as a file named with `-f` is.
+            let mut source = Source::from_read(name, doc.text.clone().into_bytes(), limits);
             source.chart = doc.path.as_deref().and_then(walk::chart_of);
             sources.push(source);
             versions.push(Some(doc.version));
