@@ -502,6 +502,23 @@ fn code_actions_apply_the_fixes() {
     let actions = code_actions(&mut client, &file, &on_local, Some("quickfix"));
     assert!(actions[0]["edit"]["changes"][uri(&file)].is_array(), "{actions:?}");
     assert_eq!(client.stop(), Some(0));
+    // A client that resolves code actions gets fix-all without its edit, and the edit when it
+    // resolves the action (what Neovim and VS Code do when it is chosen).
+    let resolving = json!({"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}});
+    let (mut client, _) = Client::start(dir.path(), &resolving);
+    client.open(&file, &text);
+    client.diagnostics_of(&uri(&file), 1, |d| d.len() == 2);
+    let actions = code_actions(&mut client, &file, &on_local, Some("source"));
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert!(actions[0].get("edit").is_none(), "{actions:?}");
+    let resolved = client.request("codeAction/resolve", &actions[0]);
+    assert_eq!(resolved["title"], "Fix all safe fixes in this file");
+    assert_eq!(apply(&text, &resolved["edit"], &uri(&file)), fixed);
+    // Resolved after the document changed: no edit.
+    client.change(&file, 2, &json!([{"text": fixed}]));
+    let resolved = client.request("codeAction/resolve", &actions[0]);
+    assert!(resolved.get("edit").is_none(), "{resolved}");
+    assert_eq!(client.stop(), Some(0));
 }
 
 #[test]

@@ -14,7 +14,7 @@ mod workspace;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -67,6 +67,8 @@ struct Init {
     document_changes: bool,
     /// File watchers can be registered (for the config file and files changed on disk).
     watch: bool,
+    /// A code action's edit can be computed when it is chosen (`codeAction/resolve`).
+    resolve: bool,
 }
 
 impl Init {
@@ -90,6 +92,9 @@ impl Init {
             roots,
             document_changes: caps["workspace"]["workspaceEdit"]["documentChanges"].as_bool() == Some(true),
             watch: caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"].as_bool() == Some(true),
+            resolve: caps["textDocument"]["codeAction"]["resolveSupport"]["properties"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|p| p == "edit")),
         }
     }
 }
@@ -106,6 +111,7 @@ fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
             code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::new(FIX_ALL)]),
+            resolve_provider: Some(true),
             ..lsp::CodeActionOptions::default()
         })),
         workspace: Some(lsp::WorkspaceServerCapabilities {
@@ -178,6 +184,8 @@ fn serve(connection: Connection) -> Result<(), String> {
         config_message: None,
         shutdown: false,
         threads: crate::parallel::default_threads(),
+        resolve: init.resolve,
+        fixed: Mutex::new(HashMap::new()),
     };
     if init.watch {
         server.watch_files();
@@ -236,7 +244,14 @@ struct Server {
     config_message: Option<String>,
     shutdown: bool,
     threads: usize,
+    /// The client resolves code actions.
+    resolve: bool,
+    /// The fix-all results of the last lint, by source, each computed once.
+    fixed: Mutex<HashMap<usize, FixAll>>,
 }
+
+/// The new texts of the files a fix-all changes, by source index, once computed.
+type FixAll = Arc<OnceLock<Vec<(usize, String)>>>;
 
 impl Server {
     fn send(&self, message: impl Into<Message>) {
@@ -298,6 +313,7 @@ impl Server {
             }
             "textDocument/hover" => params!(req, lsp::HoverParams).map(|p| Some(self.hover(&p))),
             "textDocument/codeAction" => params!(req, lsp::CodeActionParams).map(|p| self.code_action(id.clone(), &p)),
+            "codeAction/resolve" => params!(req, lsp::CodeAction).map(|a| self.resolve(id.clone(), a)),
             method => Err(Response::new_err(
                 req.id,
                 ErrorCode::MethodNotFound as i32,
@@ -403,6 +419,7 @@ impl Server {
             }
         }
         self.latest = Some(Arc::new(snapshot));
+        self.fixed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
     fn publish(&mut self, snapshot: &Snapshot) {
@@ -526,9 +543,60 @@ impl Server {
         if !(any_safe && wants(FIX_ALL)) {
             return Some(serde_json::to_value(actions).unwrap_or_else(|_| json!([])));
         }
-        let (sender, threads) = (self.conn.sender.clone(), self.threads);
+        let action = lsp::CodeAction {
+            title: "Fix all safe fixes in this file".to_owned(),
+            kind: Some(lsp::CodeActionKind::new(FIX_ALL)),
+            data: Some(json!({ "uri": p.text_document.uri.as_str() })),
+            ..lsp::CodeAction::default()
+        };
+        if self.resolve {
+            // Computed when chosen (`codeAction/resolve`): a client asks for code actions at
+            // every move of the cursor.
+            actions.push(action);
+            return Some(serde_json::to_value(actions).unwrap_or_else(|_| json!([])));
+        }
+        self.fix_all(id, &snapshot, i, now, move |edit| {
+            actions.extend(edit.map(|edit| lsp::CodeAction { edit: Some(edit), ..action }));
+            serde_json::to_value(actions).unwrap_or_else(|_| json!([]))
+        });
+        None
+    }
+
+    /// `codeAction/resolve` of the fix-all action: its edit, when the document is as linted.
+    fn resolve(&self, id: RequestId, action: lsp::CodeAction) -> Option<Value> {
+        let uri = action.data.as_ref().and_then(|d| d["uri"].as_str()).map(str::to_owned);
+        let current = uri.as_deref().and_then(|u| self.current(u));
+        let Some((snapshot, i)) = current.filter(|_| action.kind.as_ref().is_some_and(|k| k.as_str() == FIX_ALL))
+        else {
+            return Some(serde_json::to_value(action).unwrap_or(Value::Null));
+        };
+        let now: Vec<Now> = (0..snapshot.files.len()).map(|f| self.now(&snapshot, f)).collect();
+        self.fix_all(id, &snapshot, i, now, move |edit| {
+            serde_json::to_value(lsp::CodeAction { edit, ..action }).unwrap_or(Value::Null)
+        });
+        None
+    }
+
+    /// On a thread of its own (it lints again, up to `run::MAX_PASSES` times): the edit that
+    /// applies the safe fixes of source `i` as `--fix` would, then `answer` with it. Computed
+    /// once per result and file, however many requests ask.
+    fn fix_all(
+        &self,
+        id: RequestId,
+        snapshot: &Arc<Snapshot>,
+        i: usize,
+        now: Vec<Now>,
+        answer: impl FnOnce(Option<lsp::WorkspaceEdit>) -> Value + Send + 'static,
+    ) {
+        let client = convert::Client { encoding: self.encoding, document_changes: self.document_changes };
+        let (sender, threads, snapshot) = (self.conn.sender.clone(), self.threads, Arc::clone(snapshot));
+        let cell = {
+            let mut cache = self.fixed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(cache.entry(i).or_default())
+        };
         std::thread::spawn(move || {
-            let changed = workspace::fix_file(&snapshot, i, threads);
+            let changed = cell.get_or_init(|| workspace::fix_file(&snapshot, i, threads));
+            let mut edit = None;
             if !changed.is_empty() && changed.iter().all(|(f, _)| now[*f] != Now::Stale) {
                 let edits: Vec<_> = changed
                     .iter()
@@ -537,17 +605,10 @@ impl Server {
                         (*f, span, text)
                     })
                     .collect();
-                actions.push(lsp::CodeAction {
-                    title: "Fix all safe fixes in this file".to_owned(),
-                    kind: Some(lsp::CodeActionKind::new(FIX_ALL)),
-                    edit: convert::workspace_edit(&snapshot, &edits, &now, client),
-                    ..lsp::CodeAction::default()
-                });
+                edit = convert::workspace_edit(&snapshot, &edits, &now, client);
             }
-            let value = serde_json::to_value(actions).unwrap_or_else(|_| json!([]));
-            let _ = sender.send(Response::new_ok(id, value).into());
+            let _ = sender.send(Response::new_ok(id, answer(edit)).into());
         });
-        None
     }
 }
 
