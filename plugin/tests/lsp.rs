@@ -35,6 +35,11 @@ fn uri(p: &Path) -> String {
 impl Client {
     /// Start the server and initialize it with `capabilities` on `root`.
     fn start(root: &Path, capabilities: &Value) -> (Self, Value) {
+        Self::start_with(root, &json!({"processId": null, "rootUri": uri(root), "capabilities": capabilities}))
+    }
+
+    /// Start the server in `root` and initialize it with these params.
+    fn start_with(root: &Path, params: &Value) -> (Self, Value) {
         let mut child = Command::new(BIN)
             .arg("lsp")
             .current_dir(root)
@@ -72,8 +77,7 @@ impl Client {
         });
         let mut client =
             Client { child, stdin, inbox, pending: Vec::new(), requests: Vec::new(), seen: Vec::new(), next_id: 1 };
-        let result = client
-            .request("initialize", &json!({"processId": null, "rootUri": uri(root), "capabilities": capabilities}));
+        let result = client.request("initialize", params);
         client.notify("initialized", &json!({}));
         (client, result)
     }
@@ -173,6 +177,7 @@ impl Client {
         let deadline = Instant::now() + d;
         let mut got = std::mem::take(&mut self.pending);
         while let Ok(m) = self.inbox.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            self.seen.push(m.clone());
             got.push(m);
         }
         got
@@ -371,6 +376,29 @@ fn a_document_opened_through_a_link_is_the_file_it_leads_to() {
     let real = uri(&dir.path().join("svc.yaml"));
     let on_real: Vec<&Value> = client.seen.iter().filter(|m| m["params"]["uri"] == real).collect();
     assert!(on_real.is_empty(), "{on_real:?}");
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn workspace_folders_are_linted_once_each_and_can_be_added() {
+    let dir = Dir::new("lsp-folders");
+    let svc = dir.file("sub/svc.yaml", SVC);
+    let deploy = dir.file("apps/deploy.yaml", DEPLOY);
+    let other = Dir::new("lsp-folders-other");
+    let far = other.file("svc.yaml", MISCASED);
+    // A folder inside another: its files are read once (twice, they would be duplicates).
+    let folders = json!([{"uri": uri(dir.path()), "name": "a"}, {"uri": uri(&dir.path().join("sub")), "name": "b"}]);
+    let params = json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": utf16()});
+    let (mut client, _) = Client::start_with(dir.path(), &params);
+    let found = client.diagnostics(&uri(&deploy), |d| !d.is_empty());
+    assert_eq!(rules(&found), ["local-policy-without-spread"]);
+    client.quiet_for(Duration::from_millis(300));
+    assert!(client.seen.iter().all(|m| m["params"]["uri"] != uri(&svc)), "{:?}", client.seen);
+    // A folder added: linted with the others.
+    let added = json!({"event": {"added": [{"uri": uri(other.path()), "name": "c"}], "removed": []}});
+    client.notify("workspace/didChangeWorkspaceFolders", &added);
+    let found = client.diagnostics(&uri(&far), |d| !d.is_empty());
+    assert_eq!(rules(&found), ["external-traffic-policy-invalid-value"]);
     assert_eq!(client.stop(), Some(0));
 }
 

@@ -279,9 +279,12 @@ impl Server {
             .first()
             .cloned()
             .or_else(|| self.docs.values().find_map(|d| Some(d.path.as_ref()?.parent()?.to_path_buf())));
+        // A folder inside another is walked with it, not twice.
+        let roots: Vec<PathBuf> =
+            self.roots.iter().filter(|r| !self.roots.iter().any(|o| o != *r && r.starts_with(o))).cloned().collect();
         let job = Job {
             generation: self.generation,
-            roots: self.roots.clone(),
+            roots,
             config_start,
             open: self.docs.values().cloned().collect(),
             threads: self.threads,
@@ -381,7 +384,11 @@ impl Server {
                     let removed: Vec<PathBuf> =
                         p.event.removed.iter().filter_map(|f| uri::to_path(f.uri.as_str())).collect();
                     self.roots.retain(|r| !removed.contains(r));
-                    self.roots.extend(p.event.added.iter().filter_map(|f| uri::to_path(f.uri.as_str())));
+                    for added in p.event.added.iter().filter_map(|f| uri::to_path(f.uri.as_str())) {
+                        if !self.roots.contains(&added) {
+                            self.roots.push(added);
+                        }
+                    }
                     self.schedule(Duration::ZERO);
                 }
             }
@@ -595,7 +602,11 @@ impl Server {
             Arc::clone(cache.entry(i).or_default())
         };
         std::thread::spawn(move || {
-            let changed = cell.get_or_init(|| workspace::fix_file(&snapshot, i, threads));
+            // A panic in the fixes is no answer at all: the request must still be answered.
+            let changed = cell.get_or_init(|| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| workspace::fix_file(&snapshot, i, threads)))
+                    .unwrap_or_default()
+            });
             let mut edit = None;
             if !changed.is_empty() && changed.iter().all(|(f, _)| now[*f] != Now::Stale) {
                 let edits: Vec<_> = changed
