@@ -271,7 +271,20 @@ impl Places<'_> {
             fields: fix
                 .changes
                 .iter()
-                .map(|c| (model.objects[c.obj].reference().map(|r| r.label()), c.at.clone()))
+                .flat_map(|c| {
+                    let object = model.objects[c.obj].reference().map(|r| r.label());
+                    // A renamed key changes its old field and its new one.
+                    let renamed = match &c.what {
+                        fix::What::RenameKey(new) => {
+                            let mut at = c.at.clone();
+                            at.pop();
+                            at.push(fix::Seg::Key(new.clone()));
+                            Some((object.clone(), at))
+                        }
+                        _ => None,
+                    };
+                    std::iter::once((object, c.at.clone())).chain(renamed)
+                })
                 .collect(),
         });
         Diagnostic {

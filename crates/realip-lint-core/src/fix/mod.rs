@@ -83,6 +83,8 @@ pub enum What {
     /// Set several keys of the mapping at the field (creating it), in one change: keys that
     /// are written are replaced, the others inserted together.
     Merge(Vec<(String, Value)>),
+    /// Rename the field's key (its quoting kept), its value untouched.
+    RenameKey(String),
 }
 
 impl Fix {

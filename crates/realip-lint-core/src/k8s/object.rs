@@ -371,6 +371,15 @@ pub fn fix_edits(fix: &Fix, objects: &[Object], texts: &[&str]) -> Option<Vec<Ed
                     None => editor.set(start, &keys, &crate::fix::Value::Seq(vec![v.clone()]))?,
                 }
             }
+            What::RenameKey(new) => {
+                let (last, parent) = keys.split_last()?;
+                for k in parent {
+                    node = node.get(k)?;
+                }
+                let (key, _) = node.entry(last)?;
+                (key.span.start >= node.span.start && key.span.end <= node.span.end).then_some(())?;
+                editor.replace(key, &crate::fix::Value::str(new.clone()))
+            }
             What::Merge(pairs) => {
                 let start = node;
                 let mut found = Some(node);

@@ -1,6 +1,7 @@
 use super::declare_rule;
 use crate::annotations::{CLIENT_IP, IGNORE_PREFIX, ROLE};
 use crate::diagnostic::Finding;
+use crate::fix::{Applicability, Change, Fix, What};
 use crate::k8s::model::Model;
 use crate::suggest;
 use crate::yaml::PathSeg;
@@ -38,6 +39,7 @@ declare_rule! {
     "a realip-lint annotation names no rule, gives no reason, or has an unknown key or value",
     check,
     category: Correctness,
+    fix: [Unsafe],
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
@@ -47,15 +49,25 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             if let Some(rule) = key.strip_prefix(IGNORE_PREFIX) {
                 if rule != "all" && super::rule(rule).is_none() {
                     let similar = suggest::closest(rule, super::RULES.iter().map(|r| r.name).chain(["all"]));
-                    let (hint, help) = match similar {
+                    let (hint, help, fix) = match similar {
                         Some(r) => (
                             format!("; did you mean `{r}`?"),
                             format!("write `{IGNORE_PREFIX}{r}` (`kubectl realip-lint rules` lists the rules)"),
+                            // The closest name is a guess, and the suppression then hides a
+                            // finding it did not: the user's call.
+                            Some(Fix::new(format!("write `{IGNORE_PREFIX}{r}`"), Applicability::Unsafe).change(
+                                Change {
+                                    obj: i,
+                                    at: crate::fix::keys(&["metadata", "annotations", key]),
+                                    what: What::RenameKey(format!("{IGNORE_PREFIX}{r}")),
+                                },
+                            )),
                         ),
                         None => (
                             String::new(),
                             "use a name from `kubectl realip-lint rules`, or `ignore-check.realip-lint.io/all`"
                                 .to_owned(),
+                            None,
                         ),
                     };
                     out.push(
@@ -66,7 +78,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                             ),
                             help,
                         )
-                        .on(i),
+                        .on(i)
+                        .fix(fix),
                     );
                 } else if value.trim().is_empty() {
                     out.push(
