@@ -33,7 +33,7 @@ pub enum Command {
         /// The rule's name, as `rules` lists it
         rule: String,
     },
-    /// Run the language server on standard input and output, for editors (see the README's "In your editor")
+    /// Run the language server for editors, on standard input and output
     Lsp {
         /// Accepted for the editors that always pass it: standard input and output is the only transport
         #[arg(long = "stdio")]
