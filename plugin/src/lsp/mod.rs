@@ -168,25 +168,7 @@ fn serve(connection: Connection) -> Result<(), String> {
             }
         }
     });
-    let mut server = Server {
-        conn: connection,
-        encoding: init.encoding,
-        document_changes: init.document_changes,
-        roots: init.roots,
-        docs: BTreeMap::new(),
-        generation: 0,
-        deadline: None,
-        jobs,
-        latest: None,
-        published: HashMap::new(),
-        republish: BTreeSet::new(),
-        shown: BTreeSet::new(),
-        config_message: None,
-        shutdown: false,
-        threads: crate::parallel::default_threads(),
-        resolve: init.resolve,
-        fixed: Mutex::new(HashMap::new()),
-    };
+    let mut server = Server::new(connection, &init, jobs);
     if init.watch {
         server.watch_files();
     }
@@ -254,6 +236,28 @@ struct Server {
 type FixAll = Arc<OnceLock<Vec<(usize, String)>>>;
 
 impl Server {
+    fn new(conn: Connection, init: &Init, jobs: mpsc::Sender<Job>) -> Self {
+        Server {
+            conn,
+            encoding: init.encoding,
+            document_changes: init.document_changes,
+            roots: init.roots.clone(),
+            docs: BTreeMap::new(),
+            generation: 0,
+            deadline: None,
+            jobs,
+            latest: None,
+            published: HashMap::new(),
+            republish: BTreeSet::new(),
+            shown: BTreeSet::new(),
+            config_message: None,
+            shutdown: false,
+            threads: crate::parallel::default_threads(),
+            resolve: init.resolve,
+            fixed: Mutex::new(HashMap::new()),
+        }
+    }
+
     fn send(&self, message: impl Into<Message>) {
         // Fails only when the editor is gone, and then the loop ends anyway.
         let _ = self.conn.sender.send(message.into());
@@ -626,4 +630,48 @@ impl Server {
 /// Is this URI a config file (by its name)?
 fn is_config(uri: &str) -> bool {
     uri::to_path(uri).and_then(|p| p.file_name().map(|n| FILE_NAMES.iter().any(|f| n == *f))).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server on an in-memory connection; the other end, and the jobs it hands out.
+    fn server() -> (Server, Connection, mpsc::Receiver<Job>) {
+        let (ours, theirs) = Connection::memory();
+        let (jobs, job_inbox) = mpsc::channel();
+        let init = Init::read(&json!({"rootUri": null, "capabilities": {}}));
+        (Server::new(ours, &init, jobs), theirs, job_inbox)
+    }
+
+    fn open(server: &mut Server, uri: &str, text: &str, version: i32) {
+        let params = json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": version, "text": text}});
+        server.handle(Message::Notification(Notification::new("textDocument/didOpen".to_owned(), params)));
+    }
+
+    const MISCASED: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: LoadBalancer, externalTrafficPolicy: local}\n";
+
+    #[test]
+    fn a_result_made_before_a_later_change_is_dropped() {
+        let (mut server, client, jobs) = server();
+        open(&mut server, "file:///w/a.yaml", MISCASED, 1);
+        server.start_lint();
+        let first = workspace::lint(&jobs.try_recv().unwrap());
+        // The user types before the first result is in: it is stale.
+        let change =
+            json!({"textDocument": {"uri": "file:///w/a.yaml", "version": 2}, "contentChanges": [{"text": "a: 1\n"}]});
+        server.handle(Message::Notification(Notification::new("textDocument/didChange".to_owned(), change)));
+        server.linted(first);
+        assert!(client.receiver.try_recv().is_err(), "nothing published for a stale result");
+        assert!(server.latest.is_none());
+        server.start_lint();
+        let second = workspace::lint(&jobs.try_recv().unwrap());
+        server.linted(second);
+        assert!(server.latest.is_some());
+        // The document had no diagnostics published: none to clear, and it is published once
+        // with its version since it was opened.
+        let Ok(Message::Notification(n)) = client.receiver.try_recv() else { panic!("a publication") };
+        assert_eq!(n.params["version"], 2);
+        assert_eq!(n.params["diagnostics"], json!([]));
+    }
 }
