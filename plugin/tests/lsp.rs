@@ -588,11 +588,20 @@ fn a_fix_over_two_files_is_one_edit_and_a_suggestion_only_a_hover() {
 fn the_config_file_is_honoured_and_reloaded() {
     let dir = Dir::new("lsp-config");
     let file = dir.file("deploy/svc.yaml", MISCASED);
-    let config = dir.file(".realip-lint.yaml", "rules:\n  external-traffic-policy-invalid-value: warning\n");
+    let skipped = dir.file("vendor/svc.yaml", INTERNAL);
+    let config = dir.file(
+        ".realip-lint.yaml",
+        "rules:\n  external-traffic-policy-invalid-value: warning\nexclude: [\"vendor/**\"]\n",
+    );
     let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     let (mut client, _) = Client::start(dir.path(), &watching);
+    // An excluded file is not linted, open or not.
+    client.open(&skipped, INTERNAL);
     let found = client.diagnostics(&uri(&file), |d| !d.is_empty());
     assert_eq!(found[0]["severity"], 2, "the config's level: {found:?}");
+    client.quiet_for(Duration::from_millis(300));
+    assert!(client.seen.iter().all(|m| m["params"]["uri"] != uri(&skipped)), "{:?}", client.seen);
+    client.notify("textDocument/didClose", &json!({"textDocument": {"uri": uri(&skipped)}}));
     // The client is asked to watch the config file (and manifests changed on disk).
     let registration = &client.requests[0];
     assert_eq!(registration["method"], "client/registerCapability");

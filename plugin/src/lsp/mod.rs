@@ -365,6 +365,7 @@ impl Server {
                 if let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params) {
                     // The file on disk is linted again in its place (it stays in the workspace).
                     self.docs.remove(p.text_document.uri.as_str());
+                    self.republish.remove(p.text_document.uri.as_str());
                     self.schedule(Duration::ZERO);
                 }
             }
@@ -466,7 +467,10 @@ impl Server {
             .filter_map(|f| Some((f.uri.as_str(), f.version?)))
             .chain(snapshot.config.as_ref().and_then(|c| Some((c.uri.as_str(), c.version?))))
             .collect();
-        let uris: BTreeSet<String> = next.keys().chain(self.published.keys()).chain(&self.republish).cloned().collect();
+        // An opened document is published once linted, even without findings (not when it is
+        // not linted: excluded by the config).
+        let opened = self.republish.iter().filter(|u| versions.contains_key(u.as_str()));
+        let uris: BTreeSet<String> = next.keys().chain(self.published.keys()).chain(opened).cloned().collect();
         for uri in uris {
             let (version, diagnostics) =
                 next.remove(&uri).unwrap_or_else(|| (versions.get(uri.as_str()).copied(), Vec::new()));
