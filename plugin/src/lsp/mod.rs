@@ -189,6 +189,7 @@ fn serve(connection: Connection) -> Result<(), String> {
                 server.linted(*snapshot);
                 true
             }
+            Some(Event::Disconnected) if server.shutdown => return Ok(()),
             Some(Event::Disconnected) => return Err("the editor closed the connection".to_owned()),
             None => true,
         };
