@@ -4,7 +4,7 @@
 # and Python 3 on PATH. Installs the wasm32 target, wasm-bindgen-cli (crates.io), binaryen (npm)
 # and pre-commit (PyPI) into ~/.cache/realip-lint (or $REALIP_TOOLS), and cargo-fuzz, when they
 # are missing; Debian's chromium (apt-get, as root) and the playground's npm packages
-# (wasm/playground/package-lock.json) for the browser test.
+# (wasm/playground/package-lock.json) for the browser test; Debian's neovim for the editor test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,6 +72,13 @@ fi
 # differently and rebuild the crates (minutes on two cores).
 [ -x target/debug/kubectl-realip_lint ] || { echo "target/debug/kubectl-realip_lint was not built"; exit 1; }
 PATH="$PWD/target/debug:$PATH" bash tests/pre-commit.sh "$venv/bin/pre-commit"
+
+step "the language server in a real editor (Debian's Neovim, headless)"
+if ! command -v nvim >/dev/null; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq neovim >/dev/null
+fi
+bash tests/nvim/run.sh target/debug/kubectl-realip_lint
 
 step "fuzz smoke: one target for a minute, so the fuzzers stay buildable"
 # --debug: the tool compiles in half the time, and its own speed does not matter.

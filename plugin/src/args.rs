@@ -33,6 +33,12 @@ pub enum Command {
         /// The rule's name, as `rules` lists it
         rule: String,
     },
+    /// Run the language server for editors, on standard input and output
+    Lsp {
+        /// Accepted for the editors that always pass it: standard input and output is the only transport
+        #[arg(long = "stdio")]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -17,16 +17,24 @@ pub fn load(explicit: Option<&Path>) -> Option<Loaded> {
         Some(p) => p.to_path_buf(),
         None => find(&std::env::current_dir().ok()?)?,
     };
-    let dir = std::fs::canonicalize(&path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
-    let name = path.display().to_string();
-    let file = match std::fs::read_to_string(&path) {
-        Ok(text) => ConfigFile::parse(&name, &text, &realip_lint_core::registry::names()),
-        Err(e) => ConfigFile::unreadable(&name, &e.to_string()),
-    };
-    Some(Loaded { file, dir })
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+    Some(parse_at(&path, text.as_deref().map_err(String::as_str)))
 }
 
-fn find(start: &Path) -> Option<PathBuf> {
+/// The config file at `path` with this text (read from disk, or an editor's unsaved buffer), or
+/// why it could not be read.
+pub fn parse_at(path: &Path, text: Result<&str, &str>) -> Loaded {
+    let dir = std::fs::canonicalize(path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+    let name = path.display().to_string();
+    let file = match text {
+        Ok(text) => ConfigFile::parse(&name, text, &realip_lint_core::registry::names()),
+        Err(e) => ConfigFile::unreadable(&name, e),
+    };
+    Loaded { file, dir }
+}
+
+/// The first `.realip-lint.yaml` (or `.yml`) from `start` upward.
+pub fn find(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);
     while let Some(d) = dir {
         for name in FILE_NAMES {

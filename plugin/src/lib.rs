@@ -4,6 +4,7 @@ pub mod args;
 pub mod config;
 pub mod fix;
 pub mod kubectl;
+pub mod lsp;
 pub mod parallel;
 pub mod render;
 pub mod walk;

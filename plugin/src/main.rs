@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Some(Command::Rules { output }) => rules(output),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Trace(args)) => trace(&args),
+        Some(Command::Lsp { .. }) => realip_lint_plugin::lsp::run(),
         None => lint(&cli.lint),
     }
 }

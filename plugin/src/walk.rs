@@ -250,7 +250,7 @@ fn read_limited(reader: impl Read, name: &str, limits: &Limits, size: usize) -> 
 }
 
 /// The chart, when this file sits under a `templates/` folder beside a `Chart.yaml`.
-fn chart_of(path: &Path) -> Option<String> {
+pub fn chart_of(path: &Path) -> Option<String> {
     let abs = std::fs::canonicalize(path).ok()?;
     realip_lint_core::source::chart_of(&abs.to_string_lossy(), |p| Path::new(p).is_file())
 }
