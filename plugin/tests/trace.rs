@@ -69,7 +69,7 @@ fn json_has_the_documented_shape() {
         assert!(["Service", "Ingress"].contains(&e["kind"].as_str().unwrap()));
         assert!(e["start"]["line"].is_u64() && e["file"].is_string());
         let kind = e["verdict"]["kind"].as_str().unwrap();
-        assert!(["preserved", "preserved-in-header", "lost", "forgeable", "unknown"].contains(&kind));
+        assert!(["preserved", "preserved-in-header", "lost", "forgeable", "unknown", "broken"].contains(&kind));
         if kind == "lost" {
             assert!(e["verdict"]["where"]["file"].is_string());
         }

@@ -13,6 +13,7 @@ pub mod emit;
 pub mod implementations;
 pub mod k8s;
 pub mod limits;
+pub mod migrate;
 pub mod origin;
 #[cfg(test)]
 mod path_agreement;
