@@ -3,6 +3,7 @@
 pub mod args;
 pub mod config;
 pub mod kubectl;
+pub mod migrate;
 pub mod parallel;
 pub mod render;
 pub mod walk;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Some(Command::Rules { output }) => rules(output),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Trace(args)) => trace(&args),
+        Some(Command::Migrate(args)) => ExitCode::from(realip_lint_plugin::migrate::run(&args)),
         None => lint(&cli.lint),
     }
 }

@@ -129,6 +129,10 @@ pub struct Facts {
     pub detail: String,
     /// One value per compared fact (`client-address`, `trust`, …), as the report shows it.
     pub facts: BTreeMap<&'static str, String>,
+    /// What is compared of each fact: its meaning, without the implementation's own words
+    /// (`trustedCIDRs` and `proxy-real-ip-cidr` with the same CIDRs are the same trust).
+    #[serde(skip)]
+    pub keys: BTreeMap<&'static str, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -189,14 +193,32 @@ pub fn migrate(before: &Side<'_>, after: &Side<'_>) -> MigrateReport {
     let new = Linted::of(after);
     let old_hosts = old.served();
     let new_hosts = new.served();
-    let mut keys: Vec<(String, u16)> = old_hosts.keys().chain(new_hosts.keys()).cloned().collect();
+    // A host served on one port on each side, on no common one, is the same host moved to
+    // another port (a Traefik listener names the entryPoint's port, 8000, behind Service port
+    // 80): it pairs up under its OLD port.
+    let only =
+        |a: &BTreeMap<(String, u16), (usize, usize)>, b: &BTreeMap<(String, u16), (usize, usize)>, host: &str| {
+            let ports: Vec<u16> =
+                a.keys().filter(|(h, p)| h == host && !b.contains_key(&(h.clone(), *p))).map(|k| k.1).collect();
+            let all = a.keys().filter(|(h, _)| h == host).count();
+            (ports.len() == 1 && all == 1).then(|| ports[0])
+        };
+    let mut moved: BTreeMap<(String, u16), (String, u16)> = BTreeMap::new();
+    for (h, _) in old_hosts.keys() {
+        if let (Some(po), Some(pn)) = (only(&old_hosts, &new_hosts, h), only(&new_hosts, &old_hosts, h)) {
+            moved.insert((h.clone(), po), (h.clone(), pn));
+        }
+    }
+    let mut keys: Vec<(String, u16)> =
+        old_hosts.keys().chain(new_hosts.keys().filter(|k| !moved.values().any(|v| v == *k))).cloned().collect();
     keys.sort_by(|a, b| (a.0.trim_start_matches("*."), a.1, &a.0).cmp(&(b.0.trim_start_matches("*."), b.1, &b.0)));
     keys.dedup();
     let hosts = keys
         .into_iter()
         .map(|key| {
+            let new_key = moved.get(&key).unwrap_or(&key);
             let b = old_hosts.get(&key).map(|&(m, e)| old.look(m, e, &key.0));
-            let a = new_hosts.get(&key).map(|&(m, e)| new.look(m, e, &key.0));
+            let a = new_hosts.get(new_key).map(|&(m, e)| new.look(m, e, &key.0));
             compare(key, b.as_ref(), a.as_ref())
         })
         .collect();
@@ -349,8 +371,14 @@ impl Look<'_> {
             if h.setting.contains("customHeader") {
                 return format!("a custom header (`{}`){forged}", h.setting);
             }
+            if h.from_anyone.is_some() {
+                return format!("{header} as any client writes it (`{}`){forged}", h.setting);
+            }
             if h.positional {
                 return format!("{header}, the entry the hop count picks (`{}`){forged}", h.setting);
+            }
+            if !header.eq_ignore_ascii_case("X-Forwarded-For") {
+                return format!("`{header}` from a trusted proxy (`{}`){forged}", h.setting);
             }
             return format!("{header}, the rightmost entry not from a trusted proxy (`{}`){forged}", h.setting);
         }
@@ -375,7 +403,10 @@ impl Look<'_> {
                 None => "PROXY protocol headers".to_owned(),
             }),
             Ok(_) => {}
-            Err(crate::k8s::provenance::Unknown(why)) => parts.push(format!("PROXY protocol: unknown ({why})")),
+            Err(crate::k8s::provenance::Unknown(why)) if self.lb_sends_proxy() => {
+                parts.push(format!("PROXY protocol: unknown ({why})"));
+            }
+            Err(_) => {}
         }
         if let Some(h) = &ctrl.trust.header {
             let from = match (&h.from_anyone, h.positional) {
@@ -433,7 +464,7 @@ impl Look<'_> {
                 })
             }
             // Envoy (`use_remote_address`) appends the peer; nginx `$proxy_add_x_forwarded_for`.
-            "Envoy Gateway" | "Istio" | "kgateway" | "Contour" | "Cilium" | "NGINX Gateway Fabric" => {
+            "Envoy Gateway" | "Istio ingress gateway" | "kgateway" | "Envoy" | "Cilium" | "NGINX Gateway Fabric" => {
                 Some(Xff::Appended)
             }
             // Traefik drops the X-Forwarded-* headers of untrusted peers, then appends the peer.
@@ -643,13 +674,106 @@ impl Look<'_> {
         facts.insert("allow-list", self.allow_list_text());
         facts.insert("rate-limit", self.rate_limits().0);
         facts.insert("x-forwarded-for", self.xff_text());
+        let mut keys = BTreeMap::new();
+        keys.insert("client-address", self.client_key());
+        keys.insert("trust", self.trust_key());
+        keys.insert(
+            "traffic-policy",
+            self.e.view.map_or_else(String::new, |v| {
+                let view = &self.model.services[v];
+                format!("{}/{:?}", view.svc_type, view.policy)
+            }),
+        );
+        keys.insert(
+            "load-balancer",
+            match self.e.path.hop(HopKind::LoadBalancer) {
+                Some(h) => format!("{:?}", h.carries),
+                None => self.e.view.map_or_else(String::new, |v| self.model.services[v].svc_type.clone()),
+            },
+        );
+        let mut lists: Vec<String> = self.allow_lists().into_iter().map(|(_, on)| on).collect();
+        lists.sort();
+        keys.insert("allow-list", if lists.is_empty() { "none".into() } else { lists.join(";") });
+        let rate = self.rate_limits().0;
+        keys.insert(
+            "rate-limit",
+            if rate.starts_with("not read") {
+                "not-read".into()
+            } else if rate.contains("per client address") {
+                "per-client".into()
+            } else if rate == "none" {
+                "none".into()
+            } else {
+                "shared".into()
+            },
+        );
+        keys.insert("x-forwarded-for", format!("{:?}", self.xff()));
         Facts {
             kind: self.kind(),
             entry: Some(self.entry_name()),
             implementation: self.implementation().map(str::to_owned),
             detail: self.traced.verdict.detail.clone(),
             facts,
+            keys,
         }
+    }
+
+    /// Where the client address is found, by meaning.
+    fn client_key(&self) -> String {
+        let kind = self.kind();
+        if matches!(kind, Kind::Broken | Kind::Lost | Kind::Unknown) {
+            return kind.as_str().to_owned();
+        }
+        let forged = if kind == Kind::Forgeable { "forgeable:" } else { "" };
+        let Some(ctrl) = self.controller() else { return format!("{forged}{}", kind.as_str()) };
+        let how = if let Some(h) = &ctrl.trust.header {
+            let nginx_header = self
+                .nginx_cm("forwarded-for-header")
+                .map(|(v, _)| v.trim().to_ascii_lowercase())
+                .filter(|v| v != "x-forwarded-for");
+            if let Some((_, name)) = h.setting.split_once("customHeader.name: ") {
+                format!("custom:{}", name.trim().to_ascii_lowercase())
+            } else if let Some(name) = nginx_header {
+                format!("custom:{name}")
+            } else if h.positional {
+                "xff-hops".into()
+            } else {
+                "xff-trusted".into()
+            }
+        } else if self.proxy_on() == Some(true) && self.lb_sends_proxy() {
+            "proxy".into()
+        } else {
+            "tcp".into()
+        };
+        format!("{forged}{how}")
+    }
+
+    /// What is trusted, by meaning.
+    fn trust_key(&self) -> String {
+        let Some(ctrl) = self.controller() else { return "none".into() };
+        let mut parts = Vec::new();
+        match &ctrl.proxy_protocol {
+            Ok(Sourced { value: true, .. }) if ctrl.trust.proxy_from_anyone.is_some() => {
+                parts.push("proxy-anyone".into());
+            }
+            Ok(Sourced { value: true, .. }) => parts.push("proxy".to_owned()),
+            Ok(_) => {}
+            Err(_) if self.lb_sends_proxy() => parts.push("proxy-unknown".into()),
+            Err(_) => {}
+        }
+        if let Some(h) = &ctrl.trust.header {
+            parts.push(if h.from_anyone.is_some() {
+                "header-anyone".into()
+            } else if h.positional {
+                "header-hops".into()
+            } else {
+                let mut cidrs: Vec<&str> = ctrl.trust.entries.iter().map(|e| e.value.trim()).collect();
+                cidrs.sort_unstable();
+                cidrs.dedup();
+                format!("header:{}", cidrs.join(","))
+            });
+        }
+        if parts.is_empty() { "none".into() } else { parts.join(";") }
     }
 
     /// The places of a fact on this side.
@@ -666,6 +790,12 @@ impl Look<'_> {
                 let mut out: Vec<Place> = self.traced.verdict.at.iter().cloned().collect();
                 if out.is_empty() {
                     out = hop_places(HopKind::Controller);
+                }
+                // The OLD settings a fix carries over (the trusted CIDRs, the header).
+                for key in ["proxy-real-ip-cidr", "forwarded-for-header"] {
+                    if let Some((_, loc)) = self.nginx_cm(key) {
+                        out.push(self.side.place(loc, format!("`{key}`")));
+                    }
                 }
                 out
             }
@@ -702,7 +832,9 @@ fn both(old: Option<&Look<'_>>, new: Option<&Look<'_>>, what: &str) -> Vec<SideP
         if let Some(l) = look {
             for place in l.places(what) {
                 let p = SidePlace { side, place };
-                if !out.contains(&p) {
+                let same =
+                    |q: &SidePlace| q.side == p.side && q.place.file == p.place.file && q.place.start == p.place.start;
+                if !out.iter().any(same) {
                     out.push(p);
                 }
             }
@@ -712,7 +844,14 @@ fn both(old: Option<&Look<'_>>, new: Option<&Look<'_>>, what: &str) -> Vec<SideP
 }
 
 fn absent() -> Facts {
-    Facts { kind: Kind::Absent, entry: None, implementation: None, detail: String::new(), facts: BTreeMap::new() }
+    Facts {
+        kind: Kind::Absent,
+        entry: None,
+        implementation: None,
+        detail: String::new(),
+        facts: BTreeMap::new(),
+        keys: BTreeMap::new(),
+    }
 }
 
 fn compare(key: (String, u16), old: Option<&Look<'_>>, new: Option<&Look<'_>>) -> Host {
@@ -739,12 +878,18 @@ fn compare(key: (String, u16), old: Option<&Look<'_>>, new: Option<&Look<'_>>) -
         for &what in WHAT {
             let b = before.facts.get(what).cloned().unwrap_or_default();
             let a = after.facts.get(what).cloned().unwrap_or_default();
-            let change = classify(what, &before, &after, &b, &a);
+            let key = |f: &Facts| f.keys.get(what).cloned().unwrap_or_default();
+            let change = classify(what, &before, &after, &key(&before), &key(&after));
             let fix = if change == Change::Same || change == Change::Gained {
                 None
             } else {
                 new.and_then(|n| fix_for(what, change, old, n))
             };
+            // Said once: a fix an earlier difference gives already is named.
+            let fix = fix.map(|f| match differences.iter().find(|d: &&Difference| d.fix.as_ref() == Some(&f)) {
+                Some(d) => format!("# the fix under `{}` covers this too\n", d.what),
+                None => f,
+            });
             let places = if change == Change::Same { Vec::new() } else { both(old, new, what) };
             differences.push(Difference { what, change, before: b, after: a, fix, places });
         }
@@ -761,7 +906,7 @@ fn served_by(f: &Facts) -> String {
     )
 }
 
-/// What became of one fact, from both sides' verdicts and its two values.
+/// What became of one fact, from both sides' verdicts and its two keys (its meaning).
 fn classify(what: &str, before: &Facts, after: &Facts, b: &str, a: &str) -> Change {
     let (bk, ak) = (before.kind, after.kind);
     match what {
@@ -784,7 +929,7 @@ fn classify(what: &str, before: &Facts, after: &Facts, b: &str, a: &str) -> Chan
         "allow-list" => {
             if a == b {
                 Change::Same
-            } else if b != "none" && b.contains("on the client address") && !a.contains("on the client address") {
+            } else if b.contains("the client address") && !a.contains("the client address") {
                 if a.contains("any client can write") {
                     Change::NewlyForgeable
                 } else if a.contains("connections fail") {
@@ -792,17 +937,17 @@ fn classify(what: &str, before: &Facts, after: &Facts, b: &str, a: &str) -> Chan
                 } else {
                     Change::Lost
                 }
-            } else if a.contains("on the client address") && !b.contains("on the client address") {
+            } else if a.contains("the client address") && !b.contains("the client address") {
                 Change::Gained
             } else {
                 Change::Changed
             }
         }
         "rate-limit" => {
-            let per_client = |s: &str| s.contains("per client address");
-            if a == b {
+            let per_client = |s: &str| s == "per-client";
+            if a == b || (b == "none" && a == "not-read") {
                 Change::Same
-            } else if per_client(b) && !(per_client(a) && ak.kept()) && !a.starts_with("not read") {
+            } else if per_client(b) && !(per_client(a) && ak.kept()) && a != "not-read" {
                 Change::Lost
             } else if per_client(a) && ak.kept() && !per_client(b) {
                 Change::Gained
@@ -864,7 +1009,7 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
                 "# in the NginxProxy of the Gateway (or its class): parse PROXY from the load balancer\nspec:\n  rewriteClientIP:\n    mode: ProxyProtocol\n    trustedAddresses:\n{}",
                 ngf_addresses(&cidrs)
             )),
-            (Some(Loss::ProxyNotExpected), Some("Istio")) => Some(
+            (Some(Loss::ProxyNotExpected), Some("Istio ingress gateway")) => Some(
                 "# on the Gateway: Istio copies the annotation to its gateway pods\nmetadata:\n  annotations:\n    proxy.istio.io/config: '{\"gatewayTopology\":{\"proxyProtocol\":{}}}'\n".into(),
             ),
             (Some(Loss::ProxyNotExpected), Some("kgateway")) => Some(format!(
@@ -875,15 +1020,12 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
                 cidrs.join(","),
                 cidrs.join(",")
             )),
-            (Some(Loss::HeaderNotTrusted), Some("Envoy Gateway")) => Some(format!(
-                "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata:\n  name: {gw_name}-client-ip\n  namespace: {ns}\nspec:\n  targetRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: {gw_name}\n  clientIPDetection:\n    xForwardedFor:\n      trustedCIDRs:\n{}",
-                yaml_list(&cidrs, 8)
-            )),
+            (Some(Loss::HeaderNotTrusted), Some("Envoy Gateway")) => Some(eg_trusted_cidrs(&gw_name, &ns, &cidrs)),
             (Some(Loss::HeaderNotTrusted), Some("NGINX Gateway Fabric")) => Some(format!(
                 "# in the NginxProxy of the Gateway (or its class)\nspec:\n  rewriteClientIP:\n    mode: XForwardedFor\n    trustedAddresses:\n{}",
                 ngf_addresses(&cidrs)
             )),
-            (Some(Loss::HeaderNotTrusted), Some("Istio")) => Some(
+            (Some(Loss::HeaderNotTrusted), Some("Istio ingress gateway")) => Some(
                 "# on the Gateway: one proxy (the load balancer) in front\nmetadata:\n  annotations:\n    proxy.istio.io/config: '{\"gatewayTopology\":{\"numTrustedProxies\":1}}'\n".into(),
             ),
             (Some(Loss::HeaderNotTrusted), Some("kgateway")) => Some(format!(
@@ -893,7 +1035,7 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
                 "# Traefik's container args (Helm: `ports.web.forwardedHeaders.trustedIPs`)\n- --entryPoints.web.forwardedHeaders.trustedIPs={}\n",
                 cidrs.join(",")
             )),
-            (Some(Loss::Snat), _) => snat_fix(new, &gw_name, &ns),
+            (Some(Loss::Snat), _) if what == "client-address" => snat_fix(new, &gw_name, &ns),
             (Some(Loss::TrustsAnyone | Loss::Positional | Loss::PositionalBehindProxy), _) => {
                 new.controller().and_then(|c| c.trust.header.as_ref()).map(|h| format!("# {}\n", h.restrict_hint))
             }
@@ -908,28 +1050,50 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
             let fix = lists.iter().map(|(a, _)| a.fix).find(|f| !f.is_empty());
             fix.map(|f| format!("# {f}\n")).or_else(|| match imp {
                 Some("Envoy Gateway") if new.lb_sends_proxy() => None,
-                Some("Envoy Gateway") => Some(format!(
-                    "# Envoy Gateway matches `clientCIDRs` against the client address its ClientTrafficPolicy detects\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata:\n  name: {gw_name}-client-ip\n  namespace: {ns}\nspec:\n  targetRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: {gw_name}\n  clientIPDetection:\n    xForwardedFor:\n      trustedCIDRs:\n{}",
-                    yaml_list(&cidrs, 8)
-                )),
+                // Envoy Gateway matches `clientCIDRs` against the address its
+                // ClientTrafficPolicy detects.
+                Some("Envoy Gateway") => Some(eg_trusted_cidrs(&gw_name, &ns, &cidrs)),
                 _ => None,
             })
         }
         "rate-limit" if change == Change::Lost => match imp {
-            Some("Envoy Gateway") => Some(format!(
-                "# a limit per client address (Envoy Gateway's global rate limit needs its Redis backend)\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: BackendTrafficPolicy\nmetadata:\n  name: {gw_name}-per-client\n  namespace: {ns}\nspec:\n  targetRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: {gw_name}\n  rateLimit:\n    type: Global\n    global:\n      rules:\n        - clientSelectors:\n            - sourceCIDR:\n                type: Distinct\n                value: 0.0.0.0/0\n          limit:\n            requests: <OLD limit-rps>\n            unit: Second\n"
-            )),
+            Some("Envoy Gateway") => {
+                let (requests, unit) = old_limit(old);
+                Some(format!(
+                    "# a limit per client address (Envoy Gateway's global rate limit needs its Redis backend)\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: BackendTrafficPolicy\nmetadata:\n  name: {gw_name}-per-client\n  namespace: {ns}\nspec:\n  targetRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: {gw_name}\n  rateLimit:\n    type: Global\n    global:\n      rules:\n        - clientSelectors:\n            - sourceCIDR:\n                type: Distinct\n                value: 0.0.0.0/0\n          limit:\n            requests: {requests}\n            unit: {unit}\n"
+                ))
+            }
             _ => None,
         },
         "x-forwarded-for" if change == Change::Changed => match new.xff() {
             Some(Xff::Appended) => Some(
-                "# the application must take the client from the right end of X-Forwarded-For (or from X-Real-IP / X-Envoy-External-Address where the proxy sets it), not the first entry: a client can write the left entries\n".into(),
+                "# the application must take the client from the right end of X-Forwarded-For (the entry the proxy appended, or the first one left of the trusted proxies), never the first entry: a client writes the left ones\n".into(),
             ),
             Some(Xff::Rewritten) => Some("# X-Forwarded-For now holds one entry: the client address\n".into()),
             None => None,
         },
         _ => None,
     }
+}
+
+/// The OLD Ingress's request rate limit (`limit-rps`, else `limit-rpm`), as Envoy Gateway's
+/// `requests` and `unit`.
+fn old_limit(old: Option<&Look<'_>>) -> (String, &'static str) {
+    let obj = old.filter(|o| o.e.kind == "Ingress").map(|o| &o.model.objects[o.e.obj]);
+    let get = |key: &str| obj.and_then(|o| o.annotation(&format!("nginx.ingress.kubernetes.io/{key}"))).map(str::trim);
+    match (get("limit-rps"), get("limit-rpm")) {
+        (Some(v), _) => (v.to_owned(), "Second"),
+        (None, Some(v)) => (v.to_owned(), "Minute"),
+        _ => ("<requests>".into(), "Second"),
+    }
+}
+
+/// An Envoy Gateway ClientTrafficPolicy that trusts X-Forwarded-For from these CIDRs.
+fn eg_trusted_cidrs(gw_name: &str, ns: &str, cidrs: &[String]) -> String {
+    format!(
+        "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata:\n  name: {gw_name}-client-ip\n  namespace: {ns}\nspec:\n  targetRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: {gw_name}\n  clientIPDetection:\n    xForwardedFor:\n      trustedCIDRs:\n{}",
+        yaml_list(cidrs, 8)
+    )
 }
 
 /// `externalTrafficPolicy: Local` in the NEW implementation's config object.
@@ -941,8 +1105,8 @@ fn snat_fix(new: &Look<'_>, gw_name: &str, ns: &str) -> Option<String> {
         Some("NGINX Gateway Fabric") => {
             "# in the NginxProxy of the Gateway (or its class)\nspec:\n  kubernetes:\n    service:\n      externalTrafficPolicy: Local\n".into()
         }
-        Some("Istio") => format!(
-            "# a ConfigMap the Gateway names in `spec.infrastructure.parametersRef`\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {gw_name}-options\n  namespace: {ns}\ndata:\n  service: |\n    spec:\n      externalTrafficPolicy: Local\n"
+        Some("Istio ingress gateway") => format!(
+            "# a ConfigMap the Gateway names in `spec.infrastructure.parametersRef`\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {gw_name}-options\n  namespace: {ns}\ndata:\n  service: |\n    spec:\n      externalTrafficPolicy: Local\n---\n# and on the Gateway {ns}/{gw_name}\nspec:\n  infrastructure:\n    parametersRef:\n      group: \"\"\n      kind: ConfigMap\n      name: {gw_name}-options\n"
         ),
         Some("kgateway") => {
             "# in the GatewayParameters of the Gateway (or its class)\nspec:\n  kube:\n    service:\n      externalTrafficPolicy: Local\n".into()

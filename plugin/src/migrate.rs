@@ -1,0 +1,153 @@
+//! `kubectl realip-lint migrate --before OLD --after NEW`: read both sides as `-f` and `-k` read
+//! their inputs, compare them with `realip_lint_core::migrate`, and print the report: a table
+//! per hostname, written to be pasted into a pull request's review, or `-o json`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use realip_lint_core::migrate::{self, Change, Host, MigrateReport, Side};
+use realip_lint_core::run::{self, Overrides};
+
+use crate::args::{ListFormat, MigrateArgs};
+use crate::{config, kubectl, walk};
+
+/// Run the subcommand; the exit code: 2 on a usage error, 1 when a change is at or above the
+/// fail level (an outage is an error; a lost or newly forgeable address a warning; any other
+/// change information), else 0.
+pub fn run(args: &MigrateArgs) -> u8 {
+    let loaded = config::load(args.config.as_deref());
+    let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
+    let overrides = Overrides {
+        namespace: args.namespace.clone(),
+        nodes: args.nodes,
+        fail_on: args.fail_on.map(Into::into),
+        cloud: args.cloud.clone(),
+    };
+    let settings = run::settings(loaded.as_ref().map(|l| &l.file), &overrides);
+    if !settings.config_errors.is_empty() {
+        for e in &settings.config_errors {
+            eprintln!("error: {e}");
+        }
+        return 2;
+    }
+    let walk = walk::Walk { recursive: args.recursive, respect_ignore: !args.no_ignore };
+    let threads = crate::parallel::default_threads();
+    let read = |paths: &[String], dirs: &[String]| {
+        let mut inputs = walk::read_inputs_with(paths, walk, None, &excluded, &settings.options.limits, threads);
+        for dir in dirs {
+            match kubectl::kustomize(dir) {
+                Ok(k) => inputs.sources.push(k.source),
+                Err(e) => inputs.errors.push(e),
+            }
+        }
+        inputs
+    };
+    let old = read(&args.before, &args.before_kustomize);
+    let new = read(&args.after, &args.after_kustomize);
+    let report = migrate::migrate(
+        &Side { sources: &old.sources, options: &settings.options },
+        &Side { sources: &new.sources, options: &settings.options },
+    );
+    let out = match args.output {
+        ListFormat::Json => report.to_json(),
+        ListFormat::Human => render(&report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    let errors: Vec<&String> = old.errors.iter().chain(&new.errors).collect();
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    if !errors.is_empty() {
+        return 2;
+    }
+    let fails = settings.fail_on.threshold().is_some_and(|t| report.worst().is_some_and(|w| w >= t));
+    u8::from(fails)
+}
+
+/// A table cell: one line, and no `|` to end it early.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn mark(c: Change) -> &'static str {
+    match c {
+        Change::Same => "=",
+        Change::Gained => "+",
+        Change::Changed => "~",
+        Change::Lost | Change::NewlyForgeable | Change::Broken => "✗",
+    }
+}
+
+fn side(f: &migrate::Facts) -> String {
+    match &f.entry {
+        None => "not served".to_owned(),
+        Some(e) => format!(
+            "{e}{}: **{}**",
+            f.implementation.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(),
+            f.kind.as_str()
+        ),
+    }
+}
+
+fn host(out: &mut String, h: &Host) {
+    let _ = writeln!(out, "### {}:{}\n", h.host, h.port);
+    let _ = writeln!(out, "- before: {}", side(&h.before));
+    let _ = writeln!(out, "- after: {}\n", side(&h.after));
+    let _ = writeln!(out, "| | what | change | before | after |");
+    let _ = writeln!(out, "|-|------|--------|--------|-------|");
+    for d in &h.differences {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            mark(d.change),
+            d.what,
+            d.change.as_str(),
+            cell(&d.before),
+            cell(&d.after)
+        );
+    }
+    for d in h.differences.iter().filter(|d| d.change != Change::Same && d.change != Change::Gained) {
+        let _ = writeln!(out, "\n**{}: {}**", d.what, d.change.as_str());
+        for p in &d.places {
+            let verb = if p.side == "after" { "change in NEW" } else { "from OLD" };
+            let _ = writeln!(
+                out,
+                "- {verb}: {}:{}:{} ({})",
+                p.place.file, p.place.start.line, p.place.start.column, p.place.label
+            );
+        }
+        if let Some(fix) = &d.fix {
+            let _ = writeln!(out, "\n```yaml\n{fix}```");
+        }
+    }
+    out.push('\n');
+}
+
+/// The human report: per host, its entry on each side and a table of the compared facts, then
+/// for each difference the places and the YAML to write.
+pub fn render(report: &MigrateReport) -> String {
+    let mut out = String::new();
+    if report.hosts.is_empty() {
+        out.push_str(
+            "no hostnames: neither side has an Ingress or a Gateway listener (with its data plane) in the input\n",
+        );
+        return out;
+    }
+    for h in &report.hosts {
+        host(&mut out, h);
+    }
+    let _ = writeln!(
+        out,
+        "{} {}: {} broken, {} lost, {} newly forgeable, {} changed, {} gained",
+        report.hosts.len(),
+        if report.hosts.len() == 1 { "host" } else { "hosts" },
+        report.count(Change::Broken),
+        report.count(Change::Lost),
+        report.count(Change::NewlyForgeable),
+        report.count(Change::Changed),
+        report.count(Change::Gained),
+    );
+    out
+}
