@@ -9,15 +9,19 @@ use std::process::{Command, Output};
 
 use common::{BIN, repo};
 
+/// The pairs: folders of `tests/data/migrate`, and the README's worked example
+/// (`examples/migrate`: what ingress2gateway makes of an allow-list behind an HTTP load balancer).
 const PAIRS: &[&str] = &[
     "envoy-gateway-same",
-    "envoy-gateway-allowlist",
+    EXAMPLE,
     "envoy-gateway-proxy-broken",
     "nginx-gateway-fabric-same",
     "istio-cluster-lost",
     "traefik-forgeable",
     "kgateway-changed",
 ];
+
+const EXAMPLE: &str = "examples/migrate";
 
 fn data() -> PathBuf {
     repo().join("plugin/tests/data/migrate")
@@ -27,9 +31,14 @@ fn migrate(pair: &str, extra: &[&str]) -> Output {
     Command::new(BIN)
         .args(["migrate", "--before", &format!("{pair}/old"), "--after", &format!("{pair}/new")])
         .args(extra)
-        .current_dir(data())
+        .current_dir(if pair == EXAMPLE { repo() } else { data() })
         .output()
         .unwrap()
+}
+
+/// A snapshot's name for a pair.
+fn name(pair: &str) -> &str {
+    if pair == EXAMPLE { "example" } else { pair }
 }
 
 fn stdout(out: &Output) -> String {
@@ -51,8 +60,8 @@ fn human_and_json_reports() {
     for pair in PAIRS {
         let human = migrate(pair, &[]);
         assert!(human.stderr.is_empty(), "{pair}: {}", String::from_utf8_lossy(&human.stderr));
-        insta::assert_snapshot!(format!("{pair}-human"), stdout(&human));
-        insta::assert_snapshot!(format!("{pair}-json"), stdout(&migrate(pair, &["-o", "json"])));
+        insta::assert_snapshot!(format!("{}-human", name(pair)), stdout(&human));
+        insta::assert_snapshot!(format!("{}-json", name(pair)), stdout(&migrate(pair, &["-o", "json"])));
     }
 }
 
@@ -68,7 +77,7 @@ fn each_pair_says_what_its_migration_does() {
     }
     // ingress2gateway's SecurityPolicy without client IP detection: the allow-list sees the
     // load balancer, the per-client rate limit is gone, and the fix trusts the OLD CIDR.
-    let v = json("envoy-gateway-allowlist");
+    let v = json(EXAMPLE);
     assert_eq!(change(&v, "client-address"), "lost");
     assert_eq!(change(&v, "allow-list"), "lost");
     assert_eq!(change(&v, "rate-limit"), "lost");
@@ -89,6 +98,19 @@ fn each_pair_says_what_its_migration_does() {
     let v = json("kgateway-changed");
     assert_eq!(change(&v, "client-address"), "changed");
     assert_eq!(change(&v, "x-forwarded-for"), "changed");
+}
+
+#[test]
+fn the_readme_shows_the_real_output_of_the_example() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let out = migrate(EXAMPLE, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    // The report is Markdown: the README quotes it as it is, between these markers.
+    let open = "<!-- migrate-example -->\n````markdown\n";
+    let start = readme.find(open).expect("the marker") + open.len();
+    let end = readme[start..].find("````\n<!-- /migrate-example -->").expect("the end marker") + start;
+    assert_eq!(&readme[start..end], report, "README.md's worked example is not the output of examples/migrate");
 }
 
 #[test]

@@ -474,6 +474,13 @@ impl Look<'_> {
     }
 
     fn xff_text(&self) -> String {
+        let seen = "a node's or the load balancer's address, not the client's";
+        match (self.xff(), self.kind()) {
+            (_, Kind::Broken) => return "none: connections fail".into(),
+            (Some(Xff::Rewritten), Kind::Lost) => return format!("rewritten: one entry, {seen}"),
+            (Some(Xff::Appended), Kind::Lost) => return format!("appended: the proxy adds what it sees, {seen}"),
+            _ => {}
+        }
         match self.xff() {
             Some(Xff::Rewritten) => "rewritten: one entry, the client address the proxy detected".into(),
             Some(Xff::Appended) => {
