@@ -132,9 +132,9 @@ pub struct MigrateArgs {
     /// The config file (default: `.realip-lint.yaml` in the working directory or above)
     #[arg(long = "config", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
-    /// Output format
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = ListFormat::Human)]
-    pub output: ListFormat,
+    /// Output format: `human` (Markdown, for a review comment), `json` (docs/migrate.md), `sarif` or `github` (annotations on the NEW files)
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = MigrateFormat::Human)]
+    pub output: MigrateFormat,
     /// Exit 1 at this level: `error` for an outage (broken), `warning` also for a lost or newly forgeable address, `info` for any change [default: warning, or the config file's]
     #[arg(long = "fail-on", value_enum)]
     pub fail_on: Option<FailOn>,
@@ -150,6 +150,14 @@ fn formats() -> impl TypedValueParser<Value = Format> {
 pub enum ListFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

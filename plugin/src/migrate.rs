@@ -8,7 +8,7 @@ use std::io::Write as _;
 use realip_lint_core::migrate::{self, Change, Host, MigrateReport, Side};
 use realip_lint_core::run::{self, Overrides};
 
-use crate::args::{ListFormat, MigrateArgs};
+use crate::args::{MigrateArgs, MigrateFormat};
 use crate::{config, kubectl, walk};
 
 /// Run the subcommand; the exit code: 2 on a usage error, 1 when a change is at or above the
@@ -30,6 +30,10 @@ pub fn run(args: &MigrateArgs) -> u8 {
         }
         return 2;
     }
+    if args.before.iter().any(|p| p == "-") && args.after.iter().any(|p| p == "-") {
+        eprintln!("error: standard input (`-`) can be one side only: give the other side as files");
+        return 2;
+    }
     let walk = walk::Walk { recursive: args.recursive, respect_ignore: !args.no_ignore };
     let threads = crate::parallel::default_threads();
     let read = |paths: &[String], dirs: &[String]| {
@@ -48,14 +52,23 @@ pub fn run(args: &MigrateArgs) -> u8 {
         &Side { sources: &old.sources, options: &settings.options },
         &Side { sources: &new.sources, options: &settings.options },
     );
+    let errors: Vec<String> = old.errors.iter().chain(&new.errors).cloned().collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd_text = cwd.to_string_lossy();
+    let relativize = |name: &str| crate::render::relative_path(name, &cwd);
+    let ctx = realip_lint_core::emit::EmitContext {
+        relativize: &relativize,
+        ..realip_lint_core::emit::EmitContext::new(&new.sources, &errors, &cwd_text)
+    };
     let out = match args.output {
-        ListFormat::Json => report.to_json(),
-        ListFormat::Human => render(&report),
+        MigrateFormat::Json => report.to_json(),
+        MigrateFormat::Human => render(&report),
+        MigrateFormat::Sarif => migrate::sarif(&report, &ctx),
+        MigrateFormat::Github => migrate::github(&report, &ctx),
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
-    let errors: Vec<&String> = old.errors.iter().chain(&new.errors).collect();
     for e in &errors {
         eprintln!("error: {e}");
     }
@@ -138,16 +151,6 @@ pub fn render(report: &MigrateReport) -> String {
     for h in &report.hosts {
         host(&mut out, h);
     }
-    let _ = writeln!(
-        out,
-        "{} {}: {} broken, {} lost, {} newly forgeable, {} changed, {} gained",
-        report.hosts.len(),
-        if report.hosts.len() == 1 { "host" } else { "hosts" },
-        report.count(Change::Broken),
-        report.count(Change::Lost),
-        report.count(Change::NewlyForgeable),
-        report.count(Change::Changed),
-        report.count(Change::Gained),
-    );
+    out.push_str(&migrate::summary(report));
     out
 }

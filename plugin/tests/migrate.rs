@@ -132,6 +132,9 @@ fn the_exit_code_follows_fail_on() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
+    let both = Command::new(BIN).args(["migrate", "--before", "-", "--after", "-"]).output().unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("one side only"));
 }
 
 #[test]
@@ -221,4 +224,50 @@ fn a_host_on_one_side_only() {
     assert_eq!(www["before"]["kind"], "absent");
     assert_eq!(www["differences"][0]["change"], "gained");
     assert_eq!(moved.status.code(), Some(1), "a host no longer served is lost");
+}
+
+#[test]
+fn sarif_and_github_annotate_the_new_files() {
+    for pair in PAIRS {
+        let out = migrate(pair, &["-o", "sarif"]);
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors = common::sarif_errors(&log);
+        assert!(errors.is_empty(), "{pair}: the SARIF log breaks the schema:\n{}", errors.join("\n"));
+        // As many results as differences worse than `gained`, each located in NEW.
+        let v = json(pair);
+        let reported: Vec<&serde_json::Value> = v["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|h| h["differences"].as_array().unwrap())
+            .filter(|d| !["same", "gained"].contains(&d["change"].as_str().unwrap()))
+            .collect();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), reported.len(), "{pair}");
+        for r in results {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+            assert!(uri.contains("/new/"), "{pair}: {uri}");
+        }
+        assert_eq!(out.status.code(), migrate(pair, &[]).status.code(), "{pair}: the same exit code in every format");
+    }
+    let log: serde_json::Value =
+        serde_json::from_slice(&migrate("envoy-gateway-proxy-broken", &["-o", "sarif"]).stdout).unwrap();
+    let broken = &log["runs"][0]["results"][0];
+    assert_eq!(broken["ruleId"], "migrate-broken");
+    assert_eq!(broken["level"], "error");
+    assert_eq!(broken["locations"][0]["physicalLocation"]["region"]["startLine"], 27);
+    let gh = stdout(&migrate("envoy-gateway-proxy-broken", &["-o", "github"]));
+    let first = gh.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "::error file=envoy-gateway-proxy-broken/new/gateway.yaml,line=27,col=1,endLine=27,endColumn=5,title=migrate-broken::shop.example.com:80 client-address broken:"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("%0Afix:%0A# the load balancer sends PROXY protocol"), "{first}");
+    assert!(gh.ends_with("1 host: 1 broken, 0 lost, 0 newly forgeable, 3 changed, 0 gained\n"), "{gh}");
+    // `changed` is a notice, a lost address a warning.
+    let gh = stdout(&migrate("istio-cluster-lost", &["-o", "github"]));
+    assert!(gh.lines().any(|l| l.starts_with("::warning file=istio-cluster-lost/new/gateway.yaml,line=8,")), "{gh}");
+    assert!(gh.lines().any(|l| l.starts_with("::notice ") && l.contains("traffic-policy changed")), "{gh}");
 }

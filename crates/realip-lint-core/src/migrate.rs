@@ -183,6 +183,159 @@ impl MigrateReport {
     }
 }
 
+/// The rule id of a change in SARIF and GitHub annotations (`None`: not reported there).
+pub fn rule_id(change: Change) -> Option<&'static str> {
+    match change {
+        Change::Broken => Some("migrate-broken"),
+        Change::Lost => Some("migrate-lost"),
+        Change::NewlyForgeable => Some("migrate-newly-forgeable"),
+        Change::Changed => Some("migrate-changed"),
+        Change::Same | Change::Gained => None,
+    }
+}
+
+/// What each rule id says, for SARIF's rule descriptors.
+const RULE_TEXT: &[(Change, &str)] = &[
+    (
+        Change::Broken,
+        "the migration breaks connections: PROXY protocol headers the new data plane does not parse, or expected and never sent",
+    ),
+    (
+        Change::Lost,
+        "the migration loses the client address (or an allow-list or per-client rate limit stops seeing it, or a host is no longer served)",
+    ),
+    (
+        Change::NewlyForgeable,
+        "after the migration, any client can forge the address the backends (or an allow-list) take",
+    ),
+    (Change::Changed, "the migration changes how the client address reaches the backends"),
+];
+
+/// One annotation of a difference: where in NEW (or, with no NEW place, in OLD), its message,
+/// and the other places.
+struct Annotation<'a> {
+    rule: &'static str,
+    severity: Severity,
+    at: &'a Place,
+    message: String,
+    related: Vec<&'a SidePlace>,
+}
+
+fn annotations(report: &MigrateReport) -> Vec<Annotation<'_>> {
+    let mut out = Vec::new();
+    for h in &report.hosts {
+        for d in &h.differences {
+            let (Some(rule), Some(severity)) = (rule_id(d.change), d.change.severity()) else { continue };
+            let Some(first) = d.places.iter().find(|p| p.side == "after").or_else(|| d.places.first()) else {
+                continue;
+            };
+            let mut message =
+                format!("{}:{} {} {}: {} → {}", h.host, h.port, d.what, d.change.as_str(), d.before, d.after);
+            if let Some(fix) = &d.fix {
+                message.push_str("\n\nfix:\n");
+                message.push_str(fix);
+            }
+            let related = d.places.iter().filter(|p| !std::ptr::eq(*p, first)).collect();
+            out.push(Annotation { rule, severity, at: &first.place, message, related });
+        }
+    }
+    out
+}
+
+/// The report as GitHub Actions workflow commands, one per difference worse than `gained`, at
+/// its place in NEW (the escaping and commands of `-o github`).
+pub fn github(report: &MigrateReport, ctx: &crate::emit::EmitContext<'_>) -> String {
+    use crate::emit::github::{command, escape_data, escape_property};
+    let mut out = String::new();
+    for a in annotations(report) {
+        let mut props = Vec::new();
+        let mut message = String::new();
+        if crate::emit::is_stream_name(&a.at.file) {
+            let _ = write!(message, "{}:{}:{}: ", a.at.file, a.at.start.line, a.at.start.column);
+        } else {
+            let file = (ctx.relativize)(&a.at.file).unwrap_or_else(|| a.at.file.clone());
+            props.push(format!("file={}", escape_property(&file)));
+            props.push(format!("line={}", a.at.start.line));
+            props.push(format!("col={}", a.at.start.column));
+            props.push(format!("endLine={}", a.at.end.line));
+            props.push(format!("endColumn={}", a.at.end.column));
+        }
+        props.push(format!("title={}", escape_property(a.rule)));
+        message.push_str(&a.message);
+        let _ = writeln!(out, "::{} {}::{}", command(a.severity), props.join(","), escape_data(&message));
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+/// The summary line of every output but JSON.
+pub fn summary(report: &MigrateReport) -> String {
+    let n = report.hosts.len();
+    format!(
+        "{n} {}: {} broken, {} lost, {} newly forgeable, {} changed, {} gained\n",
+        if n == 1 { "host" } else { "hosts" },
+        report.count(Change::Broken),
+        report.count(Change::Lost),
+        report.count(Change::NewlyForgeable),
+        report.count(Change::Changed),
+        report.count(Change::Gained),
+    )
+}
+
+/// The report as a SARIF 2.1.0 log: one result per difference worse than `gained`, at its place
+/// in NEW, the other places related (the regions, URIs and levels of `-o sarif`).
+pub fn sarif(report: &MigrateReport, ctx: &crate::emit::EmitContext<'_>) -> String {
+    use crate::emit::sarif::{AUTOMATION_ID, level, physical};
+    use serde_json::json;
+    let rules: Vec<serde_json::Value> = RULE_TEXT
+        .iter()
+        .filter_map(|(c, text)| {
+            let severity = c.severity()?;
+            Some(json!({
+                "id": rule_id(*c)?,
+                "name": rule_id(*c)?,
+                "shortDescription": {"text": text},
+                "helpUri": format!("{}/blob/main/docs/migrate.md", env!("CARGO_PKG_REPOSITORY")),
+                "defaultConfiguration": {"level": level(severity)},
+                "properties": {"tags": ["kubernetes", "client-ip", "migration"]},
+            }))
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = annotations(report)
+        .into_iter()
+        .map(|a| {
+            let index = RULE_TEXT.iter().position(|(c, _)| rule_id(*c) == Some(a.rule));
+            let mut r = json!({
+                "ruleId": a.rule,
+                "level": level(a.severity),
+                "message": {"text": a.message},
+                "locations": [{"physicalLocation": physical(&a.at.file, a.at.start, a.at.end, ctx)}],
+            });
+            if let Some(i) = index {
+                r["ruleIndex"] = json!(i);
+            }
+            if !a.related.is_empty() {
+                r["relatedLocations"] = a
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let side = if p.side == "after" { "NEW" } else { "OLD" };
+                        json!({
+                            "id": i,
+                            "physicalLocation": physical(&p.place.file, p.place.start, p.place.end, ctx),
+                            "message": {"text": format!("{side}: {}", p.place.label)},
+                        })
+                    })
+                    .collect();
+            }
+            r
+        })
+        .collect();
+    let invocation = json!({"executionSuccessful": ctx.errors.is_empty()});
+    crate::emit::sarif::log(&rules, &results, &invocation, &format!("{AUTOMATION_ID}migrate/"), ctx)
+}
+
 /// The order of the compared facts.
 pub const WHAT: &[&str] =
     &["client-address", "trust", "traffic-policy", "load-balancer", "allow-list", "rate-limit", "x-forwarded-for"];
@@ -837,7 +990,15 @@ fn both(old: Option<&Look<'_>>, new: Option<&Look<'_>>, what: &str) -> Vec<SideP
     let mut out: Vec<SidePlace> = Vec::new();
     for (side, look) in [("after", new), ("before", old)] {
         if let Some(l) = look {
-            for place in l.places(what) {
+            let mut places = l.places(what);
+            // Every difference has a place on each side that serves the host: the entry itself
+            // when no setting is more precise (where a NEW policy would target).
+            if places.is_empty() {
+                let t = l.traced;
+                let label = if l.e.kind == "Gateway" { "the Gateway listener" } else { "the Ingress" };
+                places.push(Place { file: t.file.clone(), start: t.start, end: t.end, label: label.into() });
+            }
+            for place in places {
                 let p = SidePlace { side, place };
                 let same =
                     |q: &SidePlace| q.side == p.side && q.place.file == p.place.file && q.place.start == p.place.start;
