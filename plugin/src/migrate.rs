@@ -2,10 +2,9 @@
 //! their inputs, compare them with `realip_lint_core::migrate`, and print the report: a table
 //! per hostname, written to be pasted into a pull request's review, or `-o json`.
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 
-use realip_lint_core::migrate::{self, Change, Host, MigrateReport, Side};
+use realip_lint_core::migrate::{self, Side};
 use realip_lint_core::run::{self, Overrides};
 
 use crate::args::{MigrateArgs, MigrateFormat};
@@ -62,7 +61,7 @@ pub fn run(args: &MigrateArgs) -> u8 {
     };
     let out = match args.output {
         MigrateFormat::Json => report.to_json(),
-        MigrateFormat::Human => render(&report),
+        MigrateFormat::Human => migrate::render(&report),
         MigrateFormat::Sarif => migrate::sarif(&report, &ctx),
         MigrateFormat::Github => migrate::github(&report, &ctx),
     };
@@ -75,82 +74,5 @@ pub fn run(args: &MigrateArgs) -> u8 {
     if !errors.is_empty() {
         return 2;
     }
-    let fails = settings.fail_on.threshold().is_some_and(|t| report.worst().is_some_and(|w| w >= t));
-    u8::from(fails)
-}
-
-/// A table cell: one line, and no `|` to end it early.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
-fn mark(c: Change) -> &'static str {
-    match c {
-        Change::Same => "=",
-        Change::Gained => "+",
-        Change::Changed => "~",
-        Change::Lost | Change::NewlyForgeable | Change::Broken => "✗",
-    }
-}
-
-fn side(f: &migrate::Facts) -> String {
-    match &f.entry {
-        None => "not served".to_owned(),
-        Some(e) => format!(
-            "{e}{}: **{}**",
-            f.implementation.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(),
-            f.kind.as_str()
-        ),
-    }
-}
-
-fn host(out: &mut String, h: &Host) {
-    let _ = writeln!(out, "### {}:{}\n", h.host, h.port);
-    let _ = writeln!(out, "- before: {}", side(&h.before));
-    let _ = writeln!(out, "- after: {}\n", side(&h.after));
-    let _ = writeln!(out, "| | what | change | before | after |");
-    let _ = writeln!(out, "|-|------|--------|--------|-------|");
-    for d in &h.differences {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            mark(d.change),
-            d.what,
-            d.change.as_str(),
-            cell(&d.before),
-            cell(&d.after)
-        );
-    }
-    for d in h.differences.iter().filter(|d| d.change != Change::Same && d.change != Change::Gained) {
-        let _ = writeln!(out, "\n**{}: {}**", d.what, d.change.as_str());
-        for p in &d.places {
-            let verb = if p.side == "after" { "change in NEW" } else { "from OLD" };
-            let _ = writeln!(
-                out,
-                "- {verb}: {}:{}:{} ({})",
-                p.place.file, p.place.start.line, p.place.start.column, p.place.label
-            );
-        }
-        if let Some(fix) = &d.fix {
-            let _ = writeln!(out, "\n```yaml\n{fix}```");
-        }
-    }
-    out.push('\n');
-}
-
-/// The human report: per host, its entry on each side and a table of the compared facts, then
-/// for each difference the places and the YAML to write.
-pub fn render(report: &MigrateReport) -> String {
-    let mut out = String::new();
-    if report.hosts.is_empty() {
-        out.push_str(
-            "no hostnames: neither side has an Ingress or a Gateway listener (with its data plane) in the input\n",
-        );
-        return out;
-    }
-    for h in &report.hosts {
-        host(&mut out, h);
-    }
-    out.push_str(&migrate::summary(report));
-    out
+    u8::from(report.fails(settings.fail_on))
 }

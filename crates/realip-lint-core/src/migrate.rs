@@ -177,6 +177,11 @@ impl MigrateReport {
         self.hosts.iter().flat_map(|h| &h.differences).filter_map(|d| d.change.severity()).max()
     }
 
+    /// Does a change reach the fail level (`--fail-on`)?
+    pub fn fails(&self, fail_on: crate::config::FailOn) -> bool {
+        fail_on.threshold().is_some_and(|t| self.worst().is_some_and(|w| w >= t))
+    }
+
     /// How many differences of each change (in the order of [`Change`]).
     pub fn count(&self, change: Change) -> usize {
         self.hosts.iter().flat_map(|h| &h.differences).filter(|d| d.change == change).count()
@@ -334,6 +339,84 @@ pub fn sarif(report: &MigrateReport, ctx: &crate::emit::EmitContext<'_>) -> Stri
         .collect();
     let invocation = json!({"executionSuccessful": ctx.errors.is_empty()});
     crate::emit::sarif::log(&rules, &results, &invocation, &format!("{AUTOMATION_ID}migrate/"), ctx)
+}
+
+// The human report: Markdown, for a pull request's review.
+
+/// A table cell: one line, and no `|` to end it early.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn mark(c: Change) -> &'static str {
+    match c {
+        Change::Same => "=",
+        Change::Gained => "+",
+        Change::Changed => "~",
+        Change::Lost | Change::NewlyForgeable | Change::Broken => "✗",
+    }
+}
+
+fn side(f: &Facts) -> String {
+    match &f.entry {
+        None => "not served".to_owned(),
+        Some(e) => format!(
+            "{e}{}: **{}**",
+            f.implementation.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(),
+            f.kind.as_str()
+        ),
+    }
+}
+
+fn host(out: &mut String, h: &Host) {
+    let _ = writeln!(out, "### {}:{}\n", h.host, h.port);
+    let _ = writeln!(out, "- before: {}", side(&h.before));
+    let _ = writeln!(out, "- after: {}\n", side(&h.after));
+    let _ = writeln!(out, "| | what | change | before | after |");
+    let _ = writeln!(out, "|-|------|--------|--------|-------|");
+    for d in &h.differences {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            mark(d.change),
+            d.what,
+            d.change.as_str(),
+            cell(&d.before),
+            cell(&d.after)
+        );
+    }
+    for d in h.differences.iter().filter(|d| d.change != Change::Same && d.change != Change::Gained) {
+        let _ = writeln!(out, "\n**{}: {}**", d.what, d.change.as_str());
+        for p in &d.places {
+            let verb = if p.side == "after" { "change in NEW" } else { "from OLD" };
+            let _ = writeln!(
+                out,
+                "- {verb}: {}:{}:{} ({})",
+                p.place.file, p.place.start.line, p.place.start.column, p.place.label
+            );
+        }
+        if let Some(fix) = &d.fix {
+            let _ = writeln!(out, "\n```yaml\n{fix}```");
+        }
+    }
+    out.push('\n');
+}
+
+/// The human report: per host, its entry on each side and a table of the compared facts, then
+/// for each difference the places and the YAML to write.
+pub fn render(report: &MigrateReport) -> String {
+    let mut out = String::new();
+    if report.hosts.is_empty() {
+        out.push_str(
+            "no hostnames: neither side has an Ingress or a Gateway listener (with its data plane) in the input\n",
+        );
+        return out;
+    }
+    for h in &report.hosts {
+        host(&mut out, h);
+    }
+    out.push_str(&summary(report));
+    out
 }
 
 /// The order of the compared facts.
