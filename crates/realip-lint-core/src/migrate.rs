@@ -1169,7 +1169,7 @@ fn classify(what: &str, before: &Facts, after: &Facts, b: &str, a: &str) -> Chan
             } else if !ak.kept() && bk.kept() {
                 // Lost, or unknown where OLD kept it.
                 if ak == Kind::Lost { Change::Lost } else { Change::Changed }
-            } else if ak.kept() && !bk.kept() {
+            } else if ak.kept() && matches!(bk, Kind::Lost | Kind::Forgeable | Kind::Broken) {
                 Change::Gained
             } else if a == b {
                 Change::Same
@@ -1499,6 +1499,16 @@ spec:
         let n = [Source::new("new.yaml", new.as_str())];
         let t = crate::trace::trace(&n, &Options::default());
         assert!(t.entries.iter().any(|e| e.verdict.kind == VerdictKind::Broken), "{t:#?}");
+    }
+
+    #[test]
+    fn an_old_side_the_input_does_not_settle_gains_nothing() {
+        // The Ingress without its controller: OLD is unknown, so NEW keeping the address is a
+        // change, not a gain.
+        let ingress = &NGINX[NGINX.find("apiVersion: networking.k8s.io/v1\nkind: Ingress\n").unwrap()..];
+        let r = run(ingress, EG);
+        assert_eq!(r.hosts[0].before.kind, Kind::Unknown, "{r:#?}");
+        assert_eq!(change(&r, "shop.example.com", "client-address"), Change::Changed);
     }
 
     #[test]
