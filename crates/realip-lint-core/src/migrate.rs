@@ -1034,6 +1034,15 @@ impl Look<'_> {
                 if out.is_empty() {
                     out = hop_places(HopKind::Controller);
                 }
+                // A load balancer that carries the address (PROXY, X-Forwarded-For): its setting.
+                if self
+                    .e
+                    .path
+                    .hop(HopKind::LoadBalancer)
+                    .is_some_and(|h| matches!(h.carries, Carrier::ProxyHeader | Carrier::Header))
+                {
+                    out.extend(hop_places(HopKind::LoadBalancer));
+                }
                 // The OLD settings a fix carries over (the trusted CIDRs, the header).
                 for key in ["proxy-real-ip-cidr", "forwarded-for-header"] {
                     if let Some((_, loc)) = self.nginx_cm(key) {
@@ -1287,6 +1296,9 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
                 cidrs.join(",")
             )),
             (Some(Loss::Snat), _) if what == "client-address" => snat_fix(new, &gw_name, &ns),
+            // The data plane expects PROXY and the new load balancer sends none: OLD's annotation
+            // did not come over.
+            (Some(Loss::ProxyNotSent), _) if what == "client-address" => carry_lb_annotation(old, new),
             (Some(Loss::TrustsAnyone | Loss::Positional | Loss::PositionalBehindProxy), _) => {
                 new.controller().and_then(|c| c.trust.header.as_ref()).map(|h| format!("# {}\n", h.restrict_hint))
             }
@@ -1296,6 +1308,7 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
             _ => None,
         },
         "traffic-policy" if loss == Some(Loss::Snat) => snat_fix(new, &gw_name, &ns),
+        "load-balancer" => carry_lb_annotation(old, new),
         "allow-list" if change != Change::Changed => {
             let lists = new.allow_lists();
             let fix = lists.iter().map(|(a, _)| a.fix).find(|f| !f.is_empty());
@@ -1325,6 +1338,32 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
         },
         _ => None,
     }
+}
+
+/// OLD's load-balancer annotation that made it send PROXY or add X-Forwarded-For, when NEW's
+/// Service does not carry it: the YAML to carry it over, where the NEW implementation takes
+/// Service annotations.
+fn carry_lb_annotation(old: Option<&Look<'_>>, new: &Look<'_>) -> Option<String> {
+    let old = old?;
+    let view = &old.model.services[old.e.view?];
+    let key = view.lb.sends_proxy.or(view.lb.adds_xff)?;
+    let (value, _) = view.annotations.get(key)?;
+    let new_view = new.e.view.map(|v| &new.model.services[v]);
+    if new_view.is_some_and(|v| v.annotations.get(key).is_some_and(|(nv, _)| nv == value)) {
+        return None;
+    }
+    let mut out = String::from("# carry OLD's load-balancer annotation over");
+    match new.controller().and_then(|c| c.proxy).and_then(|p| p.gateway) {
+        Some(g) if new.e.kind == "Gateway" && g.data_plane.is_some() => {
+            let _ = writeln!(out, ": to {}", g.annotation_hint);
+            let _ = writeln!(out, "spec:\n  infrastructure:\n    annotations:\n      {key}: \"{value}\"");
+        }
+        _ => {
+            let _ = writeln!(out, " to the data plane's Service");
+            let _ = writeln!(out, "metadata:\n  annotations:\n    {key}: \"{value}\"");
+        }
+    }
+    Some(out)
 }
 
 /// The OLD Ingress's request rate limit (`limit-rps`, else `limit-rpm`), as Envoy Gateway's
@@ -1509,6 +1548,31 @@ spec:
         let r = run(ingress, EG);
         assert_eq!(r.hosts[0].before.kind, Kind::Unknown, "{r:#?}");
         assert_eq!(change(&r, "shop.example.com", "client-address"), Change::Changed);
+    }
+
+    #[test]
+    fn proxy_protocol_expected_where_the_load_balancer_no_longer_sends_it_is_broken() {
+        // OLD sent PROXY through the Service annotation; NEW turns PROXY on in Envoy but the
+        // Gateway does not carry the annotation: the new load balancer sends none.
+        let old = NGINX.replace("data: {}", "data: {use-proxy-protocol: \"true\"}").replace(
+            "name: ingress-nginx-controller, namespace: ingress-nginx}\nspec:\n  type",
+            "name: ingress-nginx-controller, namespace: ingress-nginx, annotations: {service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol: \"true\"}}\nspec:\n  type",
+        );
+        let new = format!(
+            "{EG}---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata: {{name: web, namespace: apps}}\nspec:\n  targetRefs: [{{group: gateway.networking.k8s.io, kind: Gateway, name: web}}]\n  proxyProtocol: {{}}\n"
+        );
+        let r = run(&old, &new);
+        assert_eq!(r.hosts[0].after.kind, Kind::Broken, "{r:#?}");
+        let d = &r.hosts[0].differences[0];
+        assert_eq!(d.change, Change::Broken);
+        let fix = d.fix.as_deref().unwrap();
+        assert!(
+            fix.contains("spec:\n  infrastructure:\n    annotations:\n      service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol: \"true\""),
+            "{fix}"
+        );
+        let lb = r.hosts[0].differences.iter().find(|d| d.what == "load-balancer").unwrap();
+        assert_eq!(lb.change, Change::Changed);
+        assert!(lb.fix.as_deref().unwrap().contains("covers this too"), "{lb:?}");
     }
 
     #[test]
