@@ -271,3 +271,34 @@ fn sarif_and_github_annotate_the_new_files() {
     assert!(gh.lines().any(|l| l.starts_with("::warning file=istio-cluster-lost/new/gateway.yaml,line=8,")), "{gh}");
     assert!(gh.lines().any(|l| l.starts_with("::notice ") && l.contains("traffic-policy changed")), "{gh}");
 }
+
+#[test]
+fn a_side_can_be_a_kustomization() {
+    // `--before-kustomize` renders with `kubectl kustomize`, as `-k` does: the same comparison as
+    // the files themselves, its places naming the rendered stream.
+    let out = Command::new(BIN)
+        .args([
+            "migrate",
+            "--before-kustomize",
+            "istio-cluster-lost/old",
+            "--after",
+            "istio-cluster-lost/new",
+            "-o",
+            "json",
+        ])
+        .current_dir(data())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = json("istio-cluster-lost");
+    assert_eq!(v["hosts"][0]["before"], files["hosts"][0]["before"]);
+    let changes = |v: &serde_json::Value| {
+        v["hosts"][0]["differences"].as_array().unwrap().iter().map(|d| d["change"].clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(changes(&v), changes(&files));
+    let before =
+        &v["hosts"][0]["differences"][0]["places"].as_array().unwrap().iter().find(|p| p["side"] == "before").unwrap()
+            ["file"];
+    assert_eq!(before, "<kustomize istio-cluster-lost/old>");
+}
