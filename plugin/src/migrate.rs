@@ -4,7 +4,11 @@
 
 use std::io::Write as _;
 
+use std::path::PathBuf;
+
+use realip_lint_core::Source;
 use realip_lint_core::migrate::{self, Side};
+use realip_lint_core::origin::Remapper;
 use realip_lint_core::run::{self, Overrides};
 
 use crate::args::{MigrateArgs, MigrateFormat};
@@ -37,20 +41,30 @@ pub fn run(args: &MigrateArgs) -> u8 {
     let threads = crate::parallel::default_threads();
     let read = |paths: &[String], dirs: &[String]| {
         let mut inputs = walk::read_inputs_with(paths, walk, None, &excluded, &settings.options.limits, threads);
+        let mut renders = Vec::new();
         for dir in dirs {
             match kubectl::kustomize(dir) {
-                Ok(k) => inputs.sources.push(k.source),
+                Ok(k) => {
+                    if let Some((annotated, base)) = k.annotated {
+                        renders.push((inputs.sources.len(), annotated, base));
+                    }
+                    inputs.sources.push(k.source);
+                }
                 Err(e) => inputs.errors.push(e),
             }
         }
-        inputs
+        (inputs, renders)
     };
-    let old = read(&args.before, &args.before_kustomize);
-    let new = read(&args.after, &args.after_kustomize);
-    let report = migrate::migrate(
+    let (old, old_renders) = read(&args.before, &args.before_kustomize);
+    let (new, new_renders) = read(&args.after, &args.after_kustomize);
+    let mut report = migrate::migrate(
         &Side { sources: &old.sources, options: &settings.options },
         &Side { sources: &new.sources, options: &settings.options },
     );
+    // A `-k` side's places move from the rendered stream to the files that wrote them, as a
+    // lint's findings do.
+    remap(&mut report, "before", &old.sources, &old_renders);
+    remap(&mut report, "after", &new.sources, &new_renders);
     let errors: Vec<String> = old.errors.iter().chain(&new.errors).cloned().collect();
     let cwd = std::env::current_dir().unwrap_or_default();
     let cwd_text = cwd.to_string_lossy();
@@ -75,4 +89,20 @@ pub fn run(args: &MigrateArgs) -> u8 {
         return 2;
     }
     u8::from(report.fails(settings.fail_on))
+}
+
+/// Move the places of one side that lie in a kustomize render to the files that wrote them.
+fn remap(report: &mut migrate::MigrateReport, side: &str, sources: &[Source], renders: &[(usize, String, PathBuf)]) {
+    let Some((_, _, base)) = renders.first() else { return };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut read = kubectl::origin_reader(base, &cwd);
+    let mut remapper = Remapper::new(sources, &mut read);
+    for (stream, annotated, _) in renders {
+        remapper.add_render(*stream, annotated);
+    }
+    for d in report.hosts.iter_mut().flat_map(|h| h.differences.iter_mut()) {
+        for p in d.places.iter_mut().filter(|p| p.side == side) {
+            remapper.remap_place(&mut p.place.file, &mut p.place.start, &mut p.place.end);
+        }
+    }
 }
