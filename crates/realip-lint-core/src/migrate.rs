@@ -608,7 +608,7 @@ impl Look<'_> {
                 return format!("a custom header (`{}`){forged}", h.setting);
             }
             if h.from_anyone.is_some() {
-                return format!("{header} as any client writes it (`{}`){forged}", h.setting);
+                return format!("{header} as any client writes it (`{}`)", h.setting);
             }
             if h.positional {
                 return format!("{header}, the entry the hop count picks (`{}`){forged}", h.setting);
