@@ -293,3 +293,21 @@ fn a_side_can_be_a_kustomization() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v, json("istio-cluster-lost"));
 }
+
+#[test]
+fn the_wasm_module_reports_what_the_binary_does() {
+    // The module's `migrate()` (through Node, over the committed `wasm/pkg/node`) and the binary:
+    // the same JSON, the same human report, the same exit code.
+    for output in ["json", "human"] {
+        let cli = migrate(EXAMPLE, &["-o", output]);
+        let script = format!(
+            "const w = require('./wasm/pkg/node/realip_lint_wasm.js'); const fs = require('fs');
+             const f = (p) => ({{name: p, text: fs.readFileSync(p, 'utf8')}});
+             const r = w.migrate({{before: [f('examples/migrate/old/ingress-nginx.yaml')], after: [f('examples/migrate/new/gateway.yaml')], output: '{output}'}});
+             process.stdout.write(r.output); process.exitCode = r.exitCode;"
+        );
+        let node = Command::new("node").args(["-e", &script]).current_dir(repo()).output().unwrap();
+        assert_eq!(stdout(&node), stdout(&cli), "{output}: {}", String::from_utf8_lossy(&node.stderr));
+        assert_eq!(node.status.code(), cli.status.code());
+    }
+}
