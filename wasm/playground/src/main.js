@@ -494,6 +494,8 @@ $('share').addEventListener('click', async () => {
     preset: state.preset,
     variant: state.variant,
     edited: state.edited,
+    // The Before / after tab's OLD manifests, when there are any.
+    ...($('before').value ? { before: $('before').value } : {}),
   });
   const url = location.href.replace(/#.*$/, '') + hash;
   history.replaceState(null, '', hash);
@@ -527,7 +529,9 @@ async function restore() {
     $('preset').value = state.preset ?? '';
     $('nodes').value = shared.nodes ? String(shared.nodes) : '';
     renderPresetNote();
+    $('before').value = typeof shared.before === 'string' ? shared.before : '';
     setText(shared.text);
+    if ($('before').value) selectTab('migrate');
   } else {
     loadPreset(presets[0].id, 'problem');
   }

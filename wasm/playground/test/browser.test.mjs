@@ -373,6 +373,17 @@ test('before / after: the example compares OLD with the editor as the CLI does, 
   await settled(page);
   const address = await page.$eval('#migration tbody tr', (tr) => tr.children[2].textContent);
   assert.equal(address, 'same');
+  // A shared link carries OLD too, and opens on the tab.
+  await page.click('#share');
+  const url = await page.inputValue('#share-url');
+  const other = await browser.context.newPage();
+  watch(other);
+  await other.goto(url);
+  await settled(other);
+  assert.equal(await other.inputValue('#before'), example('old/ingress-nginx.yaml'));
+  assert.equal(await other.isVisible('#migration'), true);
+  assert.equal(await other.$eval('#migration tbody tr', (tr) => tr.children[2].textContent), 'same');
+  await other.close();
   // No OLD: nothing to compare.
   await page.fill('#before', '');
   await settled(page);
