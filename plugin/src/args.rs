@@ -28,6 +28,8 @@ pub enum Command {
     },
     /// For every entry point, where the client IP survives or dies on its way to the pods
     Trace(Box<LintArgs>),
+    /// Compare the client address before and after a migration (OLD → NEW), per hostname
+    Migrate(Box<MigrateArgs>),
     /// Print a rule's manual
     Explain {
         /// The rule's name, as `rules` lists it
@@ -112,6 +114,47 @@ pub struct LintArgs {
     pub unsafe_fixes: bool,
 }
 
+/// `migrate`: two sides, each read as `-f` and `-k` read (`-R` and `--no-ignore` apply to both).
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// OLD: file, directory, or `-` for standard input (repeatable; also comma-separated)
+    #[arg(long = "before", value_name = "PATH", value_delimiter = ',', required_unless_present = "before_kustomize")]
+    pub before: Vec<String>,
+    /// NEW: file, directory, or `-` for standard input (repeatable; also comma-separated)
+    #[arg(long = "after", value_name = "PATH", value_delimiter = ',', required_unless_present = "after_kustomize")]
+    pub after: Vec<String>,
+    /// OLD: what `kubectl kustomize DIR` renders (repeatable; combines with --before)
+    #[arg(long = "before-kustomize", value_name = "DIR")]
+    pub before_kustomize: Vec<String>,
+    /// NEW: what `kubectl kustomize DIR` renders (repeatable; combines with --after)
+    #[arg(long = "after-kustomize", value_name = "DIR")]
+    pub after_kustomize: Vec<String>,
+    /// Process the directories of --before and --after recursively
+    #[arg(short = 'R', long = "recursive")]
+    pub recursive: bool,
+    /// Walk directories without honouring `.gitignore`/`.ignore`
+    #[arg(long = "no-ignore")]
+    pub no_ignore: bool,
+    /// The namespace of objects that name none
+    #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Eligible nodes in the cluster, when the input has no Node objects (wins over the config file)
+    #[arg(long = "nodes", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub nodes: Option<u32>,
+    /// The load-balancer provider a plain `type: LoadBalancer` gets (wins over the config file's `cloud:`)
+    #[arg(long = "cloud", value_name = "NAME")]
+    pub cloud: Option<String>,
+    /// The config file (default: `.realip-lint.yaml` in the working directory or above)
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Output format: `human` (Markdown, for a review comment), `json` (docs/migrate.md), `sarif` or `github` (annotations on the NEW files)
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = MigrateFormat::Human)]
+    pub output: MigrateFormat,
+    /// Exit 1 at this level: `error` for an outage (broken), `warning` also for a lost or newly forgeable address, `info` for any change [default: warning, or the config file's]
+    #[arg(long = "fail-on", value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
 /// `-o`'s values: the core's formats, by the names the Wasm module takes too.
 fn formats() -> impl TypedValueParser<Value = Format> {
     let values = Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.about()));
@@ -122,6 +165,14 @@ fn formats() -> impl TypedValueParser<Value = Format> {
 pub enum ListFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ pub mod config;
 pub mod fix;
 pub mod kubectl;
 pub mod lsp;
+pub mod migrate;
 pub mod parallel;
 pub mod render;
 pub mod walk;

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Trace(args)) => trace(&args),
         Some(Command::Lsp { .. }) => realip_lint_plugin::lsp::run(),
+        Some(Command::Migrate(args)) => ExitCode::from(realip_lint_plugin::migrate::run(&args)),
         None => lint(&cli.lint),
     }
 }

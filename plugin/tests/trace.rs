@@ -69,7 +69,7 @@ fn json_has_the_documented_shape() {
         assert!(["Service", "Ingress"].contains(&e["kind"].as_str().unwrap()));
         assert!(e["start"]["line"].is_u64() && e["file"].is_string());
         let kind = e["verdict"]["kind"].as_str().unwrap();
-        assert!(["preserved", "preserved-in-header", "lost", "forgeable", "unknown"].contains(&kind));
+        assert!(["preserved", "preserved-in-header", "lost", "forgeable", "unknown", "broken"].contains(&kind));
         if kind == "lost" {
             assert!(e["verdict"]["where"]["file"].is_string());
         }
@@ -88,8 +88,22 @@ const BROKEN: &[&str] = &[
     "forwarded-headers-behind-l4",
 ];
 
-fn check_agreement(report: &TraceReport, what: &str) {
+/// Checks the verdicts against the rules; gives how many entries trace as `broken`.
+fn check_agreement(report: &TraceReport, what: &str) -> usize {
     for e in &report.entries {
+        // `broken` is the trace's word for what `proxy-protocol-mismatch` reports: connections
+        // fail.
+        if e.verdict.kind == VerdictKind::Broken {
+            assert!(
+                e.hops
+                    .iter()
+                    .flat_map(|h| &h.rules)
+                    .any(|r| r.rule == "proxy-protocol-mismatch" && r.severity >= Severity::Warning),
+                "{what}: {} {:?} traces as broken, and proxy-protocol-mismatch does not say so",
+                e.kind,
+                e.object
+            );
+        }
         if !matches!(e.verdict.kind, VerdictKind::Preserved | VerdictKind::PreservedInHeader) {
             continue;
         }
@@ -107,12 +121,14 @@ fn check_agreement(report: &TraceReport, what: &str) {
             }
         }
     }
+    report.entries.iter().filter(|e| e.verdict.kind == VerdictKind::Broken).count()
 }
 
 #[test]
 fn verdicts_agree_with_the_rules_on_every_fixture_and_the_corpus() {
     let fixtures = repo().join("crates/realip-lint-core/tests/fixtures");
     let mut cases = 0;
+    let mut broken = 0;
     for rule in std::fs::read_dir(&fixtures).unwrap() {
         for case in std::fs::read_dir(rule.unwrap().path()).unwrap() {
             let path = case.unwrap().path();
@@ -126,7 +142,7 @@ fn verdicts_agree_with_the_rules_on_every_fixture_and_the_corpus() {
                 .map(|s| s.text.lines().next().unwrap_or_default().to_owned())
                 .unwrap_or_default();
             let nodes = first.strip_prefix("# args: --nodes ").and_then(|n| n.trim().parse().ok());
-            check_agreement(
+            broken += check_agreement(
                 &trace(&inputs.sources, &Options { nodes, ..Options::default() }),
                 &path.display().to_string(),
             );
@@ -134,6 +150,7 @@ fn verdicts_agree_with_the_rules_on_every_fixture_and_the_corpus() {
         }
     }
     assert!(cases > 50, "only {cases} fixtures");
+    assert!(broken >= 8, "only {broken} fixtures trace as broken (the proxy-protocol-mismatch ones do)");
     let real = common::corpus().join("real");
     let mut entries = 0;
     for folder in std::fs::read_dir(&real).unwrap() {
@@ -141,7 +158,7 @@ fn verdicts_agree_with_the_rules_on_every_fixture_and_the_corpus() {
         let inputs = read_inputs(&[folder.display().to_string()], true, None);
         let report = trace(&inputs.sources, &Options::default());
         entries += report.entries.len();
-        check_agreement(&report, &folder.display().to_string());
+        let _ = check_agreement(&report, &folder.display().to_string());
         let text = render::trace::render(&report, false);
         assert!(!text.is_empty());
     }

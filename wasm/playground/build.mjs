@@ -33,6 +33,21 @@ const presetTexts = {
   },
 };
 
+/** `presets:migration`: the README's worked example of `migrate` (`examples/migrate`), OLD and NEW. */
+const migrationExample = {
+  name: 'migration-example',
+  setup(b) {
+    b.onResolve({ filter: /^presets:migration$/ }, () => ({ path: 'migration', namespace: 'migration' }));
+    b.onLoad({ filter: /.*/, namespace: 'migration' }, async () => {
+      const dir = join(here, '../../examples/migrate');
+      const files = { before: join(dir, 'old/ingress-nginx.yaml'), after: join(dir, 'new/gateway.yaml') };
+      const texts = {};
+      for (const [k, f] of Object.entries(files)) texts[k] = await readFile(f, 'utf8');
+      return { contents: `export default ${JSON.stringify(texts)};`, loader: 'js', watchFiles: Object.values(files) };
+    });
+  },
+};
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 await build({
@@ -44,7 +59,7 @@ await build({
   minify: true,
   sourcemap: 'linked',
   legalComments: 'linked',
-  plugins: [presetTexts],
+  plugins: [presetTexts, migrationExample],
   logLevel: 'warning',
 });
 await copyFile(join(here, 'src/index.html'), join(dist, 'index.html'));

@@ -72,6 +72,22 @@ export interface RunResult {
   exitCode: 0 | 1 | 2;
 }
 
+/** What `migrate` takes: OLD and NEW, each read as `LintRequest.files`, with shared options. */
+export interface MigrateRequest {
+  before: SourceFile[];
+  after: SourceFile[];
+  config?: { name?: string; text?: string; error?: string };
+  nodes?: number;
+  namespace?: string;
+  cloud?: string;
+  /** Sets the exit code: `error` for an outage, `warning` (default) also lost or newly forgeable. */
+  failOn?: "error" | "warning" | "info" | "never";
+  /** `human` (the Markdown report), `json` (the default, `docs/migrate.md`), `sarif`, `github`. */
+  output?: "human" | "json" | "sarif" | "github";
+  /** The working directory, absolute, for `sarif` and `github`; `/` when unset. */
+  cwd?: string;
+}
+
 export interface RuleInfo {
   name: string;
   severity: "error" | "warning" | "info";
@@ -127,6 +143,14 @@ pub fn run(#[wasm_bindgen(unchecked_param_type = "RunRequest")] req: &JsValue) -
 #[wasm_bindgen]
 pub fn trace(#[wasm_bindgen(unchecked_param_type = "LintRequest")] req: &JsValue) -> Result<String, JsError> {
     shell::trace(request(req)?).map_err(|e| JsError::new(&e))
+}
+
+/// What a migration from `before` to `after` does to the client address, per hostname: exactly
+/// what `kubectl realip-lint migrate` prints in the same format (`docs/migrate.md`), with its
+/// exit code. Throws on a bad request.
+#[wasm_bindgen(unchecked_return_type = "RunResult")]
+pub fn migrate(#[wasm_bindgen(unchecked_param_type = "MigrateRequest")] req: &JsValue) -> Result<JsValue, JsError> {
+    plain(&shell::migrate(request(req)?).map_err(|e| JsError::new(&e))?)
 }
 
 /// Every rule: name, default severity, one line, docs link (what `rules -o json` prints).

@@ -209,6 +209,73 @@ pub fn trace(mut request: Request) -> Result<String, String> {
     Ok(realip_lint_core::trace::trace(&sources, &settings.options).to_json())
 }
 
+/// What `migrate` takes (see the TypeScript `MigrateRequest` in `lib.rs`): the two sides' files,
+/// and the options both sides are read with.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MigrateRequest {
+    /// OLD.
+    pub before: Vec<File>,
+    /// NEW.
+    pub after: Vec<File>,
+    #[serde(default)]
+    pub config: Option<ConfigText>,
+    #[serde(default)]
+    pub nodes: Option<NonZeroU32>,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub cloud: Option<String>,
+    #[serde(default)]
+    pub fail_on: Option<String>,
+    /// `human` (the Markdown report), `json` (the default), `sarif` or `github`.
+    #[serde(default)]
+    pub output: Option<String>,
+    /// The working directory, absolute, that `sarif` and `github` make paths relative to.
+    #[serde(default)]
+    pub cwd: Option<String>,
+}
+
+/// `migrate`: what `kubectl realip-lint migrate --before … --after …` prints in the format asked
+/// for, its usage errors and its exit code.
+pub fn migrate(request: MigrateRequest) -> Result<RunResult, String> {
+    let MigrateRequest { before, after, config, nodes, namespace, cloud, fail_on, output, cwd } = request;
+    let output = output.unwrap_or_else(|| "json".to_owned());
+    if !["human", "json", "sarif", "github"].contains(&output.as_str()) {
+        return Err(format!("output: `{output}` is not one of human, json, sarif, github"));
+    }
+    let mut side = Request {
+        files: before,
+        config,
+        nodes,
+        namespace,
+        cloud,
+        fail_on,
+        output: None,
+        cwd: None,
+        errors: Vec::new(),
+    };
+    let (settings, old) = side.prepare()?;
+    if !settings.config_errors.is_empty() {
+        return Ok(RunResult { output: String::new(), errors: settings.config_errors, exit_code: 2 });
+    }
+    let new = after.into_iter().map(|f| f.source(&settings)).collect::<Result<Vec<_>, _>>()?;
+    let report = realip_lint_core::migrate::migrate(
+        &realip_lint_core::migrate::Side { sources: &old, options: &settings.options },
+        &realip_lint_core::migrate::Side { sources: &new, options: &settings.options },
+    );
+    let cwd = cwd.unwrap_or_else(|| "/".to_owned());
+    let relativize = |name: &str| emit::relative_lexical(name, &cwd);
+    let ctx = EmitContext { relativize: &relativize, ..EmitContext::new(&new, &[], &cwd) };
+    let output = match output.as_str() {
+        "human" => realip_lint_core::migrate::render(&report),
+        "sarif" => realip_lint_core::migrate::sarif(&report, &ctx),
+        "github" => realip_lint_core::migrate::github(&report, &ctx),
+        _ => report.to_json(),
+    };
+    Ok(RunResult { output, errors: Vec::new(), exit_code: u8::from(report.fails(settings.fail_on)) })
+}
+
 /// What `readPlan` takes: the config file's text and folder, and the files a face found.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -273,6 +340,38 @@ mod tests {
 
     fn bad(json: &str) -> String {
         parse::<Request>(&mut serde_json::Deserializer::from_str(json)).unwrap_err()
+    }
+
+    #[test]
+    fn migrate_is_the_cores_report_with_the_exit_code() {
+        let file = |side: &str, name: &str| {
+            let path = format!("{}/../examples/migrate/{side}/{name}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            serde_json::json!({"name": format!("{side}/{name}"), "text": text})
+        };
+        let req = |extra: serde_json::Value| {
+            let mut v = serde_json::json!({
+                "before": [file("old", "ingress-nginx.yaml")],
+                "after": [file("new", "gateway.yaml")],
+            });
+            for (k, x) in extra.as_object().unwrap() {
+                v[k] = x.clone();
+            }
+            parse::<MigrateRequest>(&mut serde_json::Deserializer::from_str(&v.to_string())).unwrap()
+        };
+        let json = migrate(req(serde_json::json!({}))).unwrap();
+        assert_eq!(json.exit_code, 1, "the allow-list is lost");
+        let v: serde_json::Value = serde_json::from_str(&json.output).unwrap();
+        assert_eq!(v["hosts"][0]["after"]["kind"], "lost");
+        let human = migrate(req(serde_json::json!({"output": "human", "failOn": "error"}))).unwrap();
+        assert_eq!(human.exit_code, 0, "nothing broken");
+        assert!(human.output.starts_with("### shop.example.com:80\n"), "{}", human.output);
+        assert!(human.output.contains("| ✗ | allow-list | lost |"), "{}", human.output);
+        let bad = migrate(req(serde_json::json!({"output": "concise"}))).unwrap_err();
+        assert!(bad.contains("human, json, sarif, github"), "{bad}");
+        let config = migrate(req(serde_json::json!({"config": {"text": "nodez: 3\n"}}))).unwrap();
+        assert_eq!(config.exit_code, 2, "a bad config stops the run");
+        assert!(config.output.is_empty() && !config.errors.is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod fix;
 pub mod implementations;
 pub mod k8s;
 pub mod limits;
+pub mod migrate;
 pub mod origin;
 #[cfg(test)]
 mod path_agreement;

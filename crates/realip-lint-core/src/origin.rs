@@ -329,16 +329,20 @@ impl<'a> Remapper<'a> {
     }
 
     /// Move every place of a trace that lies in a render.
+    /// Move one place of a rendered stream (a trace place, a `migrate` place) to the file that
+    /// wrote it; a place elsewhere stays.
+    pub fn remap_place(&mut self, file: &mut String, start: &mut Position, end: &mut Position) {
+        let Some(stream) = self.renders.keys().copied().find(|&i| self.sources[i].name == *file) else { return };
+        if let Some(m) = self.move_span(stream, Span::new(start.offset, end.offset)) {
+            self.name(m.source).clone_into(file);
+            *start = self.position(m.source, m.span.start);
+            *end = self.position(m.source, m.span.end);
+        }
+    }
+
     pub fn remap_trace(&mut self, trace: &mut TraceReport) {
-        let streams: HashMap<String, usize> = self.renders.keys().map(|&i| (self.sources[i].name.clone(), i)).collect();
-        let mut place = |file: &mut String, start: &mut Position, end: &mut Position| {
-            let Some(&stream) = streams.get(file.as_str()) else { return };
-            if let Some(m) = self.move_span(stream, Span::new(start.offset, end.offset)) {
-                self.name(m.source).clone_into(file);
-                *start = self.position(m.source, m.span.start);
-                *end = self.position(m.source, m.span.end);
-            }
-        };
+        let mut place =
+            |file: &mut String, start: &mut Position, end: &mut Position| self.remap_place(file, start, end);
         for entry in &mut trace.entries {
             place(&mut entry.file, &mut entry.start, &mut entry.end);
             for hop in &mut entry.hops {

@@ -47,6 +47,9 @@ pub enum VerdictKind {
     Lost,
     Forgeable,
     Unknown,
+    /// Connections fail: a PROXY header where the proxy expects none, or none where it expects
+    /// one (an outage, worse than a lost address).
+    Broken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,7 +59,7 @@ pub struct Verdict {
     /// For `preserved-in-header`: which header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
-    /// For `lost` and `forgeable`: where.
+    /// For `lost`, `forgeable` and `broken`: where.
     #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
     pub at: Option<Place>,
     /// For `unknown`: the fact that is missing, and what would settle it.
@@ -74,12 +77,22 @@ pub struct Entry {
     /// For a Gateway: the listener (`http`, HTTP port 80).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listener: Option<String>,
+    /// The hostnames it serves, with their ports (an Ingress's rule hosts, a listener's routes'
+    /// hostnames; `*` for any host).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostPort>,
     pub file: String,
     pub start: Position,
     pub end: Position,
     pub hops: Vec<Hop>,
     pub verdict: Verdict,
     pub assumptions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostPort {
+    pub host: String,
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,10 +117,28 @@ pub fn trace(sources: &[Source], options: &crate::Options) -> TraceReport {
     // Each world on its own, as the rules see it (`k8s::worlds`).
     for model in crate::build_models(sources, loaded, options) {
         let report = crate::run_rules(sources, std::slice::from_ref(&model), options);
-        let tracer = Tracer { sources, model: &model, report: &report, indexes: &indexes };
-        out.entries.extend(model.entries.iter().map(|e| tracer.entry(e)));
+        out.entries.extend(entries_of(sources, &model, &report, &indexes));
     }
     out
+}
+
+/// The traced entries of one world's model (in the order of `model.entries`), given its rules'
+/// report and a line index per source.
+pub(crate) fn entries_of(sources: &[Source], model: &Model, report: &Report, indexes: &[LineIndex]) -> Vec<Entry> {
+    let tracer = Tracer { sources, model, report, indexes };
+    model.entries.iter().map(|e| tracer.entry(e)).collect()
+}
+
+/// A place of the input as the trace shows it.
+pub(crate) fn place_of(sources: &[Source], indexes: &[LineIndex], loc: Loc, label: impl Into<String>) -> Place {
+    let text = &sources[loc.file].text;
+    let idx = &indexes[loc.file];
+    Place {
+        file: sources[loc.file].name.clone(),
+        start: idx.position(text, loc.span.start),
+        end: idx.position(text, loc.span.end),
+        label: label.into(),
+    }
 }
 
 struct Tracer<'a> {
@@ -119,14 +150,7 @@ struct Tracer<'a> {
 
 impl Tracer<'_> {
     fn place(&self, loc: Loc, label: impl Into<String>) -> Place {
-        let text = &self.sources[loc.file].text;
-        let idx = &self.indexes[loc.file];
-        Place {
-            file: self.sources[loc.file].name.clone(),
-            start: idx.position(text, loc.span.start),
-            end: idx.position(text, loc.span.end),
-            label: label.into(),
-        }
+        place_of(self.sources, self.indexes, loc, label)
     }
 
     fn mark(&self, m: &Mark) -> Place {
@@ -170,6 +194,7 @@ impl Tracer<'_> {
             kind: e.kind.to_owned(),
             object: self.model.objects[e.obj].reference(),
             listener: e.listener.clone(),
+            hosts: e.served.iter().map(|(host, port)| HostPort { host: host.clone(), port: *port }).collect(),
             file: p.file,
             start: p.start,
             end: p.end,
@@ -206,6 +231,19 @@ impl Tracer<'_> {
                 header: Some("X-Forwarded-For".into()),
                 ..base
             },
+            Carrier::Lost if matches!(path.loss, Some(path::Loss::ProxyNotExpected | path::Loss::ProxyNotSent)) => {
+                Verdict {
+                    kind: VerdictKind::Broken,
+                    detail: if path.loss == Some(path::Loss::ProxyNotExpected) {
+                        "connections fail: the load balancer sends PROXY protocol headers the proxy does not parse"
+                            .into()
+                    } else {
+                        "connections fail: the proxy expects PROXY protocol headers nothing sends".into()
+                    },
+                    at: path.at.as_ref().map(|m| self.mark(m)),
+                    ..base
+                }
+            }
             Carrier::Lost => Verdict {
                 kind: VerdictKind::Lost,
                 detail: "the pods see a node or load balancer address, not the client's".into(),

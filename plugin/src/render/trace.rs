@@ -22,6 +22,7 @@ fn verdict_word(k: VerdictKind) -> &'static str {
         VerdictKind::Lost => "LOST",
         VerdictKind::Forgeable => "FORGEABLE",
         VerdictKind::Unknown => "UNKNOWN",
+        VerdictKind::Broken => "BROKEN",
     }
 }
 
@@ -36,7 +37,7 @@ fn entry(out: &mut String, e: &Entry, color: bool) {
     );
     let code = match e.verdict.kind {
         VerdictKind::Preserved | VerdictKind::PreservedInHeader => "32",
-        VerdictKind::Lost | VerdictKind::Forgeable => "31",
+        VerdictKind::Lost | VerdictKind::Forgeable | VerdictKind::Broken => "31",
         VerdictKind::Unknown => "33",
     };
     let listener = e.listener.as_ref().map(|l| format!(" listener {l}")).unwrap_or_default();
@@ -94,7 +95,7 @@ pub fn render(report: &TraceReport, color: bool) -> String {
         entry(&mut out, e, color);
     }
     let count = |k: VerdictKind| report.entries.iter().filter(|e| e.verdict.kind == k).count();
-    let _ = writeln!(
+    let _ = write!(
         out,
         "{} entry points: {} preserved, {} preserved in a header, {} lost, {} forgeable, {} unknown",
         report.entries.len(),
@@ -104,5 +105,11 @@ pub fn render(report: &TraceReport, color: bool) -> String {
         count(VerdictKind::Forgeable),
         count(VerdictKind::Unknown)
     );
+    // Said only when there is one: connections fail.
+    let broken = count(VerdictKind::Broken);
+    if broken > 0 {
+        let _ = write!(out, ", {broken} broken (connections fail)");
+    }
+    out.push('\n');
     out
 }

@@ -14,6 +14,8 @@ import { changedLines } from './diff.js';
 import { noticesFor, statusKind, noticeLabel, isNodeCountNotice } from './notices.js';
 import presets from '../presets/index.json';
 import texts from 'presets:texts';
+import migration from 'presets:migration';
+import { renderMigration, summary as migrationSummary } from './migrate-view.js';
 
 const DEBOUNCE_MS = 120;
 const $ = (id) => document.getElementById(id);
@@ -25,6 +27,7 @@ const state = {
   rules: [],
   manuals: {},
   sent: 0, // the id of the newest lint request
+  compareSent: 0, // the id of the newest before / after comparison
   shown: 0, // the id of the result on screen
   last: null, // the newest result: {report, trace, lintMs, traceMs, roundTripMs}
   stats: [], // round trips and Wasm times, newest last (the benchmark reads them)
@@ -51,6 +54,8 @@ worker.onmessage = ({ data }) => {
     readyResolve();
   } else if (data.type === 'fatal') {
     setStatus(`the lint module did not load: ${data.error}`, 'bad');
+  } else if (data.type === 'migrated') {
+    if (data.id === state.compareSent) showMigration(data);
   } else if (data.type === 'result') {
     const roundTripMs = performance.now() - sentAt.get(data.id);
     const [text, nodes] = sentText.get(data.id);
@@ -75,7 +80,47 @@ function requestLint() {
   sentAt.set(id, performance.now());
   sentText.set(id, [text, nodes]);
   worker.postMessage({ type: 'lint', id, text, nodes });
+  requestCompare();
 }
+
+// ---------------------------------------------------------------- before / after
+
+/** Compares the OLD manifests of the Before / after pane with the editor's (NEW), if any. */
+function requestCompare() {
+  const before = $('before').value;
+  const id = ++state.compareSent;
+  if (!before.trim()) {
+    $('migration').replaceChildren();
+    document.body.dataset.migrateId = String(id);
+    return;
+  }
+  worker.postMessage({ type: 'migrate', id, before, text: view.state.doc.toString(), nodes: nodesValue() });
+}
+
+function showMigration(data) {
+  const pane = $('migration');
+  if (data.error) {
+    pane.textContent = data.error;
+  } else {
+    pane.innerHTML = renderMigration(data.report);
+    pane.dataset.summary = migrationSummary(data.report);
+  }
+  document.body.dataset.migrateId = String(data.id);
+}
+
+let compareTimer = 0;
+$('before').addEventListener('input', () => {
+  clearTimeout(compareTimer);
+  compareTimer = setTimeout(() => {
+    compareTimer = 0;
+    requestCompare();
+  }, DEBOUNCE_MS);
+});
+$('migrate-example').addEventListener('click', () => {
+  $('before').value = migration.before;
+  setText(migration.after);
+  markEdited();
+});
 
 let timer = 0;
 function scheduleLint() {
@@ -449,6 +494,8 @@ $('share').addEventListener('click', async () => {
     preset: state.preset,
     variant: state.variant,
     edited: state.edited,
+    // The Before / after tab's OLD manifests, when there are any.
+    ...($('before').value ? { before: $('before').value } : {}),
   });
   const url = location.href.replace(/#.*$/, '') + hash;
   history.replaceState(null, '', hash);
@@ -482,7 +529,9 @@ async function restore() {
     $('preset').value = state.preset ?? '';
     $('nodes').value = shared.nodes ? String(shared.nodes) : '';
     renderPresetNote();
+    $('before').value = typeof shared.before === 'string' ? shared.before : '';
     setText(shared.text);
+    if ($('before').value) selectTab('migrate');
   } else {
     loadPreset(presets[0].id, 'problem');
   }
@@ -511,7 +560,8 @@ window.playground = {
   /** True when what the page shows is the lint of the editor's text and node count as they are. */
   settled() {
     const r = state.last;
-    return !timer && state.shown === state.sent && !!r && r.text === view.state.doc.toString() && r.nodes === nodesValue();
+    const compared = !compareTimer && (state.compareSent === 0 || document.body.dataset.migrateId === String(state.compareSent));
+    return !timer && compared && state.shown === state.sent && !!r && r.text === view.state.doc.toString() && r.nodes === nodesValue();
   },
   /** The diagnostics in the editor's lint state: rule, 1-based line, and the text they cover. */
   editorDiagnostics() {

@@ -2,7 +2,7 @@
 // loaded once; each request is linted and traced, and its byte offsets are mapped to the
 // editor's UTF-16 offsets. Requests that queue up while one runs are dropped but the newest.
 
-import init, { lint, trace, rules, explain, version } from '../../pkg/web/realip_lint_wasm.js';
+import init, { lint, trace, migrate, rules, explain, version } from '../../pkg/web/realip_lint_wasm.js';
 import { utf16Offsets } from './positions.js';
 
 const FILE = 'manifest.yaml';
@@ -45,7 +45,20 @@ function run({ id, text, nodes }) {
   }
 }
 
+/** Before / after: what the migration from `before` (OLD) to `text` (NEW, the editor) does. */
+function compare({ id, before, text, nodes }) {
+  const request = { before: [{ name: 'before.yaml', text: before }], after: [{ name: FILE, text }] };
+  if (Number.isInteger(nodes) && nodes > 0) request.nodes = nodes;
+  try {
+    const result = migrate(request);
+    postMessage({ type: 'migrated', id, report: JSON.parse(result.output), exitCode: result.exitCode });
+  } catch (e) {
+    postMessage({ type: 'migrated', id, error: String(e && e.message ? e.message : e) });
+  }
+}
+
 let pending = null;
+let pendingCompare = null;
 let scheduled = false;
 const ready = init({ module_or_path: new URL('realip_lint_wasm_bg.wasm', self.location.href) }).then(() => {
   const list = rules();
@@ -54,8 +67,9 @@ const ready = init({ module_or_path: new URL('realip_lint_wasm_bg.wasm', self.lo
 ready.catch((e) => postMessage({ type: 'fatal', error: String(e) }));
 
 self.onmessage = (event) => {
-  if (event.data.type !== 'lint') return;
-  pending = event.data; // a newer request replaces one not started yet: its result would be stale
+  if (event.data.type === 'migrate') pendingCompare = event.data;
+  else if (event.data.type === 'lint') pending = event.data; // a newer request replaces one not started yet: its result would be stale
+  else return;
   if (scheduled) return;
   scheduled = true;
   ready.then(() =>
@@ -64,6 +78,9 @@ self.onmessage = (event) => {
       const next = pending;
       pending = null;
       if (next) run(next);
+      const other = pendingCompare;
+      pendingCompare = null;
+      if (other) compare(other);
     }, 0),
   );
 };

@@ -350,6 +350,47 @@ test('the rule docs: every rule, rendered from explain(); a rule in the list ope
   await page.click('#tab-trace');
 });
 
+test('before / after: the example compares OLD with the editor as the CLI does, and follows edits of NEW', async () => {
+  const example = (f) => readFileSync(join(root, '../../examples/migrate', f), 'utf8');
+  await page.click('#tab-migrate');
+  await page.click('#migrate-example');
+  await settled(page);
+  assert.equal(await page.evaluate(() => window.playground.view.state.doc.toString()), example('new/gateway.yaml'));
+  const request = (after) => ({ before: [{ name: 'before.yaml', text: example('old/ingress-nginx.yaml') }], after: [{ name: 'manifest.yaml', text: after }] });
+  const report = JSON.parse(wasm.migrate(request(example('new/gateway.yaml'))).output);
+  const rows = await page.$$eval('#migration tbody tr', (trs) => trs.map((tr) => [tr.children[1].textContent, tr.children[2].textContent]));
+  assert.deepEqual(rows, report.hosts[0].differences.map((d) => [d.what, d.change]));
+  const human = wasm.migrate({ ...request(example('new/gateway.yaml')), output: 'human' }).output;
+  assert.equal(`${await page.textContent('#migration .summary')}\n`, human.split('\n').slice(-2).join('\n'));
+  assert.ok((await page.locator('#migration pre.fix').count()) >= 2, 'the YAML to write');
+  await page.screenshot({ path: join(shots, 'before-after.png') });
+  // Writing the fix in NEW: the client address is kept again.
+  const fix = report.hosts[0].differences[0].fix;
+  await page.evaluate((text) => {
+    const v = window.playground.view;
+    v.dispatch({ changes: { from: v.state.doc.length, insert: text } });
+  }, `---\n${fix}`);
+  await settled(page);
+  const address = await page.$eval('#migration tbody tr', (tr) => tr.children[2].textContent);
+  assert.equal(address, 'same');
+  // A shared link carries OLD too, and opens on the tab.
+  await page.click('#share');
+  const url = await page.inputValue('#share-url');
+  const other = await browser.context.newPage();
+  watch(other);
+  await other.goto(url);
+  await settled(other);
+  assert.equal(await other.inputValue('#before'), example('old/ingress-nginx.yaml'));
+  assert.equal(await other.isVisible('#migration'), true);
+  assert.equal(await other.$eval('#migration tbody tr', (tr) => tr.children[2].textContent), 'same');
+  await other.close();
+  // No OLD: nothing to compare.
+  await page.fill('#before', '');
+  await settled(page);
+  assert.equal(await page.locator('#migration section.host').count(), 0);
+  await page.click('#tab-trace');
+});
+
 test('the client-IP path: hops with what carries the address, the verdict, and jumps to lines', async () => {
   await selectPreset('lb-ingress-cluster');
   const entry = page.locator('#trace section.entry').first();

@@ -84,6 +84,19 @@ pub fn render(report: &Report, ctx: &EmitContext<'_>) -> String {
             r
         }))
         .collect();
+    let rules: Vec<Value> = RULES.iter().map(|r| descriptor(r)).collect();
+    log(&rules, &results, &invocation, AUTOMATION_ID, ctx)
+}
+
+/// A SARIF log of one run of this tool: its rule descriptors, results and invocation, under an
+/// `automationDetails.id` (the lint's, or `migrate`'s), URIs relative to the working directory.
+pub(crate) fn log(
+    rules: &[Value],
+    results: &[Value],
+    invocation: &Value,
+    automation_id: &str,
+    ctx: &EmitContext<'_>,
+) -> String {
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -93,9 +106,9 @@ pub fn render(report: &Report, ctx: &EmitContext<'_>) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": RULES.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
+                "rules": rules,
             }},
-            "automationDetails": {"id": AUTOMATION_ID},
+            "automationDetails": {"id": automation_id},
             "invocations": [invocation],
             "originalUriBaseIds": {SRCROOT: {"uri": format!("{}/", file_uri(ctx.cwd).trim_end_matches('/'))}},
             "columnKind": "unicodeCodePoints",
@@ -209,7 +222,7 @@ fn result(d: &Diagnostic, ctx: &EmitContext<'_>) -> Value {
 }
 
 /// A file and region: the positions of `-o json`, and the byte range for tools that read bytes.
-fn physical(file: &str, start: Position, end: Position, ctx: &EmitContext<'_>) -> Value {
+pub(crate) fn physical(file: &str, start: Position, end: Position, ctx: &EmitContext<'_>) -> Value {
     json!({
         "artifactLocation": artifact(file, ctx),
         "region": {

@@ -166,6 +166,14 @@ pub struct EntryPath {
     /// For a Gateway: the listener (`http (HTTP port 80)`).
     pub listener: Option<String>,
     pub path: Path,
+    /// The hostnames it serves, each with its port: an Ingress's rule hosts (port 80, and 443
+    /// for those its `tls` lists), a listener's routes' hostnames (or its own) on its port; `*`
+    /// for any host. Empty for a Service or a controller.
+    pub served: Vec<(String, u16)>,
+    /// The Service view in front (index into `Model::services`) and the controller (index into
+    /// `Model::controllers`) the path goes through, when known.
+    pub view: Option<usize>,
+    pub controller: Option<usize>,
 }
 
 /// The path through every Service view of the model, in the order of `model.services`.
@@ -190,6 +198,9 @@ pub(crate) fn entries(model: &Model, views: &[ViewPath]) -> Vec<EntryPath> {
             at: model.objects[view.obj].name_loc(),
             listener: None,
             path,
+            served: Vec::new(),
+            view: Some(vi),
+            controller: view.controller,
         });
     }
     for link in &model.gateways {
@@ -197,8 +208,17 @@ pub(crate) fn entries(model: &Model, views: &[ViewPath]) -> Vec<EntryPath> {
     }
     for (i, obj) in model.live() {
         if let ObjData::Ingress(ing) = &obj.data {
-            let path = ingress_path(model, views, i, ing);
-            out.push(EntryPath { kind: "Ingress", obj: i, at: obj.name_loc(), listener: None, path });
+            let (path, view, controller) = ingress_path(model, views, i, ing);
+            out.push(EntryPath {
+                kind: "Ingress",
+                obj: i,
+                at: obj.name_loc(),
+                listener: None,
+                path,
+                served: routes::ingress_hosts(ing),
+                view,
+                controller,
+            });
         }
     }
     // An ingress controller with no external Service in front: what reaches it is unknown, and
@@ -217,7 +237,16 @@ pub(crate) fn entries(model: &Model, views: &[ViewPath]) -> Vec<EntryPath> {
         let missing = path.missing.take();
         controller_hop(model, ci, &mut path);
         path.missing = path.missing.or(missing);
-        out.push(EntryPath { kind: "Controller", obj: ctrl.obj, at: w.name_loc(), listener: None, path });
+        out.push(EntryPath {
+            kind: "Controller",
+            obj: ctrl.obj,
+            at: w.name_loc(),
+            listener: None,
+            path,
+            served: Vec::new(),
+            view: None,
+            controller: Some(ci),
+        });
     }
     out
 }
@@ -684,6 +713,9 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
             at: gw.name_loc(),
             listener: None,
             path: template,
+            served: Vec::new(),
+            view: front,
+            controller: link.controller,
         }];
     }
     let listeners = gw
@@ -734,7 +766,17 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
                     "a policy on the backend (for Envoy Gateway, a BackendTrafficPolicy with `proxyProtocol`), and the backend's own PROXY setting".into(),
                 ));
             }
-            EntryPath { kind: "Gateway", obj: link.gateway, at, listener: Some(what), path }
+            let served = routes::listener_hosts(model, l, &attached);
+            EntryPath {
+                kind: "Gateway",
+                obj: link.gateway,
+                at,
+                listener: Some(what),
+                path,
+                served,
+                view: front,
+                controller: link.controller,
+            }
         })
         .collect()
 }
@@ -778,7 +820,12 @@ fn routes_hop(model: &Model, name: &str, attached: &routes::Attached, carrier: C
 }
 
 /// From the client through the Ingress's controller (and its Service) to the backend pods.
-fn ingress_path(model: &Model, views: &[ViewPath], i: ObjId, ing: &k8s_openapi::api::networking::v1::Ingress) -> Path {
+fn ingress_path(
+    model: &Model,
+    views: &[ViewPath],
+    i: ObjId,
+    ing: &k8s_openapi::api::networking::v1::Ingress,
+) -> (Path, Option<usize>, Option<usize>) {
     let obj = &model.objects[i];
     let class = ing
         .spec
@@ -804,10 +851,11 @@ fn ingress_path(model: &Model, views: &[ViewPath], i: ObjId, ing: &k8s_openapi::
             Some(c) => format!("the ingress controller of class `{c}` and its Service are not in the input"),
             None => "the Ingress names no class, and no single ingress controller is in the input".to_owned(),
         };
-        return Path::unknown(
+        let path = Path::unknown(
             what,
             "lint the controller's manifests together with the Ingress (or `kubectl get svc,deploy,ds,cm,ingressclass -A -o yaml`)".into(),
         );
+        return (path, None, ctrl);
     };
     let mut path = views[front].path.clone();
     // The last hop: controller → this Ingress's backend Services.
@@ -835,5 +883,5 @@ fn ingress_path(model: &Model, views: &[ViewPath], i: ObjId, ing: &k8s_openapi::
         places: vec![mark(obj.name_loc(), "the Ingress")],
         objects: vec![i],
     });
-    path
+    (path, Some(front), ctrl)
 }

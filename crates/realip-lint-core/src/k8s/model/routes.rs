@@ -103,3 +103,84 @@ pub fn attached(model: &Model, gateway: ObjId, listener: &Listener) -> Attached 
     }
     out
 }
+
+/// The hostnames an Ingress serves, with their ports: each rule's `host` (`*` for a rule without
+/// one, or a `defaultBackend` alone) on port 80, and on 443 too where a `tls` entry lists it (a
+/// `tls` entry without `hosts` covers every host).
+pub fn ingress_hosts(ing: &k8s_openapi::api::networking::v1::Ingress) -> Vec<(String, u16)> {
+    let Some(spec) = ing.spec.as_ref() else { return Vec::new() };
+    let mut hosts: Vec<String> =
+        spec.rules.iter().flatten().map(|r| r.host.clone().unwrap_or_else(|| "*".into())).collect();
+    if hosts.is_empty() && spec.default_backend.is_some() {
+        hosts.push("*".into());
+    }
+    let tls = spec.tls.iter().flatten();
+    let mut out = Vec::new();
+    for h in &hosts {
+        out.push((h.clone(), 80));
+        let covered = tls.clone().any(|t| t.hosts.as_ref().is_none_or(|hs| hs.is_empty() || hs.contains(h)));
+        if covered {
+            out.push((h.clone(), 443));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Does a route hostname fall under a listener hostname (`*.example.com` covers any subdomain,
+/// not `example.com` itself)?
+fn host_matches(listener: &str, route: &str) -> bool {
+    if listener == route {
+        return true;
+    }
+    match (listener.strip_prefix("*."), route.strip_prefix("*.")) {
+        (Some(suffix), None) => route.strip_suffix(suffix).is_some_and(|l| l.ends_with('.') && l.len() > 1),
+        (None, Some(suffix)) => listener.strip_suffix(suffix).is_some_and(|l| l.ends_with('.') && l.len() > 1),
+        _ => false,
+    }
+}
+
+/// The hostnames a Gateway listener serves, on its port: its attached routes' `hostnames` that
+/// its own `hostname` admits (a route without any serves the listener's), else the listener's
+/// `hostname`, else `*` (any host).
+pub fn listener_hosts(model: &Model, listener: &Node, attached: &Attached) -> Vec<(String, u16)> {
+    let field = |k: &str| listener.get(k).and_then(scalar_string);
+    let Some(port) = field("port").and_then(|p| p.parse::<u16>().ok()) else { return Vec::new() };
+    let own = field("hostname");
+    let mut hosts = Vec::new();
+    for &r in &attached.routes {
+        let names: Vec<String> = model.objects[r]
+            .root
+            .at(&[PathSeg::Key("spec"), PathSeg::Key("hostnames")])
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(scalar_string)
+            .collect();
+        if names.is_empty() {
+            hosts.push(own.clone().unwrap_or_else(|| "*".into()));
+        }
+        hosts.extend(names.into_iter().filter(|n| own.as_deref().is_none_or(|o| host_matches(o, n))));
+    }
+    if hosts.is_empty() {
+        hosts.push(own.unwrap_or_else(|| "*".into()));
+    }
+    hosts.sort();
+    hosts.dedup();
+    hosts.into_iter().map(|h| (h, port)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_matches;
+
+    #[test]
+    fn listener_hostnames_admit_routes_by_the_gateway_api_rules() {
+        assert!(host_matches("shop.example.com", "shop.example.com"));
+        assert!(host_matches("*.example.com", "shop.example.com"));
+        assert!(host_matches("shop.example.com", "*.example.com"));
+        assert!(!host_matches("*.example.com", "example.com"));
+        assert!(!host_matches("api.example.com", "shop.example.com"));
+    }
+}
