@@ -61,6 +61,22 @@ export interface RunResult {
     exitCode: 0 | 1 | 2;
 }
 
+/** What `migrate` takes: OLD and NEW, each read as `LintRequest.files`, with shared options. */
+export interface MigrateRequest {
+    before: SourceFile[];
+    after: SourceFile[];
+    config?: { name?: string; text?: string; error?: string };
+    nodes?: number;
+    namespace?: string;
+    cloud?: string;
+    /** Sets the exit code: `error` for an outage, `warning` (default) also lost or newly forgeable. */
+    failOn?: "error" | "warning" | "info" | "never";
+    /** `human` (the Markdown report), `json` (the default, `docs/migrate.md`), `sarif`, `github`. */
+    output?: "human" | "json" | "sarif" | "github";
+    /** The working directory, absolute, for `sarif` and `github`; `/` when unset. */
+    cwd?: string;
+}
+
 export interface RuleInfo {
     name: string;
     severity: "error" | "warning" | "info";
@@ -113,6 +129,13 @@ export function formats(): string[];
  * file, a bad option), as the CLI exits 2 for it.
  */
 export function lint(req: LintRequest): string;
+
+/**
+ * What a migration from `before` to `after` does to the client address, per hostname: exactly
+ * what `kubectl realip-lint migrate` prints in the same format (`docs/migrate.md`), with its
+ * exit code. Throws on a bad request.
+ */
+export function migrate(req: MigrateRequest): RunResult;
 
 /**
  * What to do with each file before reading it, as the CLI decides it: the config's `exclude`

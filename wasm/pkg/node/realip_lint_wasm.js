@@ -99,6 +99,22 @@ function lint(req) {
 exports.lint = lint;
 
 /**
+ * What a migration from `before` to `after` does to the client address, per hostname: exactly
+ * what `kubectl realip-lint migrate` prints in the same format (`docs/migrate.md`), with its
+ * exit code. Throws on a bad request.
+ * @param {MigrateRequest} req
+ * @returns {RunResult}
+ */
+function migrate(req) {
+    const ret = wasm.migrate(req);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+exports.migrate = migrate;
+
+/**
  * What to do with each file before reading it, as the CLI decides it: the config's `exclude`
  * globs and its `file-bytes` limit.
  * @param {ReadPlanRequest} req

@@ -6,6 +6,7 @@ export const configFileNames: () => [number, number];
 export const explain: (a: number, b: number) => [number, number, number, number];
 export const formats: () => [number, number];
 export const lint: (a: any) => [number, number, number, number];
+export const migrate: (a: any) => [number, number, number];
 export const readPlan: (a: any) => [number, number, number];
 export const rules: () => [number, number, number];
 export const run: (a: any) => [number, number, number];
