@@ -375,6 +375,8 @@ test('before / after: the example compares OLD with the editor as the CLI does, 
   assert.equal(address, 'same');
   // A shared link carries OLD too, and opens on the tab.
   await page.click('#share');
+  // The link is made asynchronously (compressed): wait for it.
+  await page.waitForFunction(() => /#[sj]=/.test(document.getElementById('share-url').value));
   const url = await page.inputValue('#share-url');
   const other = await browser.context.newPage();
   watch(other);
