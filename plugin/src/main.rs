@@ -7,7 +7,7 @@ use clap::Parser;
 use realip_lint_core::baseline;
 use realip_lint_core::diagnostic::{Diagnostic, Report, count};
 use realip_lint_core::emit::{self, EmitContext, docs};
-use realip_lint_core::fix::{self, Applicability};
+use realip_lint_core::fix;
 use realip_lint_core::origin::Remapper;
 use realip_lint_core::registry::{self, RULES};
 use realip_lint_core::run::{self, Overrides, Settings};
@@ -246,19 +246,14 @@ fn fix(args: &args::LintArgs) -> ExitCode {
         let name = &p.inputs.sources[i].name;
         render::relative_path(name, &cwd).unwrap_or_else(|| name.clone())
     };
-    let findings = count(fixed.fixed.len(), "finding", "findings");
-    let files = count(changed.len(), "file", "files");
+    let names: Vec<String> = changed.iter().map(|&i| shown(i)).collect();
     if args.diff {
         let diff: String = changed
             .iter()
             .map(|&i| fix::unified_diff(&shown(i), &p.inputs.sources[i].text, &fixed.sources[i].text))
             .collect();
         print(&diff);
-        if changed.is_empty() {
-            eprintln!("nothing to fix{}", unsafe_hint(&fixed.report, mode));
-        } else {
-            eprintln!("would fix {findings} in {files}{}", unsafe_hint(&fixed.report, mode));
-        }
+        eprintln!("{}", run::fix_summary(&fixed, &names, mode, false));
         if report_usage_errors(&p.errors) {
             return ExitCode::from(2);
         }
@@ -281,28 +276,9 @@ fn fix(args: &args::LintArgs) -> ExitCode {
     };
     print(&emit::emit(args.output, &fixed.report, &ctx));
     // What was done goes where it cannot break a machine-read output.
-    let list: Vec<String> = changed.iter().map(|&i| shown(i)).collect();
-    if changed.is_empty() {
-        eprintln!("fixed nothing{}", unsafe_hint(&fixed.report, mode));
-    } else {
-        eprintln!("fixed {findings} in {files} ({}){}", list.join(", "), unsafe_hint(&fixed.report, mode));
-    }
+    eprintln!("{}", run::fix_summary(&fixed, &names, mode, true));
     report_usage_errors(&errors);
     ExitCode::from(p.settings.exit_code(&fixed.report, &errors))
-}
-
-/// What is left that a mode with more fixes would do.
-fn unsafe_hint(report: &Report, mode: run::Mode) -> String {
-    let unsafe_left = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Unsafe))
-        .count();
-    if mode == run::Mode::Safe && unsafe_left > 0 {
-        format!("; --unsafe-fixes would fix {unsafe_left} more (they change behaviour on purpose)")
-    } else {
-        String::new()
-    }
 }
 
 fn trace(args: &args::LintArgs) -> ExitCode {

@@ -27,6 +27,8 @@ struct Unit {
     node: Vec<String>,
     /// Standard input, for `-f -`.
     stdin: Vec<u8>,
+    /// Also compare `--diff --unsafe-fixes` with the module's `fix()`.
+    fix: bool,
 }
 
 fn s(v: &[&str]) -> Vec<String> {
@@ -52,7 +54,7 @@ fn dir_unit(label: &str, dir: &str, recursive: bool, options: &[String]) -> Unit
     assert!(!node.is_empty(), "{label}: no files in {dir}");
     node.extend(options.iter().cloned());
     node.extend(s(&["-o", "json"]));
-    Unit { label: label.to_owned(), cli, node, stdin: Vec::new() }
+    Unit { label: label.to_owned(), cli, node, stdin: Vec::new(), fix: false }
 }
 
 /// A unit made with `-o json`, asking for `-o concise` instead.
@@ -72,7 +74,7 @@ fn output(mut unit: Unit, format: &str) -> Unit {
 
 /// The same arguments for both.
 fn same(label: &str, args: &[String]) -> Unit {
-    Unit { label: label.to_owned(), cli: args.to_vec(), node: args.to_vec(), stdin: Vec::new() }
+    Unit { label: label.to_owned(), cli: args.to_vec(), node: args.to_vec(), stdin: Vec::new(), fix: false }
 }
 
 fn fixture_units(units: &mut Vec<Unit>) -> usize {
@@ -98,13 +100,15 @@ fn fixture_units(units: &mut Vec<Unit>) -> usize {
                 .and_then(|l| l.strip_prefix("# args:"))
                 .map(|a| a.split_whitespace().map(str::to_owned).collect())
                 .unwrap_or_default();
-            units.push(if case.is_dir() {
+            let mut unit = if case.is_dir() {
                 dir_unit(&rel, &rel, true, &options)
             } else {
                 let mut args = s(&["-f", &rel, "-o", "json"]);
                 args.extend(options);
                 same(&rel, &args)
-            });
+            };
+            unit.fix = true;
+            units.push(unit);
             n += 1;
         }
     }
@@ -192,12 +196,14 @@ fn run_cli(args: &[String], stdin: &[u8]) -> (String, String, i32) {
     (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
 }
 
-/// The runner's stdout, stderr and exit code, and the module's `trace()` (when there was no usage error).
-type NodeResult = (String, String, i32, Option<String>);
+/// The runner's stdout, stderr and exit code, the module's `trace()` (when there was no usage
+/// error), and for a unit with `fix`, the module's `fix()` in unsafe mode: the diffs, and how
+/// many findings it fixed.
+type NodeResult = (String, String, i32, Option<String>, Option<(String, u64)>);
 
 fn run_node(units: &[Unit]) -> Vec<NodeResult> {
     let jobs: Vec<serde_json::Value> =
-        units.iter().map(|u| serde_json::json!({"argv": u.node, "stdin": u.stdin})).collect();
+        units.iter().map(|u| serde_json::json!({"argv": u.node, "stdin": u.stdin, "fix": u.fix})).collect();
     let mut child = Command::new("node")
         .arg("tests/parity.js")
         .current_dir(repo())
@@ -221,6 +227,7 @@ fn run_node(units: &[Unit]) -> Vec<NodeResult> {
                 r["stderr"].as_str().unwrap().to_owned(),
                 i32::try_from(r["code"].as_i64().unwrap()).unwrap(),
                 r["trace"].as_str().map(str::to_owned),
+                r["fix"].as_object().map(|f| (f["diff"].as_str().unwrap().to_owned(), f["count"].as_u64().unwrap())),
             )
         })
         .collect()
@@ -303,7 +310,35 @@ fn native_and_wasm_give_the_same_bytes() {
     });
     let _ = std::fs::remove_dir_all(&tmp);
 
+    // `--diff --unsafe-fixes` against the module's `fix()`: the same edits, the same count.
     let mut failures = Vec::new();
+    let mut fixes = 0;
+    for (u, w) in units.iter().zip(&node).filter(|(u, _)| u.fix) {
+        let args: Vec<String> = u.cli.iter().cloned().chain(s(&["--diff", "--unsafe-fixes"])).collect();
+        let (diff, said, _) = run_cli(&args, &u.stdin);
+        let count = said
+            .strip_prefix("would fix ")
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
+        match &w.4 {
+            Some((wasm_diff, wasm_count)) => {
+                if *wasm_diff != diff {
+                    failures.push(format!(
+                        "{}: --diff differs from fix() at {}",
+                        u.label,
+                        first_difference(&diff, wasm_diff)
+                    ));
+                }
+                if *wasm_count != count {
+                    failures.push(format!("{}: --diff fixes {count}, fix() {wasm_count}", u.label));
+                }
+                fixes += count;
+            }
+            None => failures.push(format!("{}: no fix() from the module", u.label)),
+        }
+    }
+    assert!(fixes >= 20, "only {fixes} fixes over the fixtures: is fix() compared?");
     for (((u, n), w), t) in units.iter().zip(&native).zip(&node).zip(&traces) {
         match &w.3 {
             Some(trace) if t.2 == 0 && *trace != t.0 => {

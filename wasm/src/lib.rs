@@ -88,6 +88,26 @@ export interface MigrateRequest {
   cwd?: string;
 }
 
+/** What `fix` takes: a `LintRequest` and which fixes to apply. */
+export interface FixRequest extends LintRequest {
+  /** `safe` (the default): what `--fix` applies; `unsafe`: also what `--fix --unsafe-fixes` does. */
+  mode?: "safe" | "unsafe";
+}
+
+/** What `fix` returns: what `--fix` would write and report, byte for byte. */
+export interface FixResult {
+  /** The files whose text changed: the fixed text, and the unified diff `--diff` prints. */
+  files: { name: string; text: string; diff: string }[];
+  /** The findings fixed, as found before their pass. */
+  fixed: { rule: string; file: string; line: number; column: number; title: string; applicability: "safe" | "unsafe" | "display-only" }[];
+  /** The report after fixing: what `lint` returns for the fixed texts (each diagnostic's `fix`). */
+  report: string;
+  /** What `--fix` says on standard error: `fixed 1 finding in 1 file (a.yaml)`. */
+  summary: string;
+  /** The exit code of `--fix` over the fixed texts. */
+  exitCode: 0 | 1 | 2;
+}
+
 export interface RuleInfo {
   name: string;
   severity: "error" | "warning" | "info";
@@ -135,6 +155,15 @@ pub fn lint(#[wasm_bindgen(unchecked_param_type = "LintRequest")] req: &JsValue)
 #[wasm_bindgen(unchecked_return_type = "RunResult")]
 pub fn run(#[wasm_bindgen(unchecked_param_type = "RunRequest")] req: &JsValue) -> Result<JsValue, JsError> {
     plain(&shell::run(request(req)?).map_err(|e| JsError::new(&e))?)
+}
+
+/// Apply the fixes of the findings, as `--fix` (mode `safe`) or `--fix --unsafe-fixes` (mode
+/// `unsafe`) does: lint, apply the fixes whose edits do not overlap, lint again, until nothing
+/// changes. Returns the fixed texts, their diffs, what was fixed and the report after. Throws on a
+/// usage error.
+#[wasm_bindgen(unchecked_return_type = "FixResult")]
+pub fn fix(#[wasm_bindgen(unchecked_param_type = "FixRequest")] req: &JsValue) -> Result<JsValue, JsError> {
+    plain(&shell::fix(request(req)?).map_err(|e| JsError::new(&e))?)
 }
 
 /// For every entry point, where the client IP survives or dies on its way to the pods: exactly

@@ -40,6 +40,9 @@ pub struct Request {
     /// `run` only: usage errors the caller met reading its inputs (the rest is still linted).
     #[serde(default)]
     pub errors: Vec<String>,
+    /// `fix` only: `safe` (the default, `--fix`) or `unsafe` (`--fix --unsafe-fixes`).
+    #[serde(default)]
+    pub mode: Option<String>,
 }
 
 /// One input, under the name the user gave it, as the face found it: its text, the bytes it
@@ -209,6 +212,87 @@ pub fn trace(mut request: Request) -> Result<String, String> {
     Ok(realip_lint_core::trace::trace(&sources, &settings.options).to_json())
 }
 
+/// One file `fix` changed: its fixed text and the unified diff `--diff` prints for it.
+#[derive(Debug, Serialize)]
+pub struct FixedFile {
+    pub name: String,
+    pub text: String,
+    pub diff: String,
+}
+
+/// A finding a fix removed, as found before its pass.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixedFinding {
+    pub rule: &'static str,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub title: String,
+    pub applicability: realip_lint_core::fix::Applicability,
+}
+
+/// What `fix` returns (see the TypeScript `FixResult` in `lib.rs`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixResult {
+    pub files: Vec<FixedFile>,
+    pub fixed: Vec<FixedFinding>,
+    /// The JSON of the report after fixing: what `--fix -o json` prints.
+    pub report: String,
+    /// What `--fix` says on standard error (`fixed 1 finding in 1 file (a.yaml)`).
+    pub summary: String,
+    pub exit_code: u8,
+}
+
+/// `fix`: what `--fix` (mode `safe`) or `--fix --unsafe-fixes` (mode `unsafe`) writes and
+/// reports, through the core's `run::fix_all` as the CLI's; usage errors are an error.
+pub fn fix(mut request: Request) -> Result<FixResult, String> {
+    let mode = match request.mode.as_deref() {
+        None | Some("safe") => run::Mode::Safe,
+        Some("unsafe") => run::Mode::Unsafe,
+        Some(m) => return Err(format!("mode: `{m}` is not one of safe, unsafe")),
+    };
+    let (settings, sources) = request.prepare()?;
+    let errors = settings.errors(std::mem::take(&mut request.errors));
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    let fixed = run::fix_all(&sources, mode, &|s| realip_lint_core::lint(s, &settings.options));
+    let changed: Vec<usize> = fixed.changed(&sources).collect();
+    let files = changed
+        .iter()
+        .map(|&i| FixedFile {
+            name: sources[i].name.clone(),
+            text: fixed.sources[i].text.clone(),
+            diff: realip_lint_core::fix::unified_diff(&sources[i].name, &sources[i].text, &fixed.sources[i].text),
+        })
+        .collect();
+    let names: Vec<String> = changed.iter().map(|&i| sources[i].name.clone()).collect();
+    let found = fixed
+        .fixed
+        .iter()
+        .filter_map(|d| {
+            let f = d.fix.as_ref()?;
+            Some(FixedFinding {
+                rule: d.rule,
+                file: d.file.clone(),
+                line: d.start.line,
+                column: d.start.column,
+                title: f.title.clone(),
+                applicability: f.applicability,
+            })
+        })
+        .collect();
+    Ok(FixResult {
+        files,
+        fixed: found,
+        report: emit::json::render(&fixed.report),
+        summary: run::fix_summary(&fixed, &names, mode, true),
+        exit_code: settings.exit_code(&fixed.report, &[]),
+    })
+}
+
 /// What `migrate` takes (see the TypeScript `MigrateRequest` in `lib.rs`): the two sides' files,
 /// and the options both sides are read with.
 #[derive(Debug, Deserialize)]
@@ -254,6 +338,7 @@ pub fn migrate(request: MigrateRequest) -> Result<RunResult, String> {
         output: None,
         cwd: None,
         errors: Vec::new(),
+        mode: None,
     };
     let (settings, old) = side.prepare()?;
     if !settings.config_errors.is_empty() {
@@ -372,6 +457,39 @@ mod tests {
         let config = migrate(req(serde_json::json!({"config": {"text": "nodez: 3\n"}}))).unwrap();
         assert_eq!(config.exit_code, 2, "a bad config stops the run");
         assert!(config.output.is_empty() && !config.errors.is_empty());
+    }
+
+    #[test]
+    fn fix_is_the_cores_fix_all() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: local # keep\n  selector: {app: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec:\n  type: ClusterIP\n  externalTrafficPolicy: Local\n  selector: {app: b}\n";
+        let req = |mode: &str| {
+            let json = format!(
+                r#"{{"files": [{{"name": "a.yaml", "text": {}}}]{mode}}}"#,
+                serde_json::to_string(text).unwrap()
+            );
+            parse::<Request>(&mut serde_json::Deserializer::from_str(&json)).unwrap()
+        };
+        let safe = fix(req("")).unwrap();
+        assert_eq!(safe.files.len(), 1);
+        assert_eq!(safe.files[0].text, text.replace("local # keep", "Local # keep"));
+        assert!(safe.files[0].diff.starts_with("--- a/a.yaml\n+++ b/a.yaml\n"), "{}", safe.files[0].diff);
+        assert_eq!(safe.fixed.len(), 1);
+        assert_eq!((safe.fixed[0].rule, safe.fixed[0].line), ("external-traffic-policy-invalid-value", 6));
+        assert_eq!(
+            safe.summary,
+            "fixed 1 finding in 1 file (a.yaml); --unsafe-fixes would fix 1 more (they change behaviour on purpose)"
+        );
+        assert_eq!(safe.exit_code, 1, "the unsafe fix's error is left");
+        let sources = [Source::new("a.yaml", safe.files[0].text.clone())];
+        assert_eq!(
+            safe.report,
+            emit::json::render(&realip_lint_core::lint(&sources, &realip_lint_core::Options::default())),
+            "the report is the lint of the fixed text"
+        );
+        let all = fix(req(r#", "mode": "unsafe""#)).unwrap();
+        assert_eq!(all.fixed.len(), 2);
+        assert_eq!(all.exit_code, 0);
+        assert!(fix(req(r#", "mode": "bold""#)).unwrap_err().contains("safe, unsafe"));
     }
 
     #[test]

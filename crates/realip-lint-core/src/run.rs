@@ -242,6 +242,31 @@ impl Fixed {
     }
 }
 
+/// The line that says what a fix run did: `fixed 2 findings in 1 file (svc.yaml)` (or, for a
+/// diff, `would fix …`), and what a mode with more fixes would still do. `names` are the changed
+/// files as the face shows them. The CLI prints it on standard error; the Wasm `fix()` returns it.
+pub fn fix_summary(fixed: &Fixed, names: &[String], mode: Mode, applied: bool) -> String {
+    let unsafe_left = fixed
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Unsafe))
+        .count();
+    let hint = if mode == Mode::Safe && unsafe_left > 0 {
+        format!("; --unsafe-fixes would fix {unsafe_left} more (they change behaviour on purpose)")
+    } else {
+        String::new()
+    };
+    let findings = crate::diagnostic::count(fixed.fixed.len(), "finding", "findings");
+    let files = crate::diagnostic::count(names.len(), "file", "files");
+    match (names.is_empty(), applied) {
+        (true, true) => format!("fixed nothing{hint}"),
+        (true, false) => format!("nothing to fix{hint}"),
+        (false, true) => format!("fixed {findings} in {files} ({}){hint}", names.join(", ")),
+        (false, false) => format!("would fix {findings} in {files}{hint}"),
+    }
+}
+
 /// How many lint-and-fix passes [`fix_all`] makes at most (a fix may enable another; a pass that
 /// changes nothing ends it).
 pub const MAX_PASSES: usize = 8;

@@ -60,6 +60,23 @@ function explain(rule) {
 exports.explain = explain;
 
 /**
+ * Apply the fixes of the findings, as `--fix` (mode `safe`) or `--fix --unsafe-fixes` (mode
+ * `unsafe`) does: lint, apply the fixes whose edits do not overlap, lint again, until nothing
+ * changes. Returns the fixed texts, their diffs, what was fixed and the report after. Throws on a
+ * usage error.
+ * @param {FixRequest} req
+ * @returns {FixResult}
+ */
+function fix(req) {
+    const ret = wasm.fix(req);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+exports.fix = fix;
+
+/**
  * The output formats `run` writes: the names of `kubectl realip-lint -o`, but `human`.
  * @returns {string[]}
  */

@@ -4,6 +4,7 @@ export const memory: WebAssembly.Memory;
 export const chartOf: (a: number, b: number, c: any) => [number, number];
 export const configFileNames: () => [number, number];
 export const explain: (a: number, b: number) => [number, number, number, number];
+export const fix: (a: any) => [number, number, number];
 export const formats: () => [number, number];
 export const lint: (a: any) => [number, number, number, number];
 export const migrate: (a: any) => [number, number, number];

@@ -77,6 +77,26 @@ export interface MigrateRequest {
     cwd?: string;
 }
 
+/** What `fix` takes: a `LintRequest` and which fixes to apply. */
+export interface FixRequest extends LintRequest {
+    /** `safe` (the default): what `--fix` applies; `unsafe`: also what `--fix --unsafe-fixes` does. */
+    mode?: "safe" | "unsafe";
+}
+
+/** What `fix` returns: what `--fix` would write and report, byte for byte. */
+export interface FixResult {
+    /** The files whose text changed: the fixed text, and the unified diff `--diff` prints. */
+    files: { name: string; text: string; diff: string }[];
+    /** The findings fixed, as found before their pass. */
+    fixed: { rule: string; file: string; line: number; column: number; title: string; applicability: "safe" | "unsafe" | "display-only" }[];
+    /** The report after fixing: what `lint` returns for the fixed texts (each diagnostic's `fix`). */
+    report: string;
+    /** What `--fix` says on standard error: `fixed 1 finding in 1 file (a.yaml)`. */
+    summary: string;
+    /** The exit code of `--fix` over the fixed texts. */
+    exitCode: 0 | 1 | 2;
+}
+
 export interface RuleInfo {
     name: string;
     severity: "error" | "warning" | "info";
@@ -117,6 +137,14 @@ export function configFileNames(): string[];
  * A rule's manual, as `kubectl realip-lint explain <rule>` prints it. Throws for an unknown rule.
  */
 export function explain(rule: string): string;
+
+/**
+ * Apply the fixes of the findings, as `--fix` (mode `safe`) or `--fix --unsafe-fixes` (mode
+ * `unsafe`) does: lint, apply the fixes whose edits do not overlap, lint again, until nothing
+ * changes. Returns the fixed texts, their diffs, what was fixed and the report after. Throws on a
+ * usage error.
+ */
+export function fix(req: FixRequest): FixResult;
 
 /**
  * The output formats `run` writes: the names of `kubectl realip-lint -o`, but `human`.
@@ -178,6 +206,7 @@ export interface InitOutput {
     readonly chartOf: (a: number, b: number, c: any) => [number, number];
     readonly configFileNames: () => [number, number];
     readonly explain: (a: number, b: number) => [number, number, number, number];
+    readonly fix: (a: any) => [number, number, number];
     readonly formats: () => [number, number];
     readonly lint: (a: any) => [number, number, number, number];
     readonly migrate: (a: any) => [number, number, number];

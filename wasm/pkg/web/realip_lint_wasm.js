@@ -57,6 +57,22 @@ export function explain(rule) {
 }
 
 /**
+ * Apply the fixes of the findings, as `--fix` (mode `safe`) or `--fix --unsafe-fixes` (mode
+ * `unsafe`) does: lint, apply the fixes whose edits do not overlap, lint again, until nothing
+ * changes. Returns the fixed texts, their diffs, what was fixed and the report after. Throws on a
+ * usage error.
+ * @param {FixRequest} req
+ * @returns {FixResult}
+ */
+export function fix(req) {
+    const ret = wasm.fix(req);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+
+/**
  * The output formats `run` writes: the names of `kubectl realip-lint -o`, but `human`.
  * @returns {string[]}
  */
