@@ -31,9 +31,18 @@ const state = {
   shown: 0, // the id of the result on screen
   last: null, // the newest result: {report, trace, lintMs, traceMs, roundTripMs}
   stats: [], // round trips and Wasm times, newest last (the benchmark reads them)
+  fixSent: 0, // the id of the newest "Fix all" request
+  fixSummary: '', // what the last "Fix all" did, said once in the status line
+  engineFixed: {}, // preset id → {text, clean, left}: the engine's fix of its problem version
 };
 
+/**
+ * A preset's text. Its fixed version is the engine's (`--fix --unsafe-fixes`) where that leaves no
+ * error or warning; else the hand-written one (no fix is mechanical for what is left).
+ */
 function presetText(id, variant) {
+  const engine = state.engineFixed[id];
+  if (variant === 'fixed' && engine?.clean) return engine.text;
   return texts[id][variant];
 }
 
@@ -51,9 +60,23 @@ worker.onmessage = ({ data }) => {
     state.manuals = data.manuals;
     $('version').textContent = `v${data.version}`;
     fillRulePicker();
+    worker.postMessage({ type: 'fix-presets', presets: presets.map((p) => ({ id: p.id, text: texts[p.id].problem, nodes: p.nodes ?? 3 })) });
     readyResolve();
   } else if (data.type === 'fatal') {
     setStatus(`the lint module did not load: ${data.error}`, 'bad');
+  } else if (data.type === 'presets-fixed') {
+    state.engineFixed = data.presets;
+    renderPresetNote();
+    document.body.dataset.presetsFixed = '1';
+  } else if (data.type === 'fixed') {
+    if (data.id !== state.fixSent) return;
+    if (data.error) return setStatus(data.error, 'bad');
+    state.fixSummary = data.summary;
+    document.body.dataset.fixSummary = data.summary;
+    if (data.text !== view.state.doc.toString()) {
+      // A user edit (undo takes it back), so the preset counts as edited.
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: data.text }, userEvent: 'input.fix' });
+    }
   } else if (data.type === 'migrated') {
     if (data.id === state.compareSent) showMigration(data);
   } else if (data.type === 'result') {
@@ -263,6 +286,7 @@ function messageDom(d) {
     `<button type="button" class="rule-link" data-rule="${d.rule}">${d.rule}</button></div>` +
     `<div class="tip-msg">${inline(d.message)}</div>` +
     `<div class="tip-help"><b>help:</b> ${inline(d.help)}</div>` +
+    (d.fix ? `<div class="tip-help"><b>${d.fix.applicability === 'display-only' ? 'suggested fix' : 'fix'}</b> (${FIX_KIND[d.fix.applicability]}): ${inline(d.fix.title)}</div>` : '') +
     `<div class="tip-docs"><button type="button" class="rule-link" data-rule="${d.rule}">Read the rule's docs</button> · ` +
     `<a href="${d.url}" target="_blank" rel="noopener noreferrer">docs/rules.md</a></div>`;
   return root;
@@ -290,17 +314,28 @@ function showResult(result) {
         source: d.rule,
         message: `${d.message}\nhelp: ${d.help}`,
         renderMessage: () => messageDom(d),
-        actions: [{ name: 'Docs', apply: () => openDocs(d.rule) }],
+        actions: [
+          ...(d.fix && d.fix.applicability !== 'display-only' ? [{ name: `💡 ${d.fix.title}`, apply: () => applyFix(d) }] : []),
+          { name: 'Docs', apply: () => openDocs(d.rule) },
+        ],
       };
     });
   view.dispatch(setDiagnostics(view.state, diagnostics));
+  const fixable = (a) => report.diagnostics.filter((d) => d.fix?.applicability === a).length;
+  const [safe, risky] = [fixable('safe'), fixable('unsafe')];
+  $('fix-safe').disabled = safe === 0;
+  $('fix-safe').textContent = `Fix all safe (${safe})`;
+  $('fix-unsafe').disabled = safe + risky === 0;
+  $('fix-unsafe').textContent = `Fix all, incl. unsafe (${safe + risky})`;
   const notices = noticesFor(report, { nodes: result.nodes, text: result.text });
   renderList(report, notices);
   $('trace').replaceChildren(renderTrace(result.trace, { jump: jumpTo, openDocs }));
   const s = report.summary;
   const unsaid = notices.map((n) => ` · ${noticeLabel(n)}`).join('');
+  const fixed = state.fixSummary ? `${state.fixSummary} · ` : '';
+  state.fixSummary = '';
   setStatus(
-    `${s.objects} object${s.objects === 1 ? '' : 's'} · ${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info` +
+    `${fixed}${s.objects} object${s.objects === 1 ? '' : 's'} · ${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info` +
       unsaid +
       ` · linted in ${result.roundTripMs.toFixed(1)} ms (Wasm lint ${result.lintMs.toFixed(1)} ms, trace ${result.traceMs.toFixed(1)} ms)`,
     statusKind(s, notices),
@@ -359,10 +394,20 @@ function renderList(report, notices = []) {
         `<span class="where">line ${d.start.line}:${d.start.column}</span></div>` +
         `<div class="diag-msg">${inline(d.message)}</div>` +
         `<div class="diag-help">${inline(d.help)}</div>` +
-        (obj ? `<div class="diag-obj">${inline(obj)}</div>` : '');
+        (obj ? `<div class="diag-obj">${inline(obj)}</div>` : '') +
+        (!d.fix
+          ? ''
+          : d.fix.applicability === 'display-only'
+            ? `<div class="diag-fix suggestion">Suggested fix, needs your judgement: ${inline(d.fix.title)}</div>`
+            : `<div class="diag-fix"><button type="button" class="fix-one" data-applicability="${d.fix.applicability}">💡 ${inline(d.fix.title)}</button><span class="fix-kind">${FIX_KIND[d.fix.applicability]}</span></div>`);
+      li.dataset.fix = d.fix ? d.fix.applicability : '';
       const go = () => jumpTo(d.from);
+      li.querySelector('.fix-one')?.addEventListener('click', (e) => {
+        e.stopPropagation();
+        applyFix(d);
+      });
       li.addEventListener('click', (e) => {
-        if (!e.target.closest('.rule-link')) go();
+        if (!e.target.closest('.rule-link') && !e.target.closest('.fix-one')) go();
       });
       li.addEventListener('keydown', (e) => {
         if (e.key === 'Enter') go();
@@ -435,10 +480,17 @@ function renderPresetNote() {
     return;
   }
   const edited = state.edited ? ' <span class="tag edited">edited</span>' : '';
+  // Whose fix "Show the fix" shows: the engine's, or the hand-written one where no fix is mechanical.
+  const engine = state.engineFixed[p.id];
+  const whose = !engine
+    ? ''
+    : engine.clean
+      ? ' <span class="tag engine" data-fix="engine">written by the engine: <code>--fix --unsafe-fixes</code></span>'
+      : ` <span class="tag manual" data-fix="hand">written by hand: no fix is mechanical for ${engine.left.map((r) => `<code>${r}</code>`).join(', ')}; it needs your judgement</span>`;
   note.innerHTML =
     state.variant === 'problem'
       ? `<span class="tag problem">problem</span> <b>${inline(p.title)}.</b> ${inline(p.summary)}${edited} <span class="hint">The fix: ${inline(p.fix)} <span class="swatch removed"></span> where it goes.</span>`
-      : `<span class="tag fixed">fixed</span> <b>${inline(p.title)}.</b> ${inline(p.fix)}${edited} <span class="hint"><span class="swatch added"></span> the lines the fix changed.</span>`;
+      : `<span class="tag fixed">fixed</span> <b>${inline(p.title)}.</b> ${inline(p.fix)}${edited}${whose} <span class="hint"><span class="swatch added"></span> the lines the fix changed.</span>`;
 }
 
 function loadPreset(id, variant) {
@@ -483,6 +535,26 @@ $('preset').addEventListener('change', (e) => {
 $('show-problem').addEventListener('click', () => state.preset && loadPreset(state.preset, 'problem'));
 $('show-fix').addEventListener('click', () => state.preset && loadPreset(state.preset, 'fixed'));
 $('nodes').addEventListener('input', scheduleLint);
+
+// ---------------------------------------------------------------- fixes
+
+/** Applies one finding's fix to the editor, when the finding is of the text on screen. */
+function applyFix(d) {
+  if (!state.last || state.last.text !== view.state.doc.toString()) return;
+  const changes = d.fix.edits.filter((e) => e.file === 'manifest.yaml').map((e) => ({ from: e.from, to: e.to, insert: e.text }));
+  view.dispatch({ changes, userEvent: 'input.fix' });
+}
+
+/** "Fix all": the engine's fix loop over the editor's text, as `--fix` (or with unsafe fixes). */
+function fixAll(mode) {
+  const id = ++state.fixSent;
+  worker.postMessage({ type: 'fix', id, text: view.state.doc.toString(), nodes: nodesValue(), mode });
+}
+$('fix-safe').addEventListener('click', () => fixAll('safe'));
+$('fix-unsafe').addEventListener('click', () => fixAll('unsafe'));
+
+/** How a fix is named: safe, changes behaviour, or a suggestion that needs judgement. */
+const FIX_KIND = { safe: 'safe', unsafe: 'changes behaviour on purpose', 'display-only': 'a suggestion: review it' };
 
 // ---------------------------------------------------------------- sharing
 

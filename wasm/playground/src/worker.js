@@ -2,7 +2,7 @@
 // loaded once; each request is linted and traced, and its byte offsets are mapped to the
 // editor's UTF-16 offsets. Requests that queue up while one runs are dropped but the newest.
 
-import init, { lint, trace, migrate, rules, explain, version } from '../../pkg/web/realip_lint_wasm.js';
+import init, { lint, trace, migrate, fix, rules, explain, version } from '../../pkg/web/realip_lint_wasm.js';
 import { utf16Offsets } from './positions.js';
 
 const FILE = 'manifest.yaml';
@@ -57,6 +57,37 @@ function compare({ id, before, text, nodes }) {
   }
 }
 
+/** `fix()` over the editor's text: what `--fix` (mode safe) or `--fix --unsafe-fixes` writes. */
+function fixText({ id, text, nodes, mode }) {
+  const request = { files: [{ name: FILE, text }], mode };
+  if (Number.isInteger(nodes) && nodes > 0) request.nodes = nodes;
+  try {
+    const result = fix(request);
+    postMessage({ type: 'fixed', id, text: result.files[0]?.text ?? text, fixed: result.fixed, summary: result.summary });
+  } catch (e) {
+    postMessage({ type: 'fixed', id, error: String(e && e.message ? e.message : e) });
+  }
+}
+
+/**
+ * Each preset's problem version fixed by the engine (`--fix --unsafe-fixes`), and whether that
+ * leaves no error or warning: then the engine's fix is the preset's "Show the fix", else the
+ * hand-written one, with the rules no fix is mechanical for.
+ */
+function fixPresets({ presets }) {
+  const out = {};
+  for (const p of presets) {
+    try {
+      const result = fix({ files: [{ name: FILE, text: p.text }], nodes: p.nodes, mode: 'unsafe' });
+      const left = JSON.parse(result.report).diagnostics.filter((d) => d.severity !== 'info');
+      out[p.id] = { text: result.files[0]?.text ?? p.text, clean: left.length === 0 && result.fixed.length > 0, left: [...new Set(left.map((d) => d.rule))] };
+    } catch (e) {
+      out[p.id] = { clean: false, left: [], error: String(e) };
+    }
+  }
+  postMessage({ type: 'presets-fixed', presets: out });
+}
+
 let pending = null;
 let pendingCompare = null;
 let scheduled = false;
@@ -67,6 +98,8 @@ const ready = init({ module_or_path: new URL('realip_lint_wasm_bg.wasm', self.lo
 ready.catch((e) => postMessage({ type: 'fatal', error: String(e) }));
 
 self.onmessage = (event) => {
+  if (event.data.type === 'fix') return void ready.then(() => fixText(event.data));
+  if (event.data.type === 'fix-presets') return void ready.then(() => fixPresets(event.data));
   if (event.data.type === 'migrate') pendingCompare = event.data;
   else if (event.data.type === 'lint') pending = event.data; // a newer request replaces one not started yet: its result would be stale
   else return;

@@ -11,7 +11,18 @@ import { lowContrast, contrastRatio } from '../page-checks.mjs';
 
 const wasm = createRequire(import.meta.url)('../../pkg/node/realip_lint_wasm.js');
 const presets = JSON.parse(readFileSync(join(root, 'presets/index.json'), 'utf8'));
-const presetText = (id, variant) => readFileSync(join(root, `presets/${id}.${variant}.yaml`), 'utf8');
+const handWritten = (id, variant) => readFileSync(join(root, `presets/${id}.${variant}.yaml`), 'utf8');
+/**
+ * The engine's fix of a preset's problem version (`--fix --unsafe-fixes`), when it leaves no error
+ * or warning: then it is the preset's "Show the fix".
+ */
+function engineFix(id) {
+  const p = presets.find((x) => x.id === id);
+  const r = wasm.fix({ files: [{ name: 'manifest.yaml', text: handWritten(id, 'problem') }], nodes: p.nodes ?? 3, mode: 'unsafe' });
+  const clean = r.fixed.length > 0 && JSON.parse(r.report).diagnostics.every((d) => d.severity === 'info');
+  return clean ? r.files[0].text : null;
+}
+const presetText = (id, variant) => (variant === 'fixed' && engineFix(id)) || handWritten(id, variant);
 const shots = join(root, 'test/screenshots');
 
 let browser;
@@ -127,10 +138,13 @@ for (const p of presets) {
     });
     await page.screenshot({ path: join(shots, `${p.id}.png`) });
 
+    await page.waitForFunction(() => document.body.dataset.presetsFixed === '1');
     await page.click('#show-fix');
     await settled(page);
     s = await shown();
     assert.equal(s.text, presetText(p.id, 'fixed'));
+    // Whose fix it is, said on the page: the engine's, or by hand where none is mechanical.
+    assert.equal(await page.getAttribute('#preset-note [data-fix]', 'data-fix'), engineFix(p.id) ? 'engine' : 'hand');
     const rules = new Set(p.expect.map((e) => e.rule));
     assert.deepEqual(s.list.filter((d) => rules.has(d.rule) || d.severity !== 'info'), [], 'the fix leaves no error or warning');
     assert.deepEqual(s.editor.filter((d) => d.severity !== 'info'), []);
@@ -142,6 +156,57 @@ for (const p of presets) {
     assert.equal((await shown()).text, presetText(p.id, 'problem'));
   });
 }
+
+test("a light bulb applies one finding's fix; Fix all applies the engine's, as --fix does", async () => {
+  await selectPreset('lb-local-no-spread');
+  const text = handWritten('lb-local-no-spread', 'problem');
+  const report = JSON.parse(wasm.lint({ files: [{ name: 'manifest.yaml', text }], nodes: 3 }));
+  const d = report.diagnostics.find((x) => x.rule === 'local-policy-without-spread');
+  assert.equal(d.fix.applicability, 'unsafe');
+  // The finding's edits, applied to the bytes as the JSON names them.
+  const bytes = Buffer.from(text);
+  let expected = Buffer.alloc(0);
+  let at = 0;
+  for (const e of [...d.fix.edits].sort((a, b) => a.start.offset - b.start.offset)) {
+    expected = Buffer.concat([expected, bytes.subarray(at, e.start.offset), Buffer.from(e.text)]);
+    at = e.end.offset;
+  }
+  expected = Buffer.concat([expected, bytes.subarray(at)]).toString();
+  const item = page.locator('#diagnostics li.diag[data-rule="local-policy-without-spread"]').first();
+  assert.equal(await item.getAttribute('data-fix'), 'unsafe');
+  assert.match(await item.locator('.fix-kind').textContent(), /changes behaviour/);
+  await item.locator('.fix-one').click();
+  await settled(page);
+  let s = await shown();
+  assert.equal(s.text, expected);
+  assert.ok(!s.list.some((x) => x.rule === 'local-policy-without-spread'), 'the finding is gone');
+  assert.match(await page.textContent('#preset-note'), /edited/, 'a fix is the user\'s edit');
+  // Undo takes it back.
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+z');
+  await settled(page);
+  assert.equal((await shown()).text, text);
+
+  // Fix all: a safe fix and an unsafe one; "safe" applies the first only, as --fix does.
+  const both = 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: local # kept\n  selector: {app: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec:\n  type: ClusterIP\n  externalTrafficPolicy: Local\n  selector: {app: b}\n';
+  await page.evaluate((t) => window.playground.view.dispatch({ changes: { from: 0, to: window.playground.view.state.doc.length, insert: t } }), both);
+  await settled(page);
+  assert.equal(await page.textContent('#fix-safe'), 'Fix all safe (1)');
+  assert.equal(await page.textContent('#fix-unsafe'), 'Fix all, incl. unsafe (2)');
+  const safe = wasm.fix({ files: [{ name: 'manifest.yaml', text: both }], nodes: 3, mode: 'safe' });
+  await page.click('#fix-safe');
+  await page.waitForFunction((t) => window.playground.view.state.doc.toString() === t, safe.files[0].text);
+  await settled(page);
+  assert.match(await page.textContent('#status'), /^fixed 1 finding in 1 file \(manifest\.yaml\); --unsafe-fixes would fix 1 more/);
+  assert.equal(await page.isDisabled('#fix-safe'), true);
+  const all = wasm.fix({ files: [{ name: 'manifest.yaml', text: safe.files[0].text }], nodes: 3, mode: 'unsafe' });
+  await page.click('#fix-unsafe');
+  await page.waitForFunction((t) => window.playground.view.state.doc.toString() === t, all.files[0].text);
+  await settled(page);
+  s = await shown();
+  assert.deepEqual(s.list.filter((x) => x.severity !== 'info'), []);
+  assert.equal(await page.isDisabled('#fix-unsafe'), true);
+});
 
 test('the node count feeds the node-count rules', async () => {
   await selectPreset('lb-local-anti-affinity');
@@ -374,6 +439,7 @@ test('before / after: the example compares OLD with the editor as the CLI does, 
   const address = await page.$eval('#migration tbody tr', (tr) => tr.children[2].textContent);
   assert.equal(address, 'same');
   // A shared link carries OLD too, and opens on the tab.
+  await page.evaluate(() => (document.getElementById('share-url').value = ''));
   await page.click('#share');
   // The link is made asynchronously (compressed): wait for it.
   await page.waitForFunction(() => /#[sj]=/.test(document.getElementById('share-url').value));
@@ -420,6 +486,8 @@ test('a shared link restores the text, the node count, the preset and the diagno
   await page.keyboard.type('\n# shared: é 🚀 中文\n');
   await settled(page);
   const before = await shown();
+  // An earlier test's link may still be in the field: clear it, then wait for this one.
+  await page.evaluate(() => (document.getElementById('share-url').value = ''));
   await page.click('#share');
   await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s='));
   const link = await page.inputValue('#share-url');
