@@ -127,7 +127,8 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
 /// Middleware of the input: the routers of the one Traefik run them. Without `ipStrategy` (or
 /// with depth 0 and no `excludedIPs`) it compares `RemoteAddr`, the TCP peer or the trusted
 /// PROXY address; with `depth` N, the Nth X-Forwarded-For entry from the right as it reaches
-/// the middleware (traefik `pkg/config/dynamic/middlewares.go` `IPStrategy.Get`).
+/// the middleware (traefik `pkg/config/dynamic/middlewares.go` `IPStrategy.Get`); with
+/// `excludedIPs`, the first entry from the right not in them.
 fn allow_lists(lookup: &Lookup<'_>, _: ObjId) -> Vec<AllowList> {
     let mut out = Vec::new();
     for (i, m) in lookup.objects.iter().enumerate() {
@@ -154,8 +155,15 @@ fn allow_lists(lookup: &Lookup<'_>, _: ObjId) -> Vec<AllowList> {
                     at: Place { loc: m.loc_at(&path), obj: i },
                 }
             } else if excluded {
-                // The first X-Forwarded-For entry from the right not excluded: not judged here.
-                continue;
+                // The first X-Forwarded-For entry from the right that is not excluded (traefik
+                // `pkg/ip/strategy.go` `PoolStrategy`; the CRD: "scan the X-Forwarded-For header
+                // and select the first IP not in the list"): read from the header like a depth,
+                // so a client writes it wherever the header is kept from anyone.
+                let path = super::gateway_api::keys(&["spec", field, "ipStrategy", "excludedIPs"]);
+                Compares::XffDepth {
+                    setting: "ipStrategy.excludedIPs".to_owned(),
+                    at: Place { loc: m.key_loc(&path), obj: i },
+                }
             } else {
                 Compares::Peer
             };

@@ -10,8 +10,8 @@ declare_rule! {
     /// `remoteIpBlocks` behind a ClientTrafficPolicy `xForwardedFor.numTrustedHops` or
     /// `gatewayTopology.numTrustedProxies` with only an L4 load balancer in front (nothing appends
     /// X-Forwarded-For, so the entry is the client's); a Traefik `ipAllowList` with
-    /// `ipStrategy.depth` on an entryPoint with `forwardedHeaders.insecure` (or `trustedIPs`
-    /// admitting everyone); an ingress-nginx `whitelist-source-range` with
+    /// `ipStrategy.depth` or `ipStrategy.excludedIPs` on an entryPoint with
+    /// `forwardedHeaders.insecure` (or `trustedIPs` admitting everyone); an ingress-nginx `whitelist-source-range` with
     /// `use-forwarded-headers: "true"` and `proxy-real-ip-cidr` unset (0.0.0.0/0) or admitting
     /// everyone.
     ///
@@ -21,7 +21,9 @@ declare_rule! {
     /// match the detected client, and `numTrustedHops: 1` is the rightmost entry
     /// (`api/v1alpha1/clienttrafficpolicy_types.go`); Istio `remoteIpBlocks` are the Nth entry
     /// from the right (`mesh/v1alpha1/proxy.proto` `numTrustedProxies`); Traefik `depth` reads
-    /// `xffs[len-depth]` and `forwardedHeaders.insecure` keeps X-Forwarded-For from anyone
+    /// `xffs[len-depth]`, `excludedIPs` the first entry from the right not in them (the CRD:
+    /// "scan the X-Forwarded-For header and select the first IP not in the list"), and
+    /// `forwardedHeaders.insecure` keeps X-Forwarded-For from anyone
     /// (`pkg/ip/strategy.go`, `pkg/middlewares/forwardedheaders`); ingress-nginx `allow`/`deny`
     /// test `$remote_addr` after realip, and `proxy-real-ip-cidr` defaults to 0.0.0.0/0
     /// (`nginx.tmpl`, `config.go` `NewDefault`).

@@ -215,7 +215,7 @@ fn judge(
                 Verdict::Forgeable,
                 Finding::new(
                     al.at,
-                    format!("{what} compares an address any client can choose: `{setting}` reads X-Forwarded-For, and {why}, so the entry at that depth is one the client can write"),
+                    format!("{what} compares an address any client can choose: `{setting}` reads X-Forwarded-For, and {why}, so the entry it takes is one the client can write"),
                     al.fix,
                 )
                 .on(al.obj)
