@@ -754,8 +754,13 @@ pub fn with_infra(ctx: &GatewayCtx<'_>, mut labels: BTreeMap<String, String>) ->
 /// annotation) when the source holds it verbatim, else the whole value (a block scalar's lines
 /// are not the string's).
 pub fn inside(ctx: &GatewayCtx<'_>, at: Place, needle: &str) -> Place {
-    let obj = ctx.obj(at.obj);
-    let text = ctx.lookup.texts.get(obj.file).copied().unwrap_or_default();
+    inside_of(ctx.lookup, at, needle)
+}
+
+/// [`inside`] with the input's objects and texts.
+pub fn inside_of(lookup: &Lookup<'_>, at: Place, needle: &str) -> Place {
+    let Some(obj) = lookup.objects.get(at.obj) else { return at };
+    let text = lookup.texts.get(obj.file).copied().unwrap_or_default();
     let raw = text.get(at.loc.span.range()).unwrap_or_default();
     match raw.find(needle) {
         Some(i) => {

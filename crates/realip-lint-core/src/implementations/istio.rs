@@ -31,6 +31,7 @@ static INGRESS: IngressSupport = IngressSupport {
     proxy_protocol,
     proxy_protocol_filters,
     allow_lists: ingress_allow_lists,
+    trust: ingress_trust,
     ..IngressSupport::DEFAULT
 };
 
@@ -463,6 +464,37 @@ fn client_ip(
     (pp, trust, at)
 }
 
+/// `gatewayTopology.numTrustedProxies` in a classic or injected gateway's pod annotation
+/// `proxy.istio.io/config`: X-Forwarded-For trusted by hop count, as on a Gateway API gateway
+/// (`mesh/v1alpha1/proxy.proto`: the client address is the Nth entry from the right). Without
+/// the annotation the mesh config decides, which the input rarely holds: nothing is trusted here.
+fn ingress_trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
+    const KEY: &str = "proxy.istio.io/config";
+    let obj = &lookup.objects[ctrl];
+    let mut trust = Trust::default();
+    let Some(w) = obj.workload() else { return trust };
+    let Some(cfg) = w.pod_annotations.get(KEY) else { return trust };
+    let parsed = crate::yaml::parse_stream(cfg).into_iter().next().and_then(|d| d.root);
+    if let Some(n) = parsed
+        .as_ref()
+        .and_then(|r| r.at(&keys(&["gatewayTopology", "numTrustedProxies"])))
+        .and_then(crate::k8s::object::scalar_value)
+        .and_then(|v| v.as_i64())
+        && n > 0
+    {
+        let mut path = w.pod_path();
+        path.truncate(path.len().saturating_sub(1));
+        path.extend([PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(KEY)]);
+        let at = Place { loc: obj.loc_at(&path), obj: ctrl };
+        trust.header = Some(hop_trust(
+            format!("gatewayTopology.numTrustedProxies: {n}"),
+            crate::implementations::gateway_api::inside_of(lookup, at, "numTrustedProxies"),
+            "set `numTrustedProxies` to the number of L7 proxies in front, or drop it behind an L4 load balancer",
+        ));
+    }
+    trust
+}
+
 fn ingress_allow_lists(lookup: &Lookup<'_>, ctrl: ObjId) -> Vec<AllowList> {
     let obj = &lookup.objects[ctrl];
     let Some(w) = obj.workload() else { return Vec::new() };
@@ -519,7 +551,8 @@ fn authorization_policies(
                     }
                     let mut path = indexed(&["spec", "rules"], ri, &["from"]);
                     path.extend([PathSeg::Index(fi), PathSeg::Key("source"), PathSeg::Key(field)]);
-                    let remote = field.contains("Remote");
+                    // `remoteIpBlocks` and `notRemoteIpBlocks`: the client address, not the peer.
+                    let remote = matches!(field, "remoteIpBlocks" | "notRemoteIpBlocks");
                     out.push(AllowList {
                         obj: i,
                         at: p.key_loc(&path),
