@@ -157,9 +157,15 @@ impl Tracer<'_> {
         self.place(m.loc, m.label.clone())
     }
 
-    /// The findings on a hop: those of the rules that speak for its kind, on its objects.
-    fn rules_on(&self, hop: &path::Hop) -> Vec<RuleRef> {
+    /// The findings on a hop: those of the rules that speak for its kind, on its objects. A
+    /// finding at one listener of a Gateway (`spec.listeners[1].protocol`) is that listener's
+    /// entry's only.
+    fn rules_on(&self, hop: &path::Hop, listener: Option<&str>) -> Vec<RuleRef> {
         let refs: Vec<ObjectRef> = hop.objects.iter().filter_map(|o| self.model.objects[*o].reference()).collect();
+        let other_listener = |d: &crate::diagnostic::Diagnostic| {
+            let at = d.path.as_deref().and_then(|p| p.strip_prefix("spec.listeners[")).and_then(|p| p.split_once(']'));
+            matches!((at, listener), (Some((i, _)), Some(own)) if i != own)
+        };
         let mut out: Vec<RuleRef> = self
             .report
             .diagnostics
@@ -167,6 +173,7 @@ impl Tracer<'_> {
             .filter(|d| {
                 registry::rule(d.rule).is_some_and(|r| r.hops.contains(&hop.kind))
                     && d.object.as_ref().is_some_and(|o| refs.contains(o))
+                    && !other_listener(d)
             })
             .map(|d| RuleRef { rule: d.rule, severity: d.severity })
             .collect();
@@ -177,6 +184,12 @@ impl Tracer<'_> {
 
     fn entry(&self, e: &EntryPath) -> Entry {
         let p = self.place(e.at, e.kind);
+        // Which listener of its Gateway the entry is, as a field path's index.
+        let listener = e.listener.as_ref().and_then(|_| {
+            let obj = &self.model.objects[e.obj];
+            let path = crate::yaml::path::path_to(&obj.root, e.at.span)?.to_string();
+            Some(path.strip_prefix("spec.listeners[")?.split_once(']')?.0.to_owned())
+        });
         let hops = e
             .path
             .hops
@@ -187,7 +200,7 @@ impl Tracer<'_> {
                 does: h.does.clone(),
                 carries: h.carries,
                 places: h.places.iter().map(|m| self.mark(m)).collect(),
-                rules: self.rules_on(h),
+                rules: self.rules_on(h, listener.as_deref()),
             })
             .collect();
         Entry {

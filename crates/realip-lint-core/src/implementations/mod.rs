@@ -524,6 +524,11 @@ pub fn arg_loc(obj: &Object, w: &Workload, container: usize, arg: usize) -> Loc 
 }
 
 /// A controller with no client-IP header settings of its own in the input.
+/// Contour: its Gateway TCP listeners take no PROXY protocol (`proxy-protocol-mismatch`).
+pub fn is_contour(p: &Implementation) -> bool {
+    std::ptr::eq(p, &raw const contour::IMPLEMENTATION)
+}
+
 pub fn no_trust(_: &Lookup<'_>, _: ObjId) -> Trust {
     Trust::default()
 }

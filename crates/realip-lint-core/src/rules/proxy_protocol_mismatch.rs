@@ -1,4 +1,5 @@
 use super::declare_rule;
+use crate::yaml::{Node, PathSeg};
 use crate::diagnostic::{Finding, Severity};
 use crate::k8s::model::Model;
 use crate::k8s::provenance::{Origin, Sourced, Unknown};
@@ -27,6 +28,12 @@ declare_rule! {
     /// `gatewayTopology.proxyProtocol`, or Cilium's `enable-gateway-api-proxy-protocol`. A policy
     /// object that may live outside the input (no ClientTrafficPolicy targets the Gateway) makes
     /// it a warning.
+    ///
+    /// Per listener: Contour decodes PROXY on the listeners that carry HTTP and TLS virtual hosts
+    /// only; a Gateway listener of protocol `TCP` (TCPRoute) is a listener-level TCP proxy without
+    /// listener filters (projectcontour/contour `internal/xdscache/v3/listener.go` `OnChange`, as
+    /// of v1.33), so with `useProxyProtocol: true` and a load balancer that sends PROXY to every
+    /// port, each TCP listener is flagged.
     ///
     /// ## Why is this bad?
     /// A proxy that does not expect the header reads `PROXY TCP4 203.0.113.7 …` as the start of an
@@ -100,7 +107,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         ),
                         ..f.related(ctrl.settings_at, "the controller behind the Service").severity(Severity::Warning)
                     },
-                    Ok(Sourced { value: true, .. }) => continue,
+                    Ok(Sourced { value: true, .. }) => {
+                        out.extend(contour_tcp_listeners(model, ctrl, annotation, ann));
+                        continue;
+                    }
                 };
                 // Two definitions of one of the objects: the pairing is a guess, not a certainty.
                 let from = setting.as_ref().ok().map(|s| s.place().obj);
@@ -140,4 +150,46 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
+}
+
+/// Contour decodes PROXY only on the listeners that carry HTTP and TLS virtual hosts: a Gateway
+/// listener of protocol TCP (TCPRoute) becomes a listener-level TCP proxy with no listener
+/// filters (projectcontour/contour `internal/xdscache/v3/listener.go` `OnChange`: `TCPProxy`
+/// listeners get `nil`, HTTP ones `proxyProtocol(cfg.UseProxyProto)`, HTTPS ones
+/// `secureProxyProtocol(cfg)`). A load balancer that sends PROXY to every port hands that
+/// listener's backend the header as data.
+fn contour_tcp_listeners<'m>(
+    model: &'m Model,
+    ctrl: &'m crate::k8s::model::Controller,
+    annotation: &'m str,
+    ann: crate::k8s::object::Place,
+) -> impl Iterator<Item = Finding> + 'm {
+    let is_contour = ctrl.proxy.is_some_and(crate::implementations::is_contour);
+    let gateway = &model.objects[ctrl.obj];
+    let listeners = if is_contour && gateway.kind == "Gateway" {
+        gateway.root.at(&[PathSeg::Key("spec"), PathSeg::Key("listeners")]).and_then(Node::as_seq).unwrap_or_default()
+    } else {
+        &[]
+    };
+    listeners.iter().enumerate().filter_map(move |(i, l)| {
+        (l.get("protocol").and_then(Node::as_str) == Some("TCP")).then_some(())?;
+        let name = l.get("name").and_then(Node::as_str).unwrap_or("?");
+        let at = gateway.loc_at(&[
+            PathSeg::Key("spec"),
+            PathSeg::Key("listeners"),
+            PathSeg::Index(i),
+            PathSeg::Key("protocol"),
+        ]);
+        Some(
+            Finding::new(
+                at,
+                format!(
+                    "the load balancer sends PROXY protocol headers (`{annotation}`) to every port, but Contour decodes them only on HTTP and HTTPS listeners: on TCP listener `{name}` the header reaches the backend as data, and its connections fail"
+                ),
+                "send PROXY protocol only to the HTTP and HTTPS ports (a provider setting per port or per target group), or serve the TCP traffic through a Gateway whose load balancer sends none",
+            )
+            .on(ctrl.obj)
+            .related(ann.loc, "PROXY protocol is sent here"),
+        )
+    })
 }

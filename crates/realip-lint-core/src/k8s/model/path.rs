@@ -743,6 +743,28 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
             {
                 *last = routes_hop(model, name, &attached, path.carrier);
             }
+            // Contour decodes PROXY on its HTTP and HTTPS listeners only: a TCP listener is a
+            // listener-level TCP proxy with no listener filters (projectcontour/contour
+            // `internal/xdscache/v3/listener.go`), so a load balancer's PROXY header reaches the
+            // backend as data (`proxy-protocol-mismatch` says so at the listener).
+            let contour = link.controller.and_then(|c| model.controllers[c].proxy).is_some_and(implementations::is_contour);
+            let sends_proxy = front.is_some_and(|vi| model.services[vi].lb.sends_proxy.is_some());
+            // (When the whole data plane already fails on the header, the path says so already.)
+            if contour && sends_proxy && field(l, "protocol").as_deref() == Some("TCP") && path.carrier != Carrier::Lost {
+                let protocol = gw.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("listeners"), PathSeg::Index(i), PathSeg::Key("protocol")]);
+                if let Some(ctrl) = path.hops.iter_mut().rev().find(|h| h.kind == HopKind::Controller) {
+                    ctrl.does = format!(
+                        "{name} decodes PROXY protocol on HTTP and HTTPS listeners only: on this TCP listener the load balancer's header goes to the backend as data"
+                    );
+                    ctrl.carries = Carrier::Lost;
+                }
+                if let Some(last) = path.hops.last_mut().filter(|h| h.kind == HopKind::Backends) {
+                    last.carries = Carrier::Lost;
+                }
+                path.carrier = Carrier::Lost;
+                path.loss = Some(Loss::ProxyNotExpected);
+                path.at = Some(mark(protocol, "a TCP listener: no PROXY protocol"));
+            }
             // An L4 listener forwards a stream: no header to write the client into.
             let l4 = matches!(field(l, "protocol").as_deref(), Some("TCP" | "UDP" | "TLS"));
             if l4
