@@ -19,6 +19,7 @@ const PAIRS: &[&str] = &[
     "istio-cluster-lost",
     "traefik-forgeable",
     "kgateway-changed",
+    "contour-proxy-broken",
 ];
 
 const EXAMPLE: &str = "examples/migrate";

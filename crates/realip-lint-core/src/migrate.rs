@@ -1280,6 +1280,19 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
                 cidrs.join(","),
                 cidrs.join(",")
             )),
+            // Contour (its Envoy) and Cilium: the settings the model reads (contour.rs, cilium.rs).
+            (Some(Loss::ProxyNotExpected), Some("Envoy")) => Some(
+                "# in the ContourDeployment of the Gateway (or its class)\nspec:\n  runtimeSettings:\n    envoy:\n      listener:\n        useProxyProtocol: true\n".into(),
+            ),
+            (Some(Loss::ProxyNotExpected), Some("Cilium")) => Some(
+                "# in the cilium-config ConfigMap (kube-system); the agents read it at start\ndata:\n  enable-gateway-api-proxy-protocol: \"true\"\n".into(),
+            ),
+            (Some(Loss::HeaderNotTrusted), Some("Envoy")) => Some(
+                "# in the ContourDeployment of the Gateway (or its class): one proxy (the load balancer) in front\nspec:\n  runtimeSettings:\n    envoy:\n      network:\n        numTrustedHops: 1\n".into(),
+            ),
+            (Some(Loss::HeaderNotTrusted), Some("Cilium")) => Some(
+                "# in the cilium-config ConfigMap (kube-system): one proxy (the load balancer) in front\ndata:\n  gateway-api-xff-num-trusted-hops: \"1\"\n".into(),
+            ),
             (Some(Loss::HeaderNotTrusted), Some("Envoy Gateway")) => Some(eg_trusted_cidrs(&gw_name, &ns, &cidrs)),
             (Some(Loss::HeaderNotTrusted), Some("NGINX Gateway Fabric")) => Some(format!(
                 "# in the NginxProxy of the Gateway (or its class)\nspec:\n  rewriteClientIP:\n    mode: XForwardedFor\n    trustedAddresses:\n{}",
@@ -1402,6 +1415,8 @@ fn snat_fix(new: &Look<'_>, gw_name: &str, ns: &str) -> Option<String> {
             "# in the GatewayParameters of the Gateway (or its class)\nspec:\n  kube:\n    service:\n      externalTrafficPolicy: Local\n".into()
         }
         Some("Traefik") => "# on Traefik's Service (Helm: `service.spec.externalTrafficPolicy: Local`)\nspec:\n  externalTrafficPolicy: Local\n".into(),
+        Some("Envoy") => "# in the ContourDeployment of the Gateway (or its class)\nspec:\n  envoy:\n    networkPublishing:\n      externalTrafficPolicy: Local\n".into(),
+        Some("Cilium") => "# in the cilium-config ConfigMap (kube-system)\ndata:\n  gateway-api-service-externaltrafficpolicy: Local\n".into(),
         _ => format!("# {}\n", new.controller()?.local_hint),
     })
 }
