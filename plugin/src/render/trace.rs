@@ -42,6 +42,11 @@ fn entry(out: &mut String, e: &Entry, color: bool) {
     };
     let listener = e.listener.as_ref().map(|l| format!(" listener {l}")).unwrap_or_default();
     let _ = writeln!(out, "{} {name}{listener}  ({}:{}:{})", e.kind, e.file, e.start.line, e.start.column);
+    // The hostnames it serves (what `migrate` pairs the two sides by), when it serves any.
+    if !e.hosts.is_empty() {
+        let hosts: Vec<String> = e.hosts.iter().map(|h| format!("{}:{}", h.host, h.port)).collect();
+        let _ = writeln!(out, "  serves {}", hosts.join(", "));
+    }
     let _ = writeln!(out, "  client");
     for hop in &e.hops {
         let rules = if hop.rules.is_empty() {
