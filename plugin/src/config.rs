@@ -58,3 +58,14 @@ impl Loaded {
         self.file.config.excludes(&self.dir.to_string_lossy(), &abs.to_string_lossy())
     }
 }
+
+/// The config file (`--config`, or the one found from the working directory) and the settings
+/// the flags make with it: what every command that lints starts from.
+pub fn settings(
+    explicit: Option<&Path>,
+    overrides: &realip_lint_core::run::Overrides,
+) -> (Option<Loaded>, realip_lint_core::run::Settings) {
+    let loaded = load(explicit);
+    let settings = realip_lint_core::run::settings(loaded.as_ref().map(|l| &l.file), overrides);
+    (loaded, settings)
+}

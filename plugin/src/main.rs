@@ -88,15 +88,14 @@ fn prepare(args: &args::LintArgs) -> Option<Prepared> {
         eprintln!("error: --context, --kubeconfig and -A/--all-namespaces go with --cluster");
         return None;
     }
-    let loaded = config::load(args.config.as_deref());
-    let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
     let overrides = Overrides {
         namespace: args.namespace.clone(),
         nodes: args.nodes,
         fail_on: args.fail_on.map(Into::into),
         cloud: args.cloud.clone(),
     };
-    let settings = run::settings(loaded.as_ref().map(|l| &l.file), &overrides);
+    let (loaded, settings) = config::settings(args.config.as_deref(), &overrides);
+    let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
     // A bad config stops the run before anything is read or reported: its settings are not the
     // user's, and a report made without them (in CI: an upload) would mislead.
     if report_usage_errors(&settings.config_errors) {
@@ -212,15 +211,7 @@ fn lint(args: &args::LintArgs) -> ExitCode {
         report_usage_errors(&[e]);
         return ExitCode::from(2);
     }
-    let cwd_text = cwd.to_string_lossy();
-    let relativize = |name: &str| render::relative_path(name, &cwd);
-    let ctx = EmitContext {
-        color: color(),
-        width: terminal_width(),
-        relativize: &relativize,
-        ..EmitContext::new(&p.inputs.sources, &p.errors, &cwd_text)
-    };
-    print(&emit::emit(args.output, &report, &ctx));
+    print_report(args.output, &report, &p.inputs.sources, &p.errors, &cwd);
     report_usage_errors(&p.errors);
     ExitCode::from(p.settings.exit_code(&report, &p.errors))
 }
@@ -266,19 +257,30 @@ fn fix(args: &args::LintArgs) -> ExitCode {
             errors.push(e);
         }
     }
-    let cwd_text = cwd.to_string_lossy();
-    let relativize = |name: &str| render::relative_path(name, &cwd);
-    let ctx = EmitContext {
-        color: color(),
-        width: terminal_width(),
-        relativize: &relativize,
-        ..EmitContext::new(&fixed.sources, &errors, &cwd_text)
-    };
-    print(&emit::emit(args.output, &fixed.report, &ctx));
+    print_report(args.output, &fixed.report, &fixed.sources, &errors, &cwd);
     // What was done goes where it cannot break a machine-read output.
     eprintln!("{}", run::fix_summary(&fixed, &names, mode, true));
     report_usage_errors(&errors);
     ExitCode::from(p.settings.exit_code(&fixed.report, &errors))
+}
+
+/// The report in the format asked for, on standard output, file names relative to `cwd`.
+fn print_report(
+    format: Format,
+    report: &Report,
+    sources: &[realip_lint_core::Source],
+    errors: &[String],
+    cwd: &std::path::Path,
+) {
+    let cwd_text = cwd.to_string_lossy();
+    let relativize = |name: &str| render::relative_path(name, cwd);
+    let ctx = EmitContext {
+        color: color(),
+        width: terminal_width(),
+        relativize: &relativize,
+        ..EmitContext::new(sources, errors, &cwd_text)
+    };
+    print(&emit::emit(format, report, &ctx));
 }
 
 fn trace(args: &args::LintArgs) -> ExitCode {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use realip_lint_core::Source;
 use realip_lint_core::migrate::{self, Side};
 use realip_lint_core::origin::Remapper;
-use realip_lint_core::run::{self, Overrides};
+use realip_lint_core::run::Overrides;
 
 use crate::args::{MigrateArgs, MigrateFormat};
 use crate::{config, kubectl, walk};
@@ -18,15 +18,14 @@ use crate::{config, kubectl, walk};
 /// fail level (an outage is an error; a lost or newly forgeable address a warning; any other
 /// change information), else 0.
 pub fn run(args: &MigrateArgs) -> u8 {
-    let loaded = config::load(args.config.as_deref());
-    let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
     let overrides = Overrides {
         namespace: args.namespace.clone(),
         nodes: args.nodes,
         fail_on: args.fail_on.map(Into::into),
         cloud: args.cloud.clone(),
     };
-    let settings = run::settings(loaded.as_ref().map(|l| &l.file), &overrides);
+    let (loaded, settings) = config::settings(args.config.as_deref(), &overrides);
+    let excluded = |p: &std::path::Path| loaded.as_ref().is_some_and(|l| l.excludes(p));
     if !settings.config_errors.is_empty() {
         for e in &settings.config_errors {
             eprintln!("error: {e}");
