@@ -55,8 +55,13 @@ pub fn is_gateway(o: &Object) -> bool {
     (o.kind == "Gateway" && o.group() == GROUP) || own_gateway_of(o).is_some()
 }
 
-/// The implementation whose own gateway kind this object is.
+/// The implementation whose own gateway kind this object is. One a Gateway owns (a cluster's
+/// Kong DataPlane, made by the operator for a Gateway) is that Gateway's, not a gateway by itself.
 pub fn own_gateway_of(o: &Object) -> Option<&'static Implementation> {
+    let owners = o.root.at(&keys(&["metadata", "ownerReferences"])).and_then(Node::as_seq).unwrap_or_default();
+    if owners.iter().any(|r| r.get("kind").and_then(Node::as_str) == Some("Gateway")) {
+        return None;
+    }
     proxies::IMPLEMENTATIONS.iter().copied().find(|p| {
         p.gateway.is_some_and(|g| {
             g.gateway_kinds.iter().any(|(gr, v, k, _)| {
@@ -64,6 +69,15 @@ pub fn own_gateway_of(o: &Object) -> Option<&'static Implementation> {
             })
         })
     })
+}
+
+/// What messages call this gateway: `Gateway`, or the kind of an implementation's own
+/// (`DataPlane`).
+pub fn gateway_noun(o: &Object) -> &'static str {
+    own_gateway_of(o)
+        .and_then(|p| p.gateway)
+        .and_then(|g| g.gateway_kinds.iter().find(|(_, _, k, _)| *k == o.kind))
+        .map_or("Gateway", |(_, _, k, _)| k)
 }
 
 /// The Gateway half: what an implementation brings to the Gateway API side of the model.
@@ -82,6 +96,9 @@ pub struct GatewaySupport {
     pub config_kinds: &'static [(&'static str, &'static str, &'static str)],
     /// Which of a Gateway's annotations reach the Service it gets.
     pub annotations: AnnotationReach,
+    /// Where an object of one of `gateway_kinds` holds its Service's annotations, when that
+    /// differs from `annotations` (Kong's DataPlane vs a Gateway).
+    pub own_annotations: Option<&'static [&'static str]>,
     /// Where load-balancer annotations belong instead, in the implementation's terms.
     pub annotation_hint: &'static str,
     /// The labels it puts on the Service it creates for a Gateway, besides GEP-1762's
@@ -106,12 +123,32 @@ impl GatewaySupport {
         gateway_kinds: &[],
         config_kinds: &[],
         annotations: AnnotationReach::InfrastructureOnly,
+        own_annotations: None,
         annotation_hint: "`spec.infrastructure.annotations`",
         own_service_labels: None,
         data_plane: None,
         allow_lists: |_| Vec::new(),
         unused_class_issues: no_class_issues,
     };
+}
+
+impl GatewaySupport {
+    /// Which of this gateway's annotations reach its Service: `own_annotations` for one of the
+    /// implementation's own gateway kinds, else `annotations`.
+    pub fn annotations_of(&self, gw: &Object) -> AnnotationReach {
+        match self.own_annotations {
+            Some(path) if own_gateway_of(gw).is_some() => AnnotationReach::Field(path),
+            _ => self.annotations,
+        }
+    }
+
+    /// Where load-balancer annotations belong on this gateway, in the implementation's terms.
+    pub fn annotation_hint_of(&self, gw: &Object) -> String {
+        match self.own_annotations {
+            Some(path) if own_gateway_of(gw).is_some() => format!("`{}`", path.join(".")),
+            _ => self.annotation_hint.to_owned(),
+        }
+    }
 }
 
 /// Labels that name the Gateway a Service belongs to: its name, and its namespace.

@@ -1,7 +1,9 @@
 //! Kong: settings are `KONG_*` environment variables of the proxy container, whether the input
 //! holds the proxy as a workload (the ingress controller's chart) or as the pod template of a Kong
 //! Gateway Operator `GatewayConfiguration` (Kong/kong-operator@cefc384: one DataPlane, with
-//! its ingress Service, per Gateway).
+//! its ingress Service, per Gateway), or of a `DataPlane` written by hand (the operator's
+//! standalone mode, paired with a `ControlPlane` or none): the same options one level up
+//! (`api/gateway-operator/v1beta1/dataplane_types.go`).
 
 use std::collections::BTreeMap;
 
@@ -37,6 +39,10 @@ static INGRESS: IngressSupport = IngressSupport {
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Kong Gateway Operator",
+    // A DataPlane of the input is one written by hand: those the operator makes for a Gateway
+    // are never in manifests.
+    gateway_kinds: &[(GROUP, "v1beta1", "DataPlane", "dataplanes")],
+    own_annotations: Some(&["spec", "network", "services", "ingress", "annotations"]),
     config_kinds: &[(GROUP, "GatewayConfiguration", "gatewayconfigurations")],
     // `mergeInfrastructureIntoDataPlane`: `spec.infrastructure.annotations` go onto the ingress
     // Service after the GatewayConfiguration's (controller/gateway/controller_reconciler_utils.go).
@@ -49,10 +55,55 @@ static GATEWAY: GatewaySupport = GatewaySupport {
 const GROUP: &str = "gateway-operator.konghq.com";
 const WHOSE: &str = "Kong Gateway Operator's default";
 const EXPECTED: &str = "a GatewayConfiguration (`group: gateway-operator.konghq.com`, `kind: GatewayConfiguration`)";
-/// The ingress Service's options, the same in v1beta1 and v2beta1.
-const INGRESS_SVC: [&str; 5] = ["spec", "dataPlaneOptions", "network", "services", "ingress"];
-/// The pod template the operator applies to the DataPlane's Deployment.
-const POD_PATH: &[&str] = &["spec", "dataPlaneOptions", "deployment", "podTemplateSpec", "spec"];
+
+/// Where an object holds the DataPlane's options: a GatewayConfiguration under
+/// `spec.dataPlaneOptions` (the same in v1beta1 and v2beta1), a DataPlane directly under `spec`.
+struct Shape {
+    kind: &'static str,
+    /// The ingress Service's options.
+    ingress: &'static [&'static str],
+    /// The Deployment's options.
+    deployment: &'static [&'static str],
+    /// The pod template the operator applies to the DataPlane's Deployment.
+    pods: &'static [&'static str],
+    /// The pod label whose key every proxy pod has, and the keys a spreading term matches on.
+    pod_label: (&'static str, &'static [&'static str]),
+    /// The replica count's field, and the autoscaler minimum's, as messages name them.
+    count_fields: (&'static str, &'static str),
+}
+
+static CONFIG: Shape = Shape {
+    kind: "GatewayConfiguration",
+    ingress: &["spec", "dataPlaneOptions", "network", "services", "ingress"],
+    deployment: &["spec", "dataPlaneOptions", "deployment"],
+    pods: &["spec", "dataPlaneOptions", "deployment", "podTemplateSpec", "spec"],
+    pod_label: (GATEWAY_NAME_LABEL, &[GATEWAY_NAME_LABEL, "pod-template-hash"]),
+    count_fields: (
+        "spec.dataPlaneOptions.deployment.replicas",
+        "spec.dataPlaneOptions.deployment.scaling.horizontal.minReplicas",
+    ),
+};
+
+/// `GenerateNewDeploymentForDataPlane` labels the pods `app: <the DataPlane's name>`
+/// (pkg/utils/kubernetes/resources/deployments.go).
+static DATAPLANE: Shape = Shape {
+    kind: "DataPlane",
+    ingress: &["spec", "network", "services", "ingress"],
+    deployment: &["spec", "deployment"],
+    pods: &["spec", "deployment", "podTemplateSpec", "spec"],
+    pod_label: ("app", &["app", "pod-template-hash"]),
+    count_fields: ("spec.deployment.replicas", "spec.deployment.scaling.horizontal.minReplicas"),
+};
+
+impl Shape {
+    fn ingress(&self, rest: &[&'static str]) -> Vec<&'static str> {
+        self.ingress.iter().chain(rest).copied().collect()
+    }
+
+    fn deployment(&self, rest: &[&'static str]) -> Vec<&'static str> {
+        self.deployment.iter().chain(rest).copied().collect()
+    }
+}
 
 fn recognise(_: &Object, w: &Workload) -> bool {
     images(w).any(|i| i == "kong" || i.ends_with("/kong") || i.ends_with("kong-gateway"))
@@ -98,15 +149,15 @@ fn env_trust(lookup: &Lookup<'_>, id: ObjId, w: &Workload) -> Trust {
     trust
 }
 
-fn ingress(rest: &[&'static str]) -> Vec<&'static str> {
-    INGRESS_SVC.iter().chain(rest).copied().collect()
-}
-
 /// A Gateway of the operator: the class's GatewayConfiguration (none: the operator's defaults),
 /// with the Gateway's own (`spec.infrastructure.parametersRef`, in its namespace) merged over it
-/// (`getOrCreateGatewayConfiguration`).
+/// (`getOrCreateGatewayConfiguration`); or a DataPlane of the input, by itself.
 #[allow(clippy::unnecessary_wraps)] // `GatewaySupport::data_plane`'s signature: other implementations return `None`
 fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
+    if ctx.gw().kind == DATAPLANE.kind {
+        let layers = Layers { objs: vec![ctx.gateway] };
+        return Some(render(ctx, &DATAPLANE, &layers, true, Vec::new(), ctx.key_place(ctx.gateway, &["spec"])));
+    }
     let mut issues = Vec::new();
     let mut known = true;
     let mut layers = Layers::default();
@@ -149,9 +200,26 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             known = false;
         }
     }
-    let fallback = ctx.class_at();
+    Some(render(ctx, &CONFIG, &layers, known, issues, ctx.class_at()))
+}
+
+/// The data plane the options in `layers` (shaped as `shape`) render; `known`: every layer is
+/// in the input (else only the proxy's settings are read, not its Service or pods).
+fn render(
+    ctx: &GatewayCtx<'_>,
+    shape: &Shape,
+    layers: &Layers,
+    known: bool,
+    issues: Vec<ParamIssue>,
+    fallback: Place,
+) -> DataPlane {
     let top = layers.top();
-    let settings_at = top.map_or(fallback, |o| ctx.key_place(o, POD_PATH));
+    let settings_at = top.map_or(fallback, |o| ctx.key_place(o, shape.pods));
+    let local_hint = if shape.kind == DATAPLANE.kind {
+        "in the DataPlane: `spec: {network: {services: {ingress: {externalTrafficPolicy: Local}}}}`"
+    } else {
+        "in the GatewayConfiguration: `spec: {dataPlaneOptions: {network: {services: {ingress: {externalTrafficPolicy: Local}}}}}`"
+    };
     let mut dp = DataPlane {
         service: None,
         pods: None,
@@ -159,68 +227,76 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         proxy_protocol_optional: false,
         trust: Trust::default(),
         settings_at,
-        local_hint: "in the GatewayConfiguration: `spec: {dataPlaneOptions: {network: {services: {ingress: {externalTrafficPolicy: Local}}}}}`".into(),
+        local_hint: local_hint.into(),
         issues,
         shared: None,
     };
     // The proxy's `KONG_*` settings, from the topmost pod template that sets its containers.
-    if let Some((o, _)) = layers.get(ctx.lookup.objects, &[POD_PATH, &["containers"]].concat()) {
+    if let Some((o, _)) = layers.get(ctx.lookup.objects, &[shape.pods, &["containers"]].concat()) {
         let (w, _) =
-            rendered_workload(ctx.obj(o), WorkloadKind::Deployment, POD_PATH, BTreeMap::new(), &["containers"]);
+            rendered_workload(ctx.obj(o), WorkloadKind::Deployment, shape.pods, BTreeMap::new(), &["containers"]);
         if let Some(pp) = proxy_listen(ctx.obj(o), &w, o) {
             dp.proxy_protocol = Ok(pp);
         }
         dp.trust = env_trust(ctx.lookup, o, &w);
     }
     if !known {
-        return Some(dp);
+        return dp;
     }
-    let svc_type = layers.string(ctx, &ingress(&["type"]), "LoadBalancer", WHOSE, fallback);
+    // `DefaultDataPlaneIngressServiceType` (pkg/utils/kubernetes/resources/services.go).
+    let svc_type = layers.string(ctx, &shape.ingress(&["type"]), "LoadBalancer", WHOSE, fallback);
     // No CRD default: the operator keeps Kubernetes' `Cluster` unless one is set
     // (controller/dataplane/owned_resources.go).
-    let policy = layers.string(ctx, &ingress(&["externalTrafficPolicy"]), "Cluster", WHOSE, fallback);
-    let annotations =
-        merge_annotations(vec![layers.map_entries(ctx, &ingress(&["annotations"])), ctx.infra_annotations()]);
-    dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
-    dp.pods = Some(pods(ctx, &layers, fallback));
-    Some(dp)
+    let policy = layers.string(ctx, &shape.ingress(&["externalTrafficPolicy"]), "Cluster", WHOSE, fallback);
+    let mut annotations = vec![layers.map_entries(ctx, &shape.ingress(&["annotations"]))];
+    if shape.kind == CONFIG.kind {
+        annotations.push(ctx.infra_annotations());
+    }
+    dp.service = Some(ServiceSide::new(svc_type, policy, merge_annotations(annotations)));
+    dp.pods = Some(pods(ctx, shape, layers, fallback));
+    dp
 }
 
 /// The DataPlane's Deployment: `deployment.replicas` (unset: the Deployment's default, 1), or
-/// the minimum of `deployment.scaling.horizontal` (an HPA); its pods carry GEP-1762's
-/// gateway-name label (`setGatewayNameLabelInDataPlane`) and the Gateway's infrastructure labels.
-fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods {
+/// the minimum of `deployment.scaling.horizontal` (an HPA); a Gateway's pods carry GEP-1762's
+/// gateway-name label (`setGatewayNameLabelInDataPlane`) and its infrastructure labels, a
+/// DataPlane's `app: <name>`.
+fn pods(ctx: &GatewayCtx<'_>, shape: &Shape, layers: &Layers, fallback: Place) -> RenderedPods {
     let objects = ctx.lookup.objects;
-    let deployment = |rest: &[&'static str]| -> Vec<&'static str> {
-        ["spec", "dataPlaneOptions", "deployment"].iter().chain(rest).copied().collect()
-    };
-    let (count, autoscaled, count_field) = if layers.has(objects, &deployment(&["scaling", "horizontal"])) {
+    let (count, autoscaled, count_field) = if layers.has(objects, &shape.deployment(&["scaling", "horizontal"])) {
         (
-            layers.int(ctx, &deployment(&["scaling", "horizontal", "minReplicas"]), 1, "the HPA's default", fallback),
+            layers.int(
+                ctx,
+                &shape.deployment(&["scaling", "horizontal", "minReplicas"]),
+                1,
+                "the HPA's default",
+                fallback,
+            ),
             true,
-            "spec.dataPlaneOptions.deployment.scaling.horizontal.minReplicas",
+            shape.count_fields.1,
         )
     } else {
         (
             // The operator copies it to the Deployment as it is (pkg/utils/kubernetes/resources/deployments.go).
-            layers.int(ctx, &deployment(&["replicas"]), 1, "Kubernetes' default", fallback),
+            layers.int(ctx, &shape.deployment(&["replicas"]), 1, "Kubernetes' default", fallback),
             false,
-            "spec.dataPlaneOptions.deployment.replicas",
+            shape.count_fields.0,
         )
     };
-    let labels: BTreeMap<String, String> =
-        [(GATEWAY_NAME_LABEL.to_owned(), ctx.name().to_owned())].into_iter().collect();
+    let (key, match_keys) = shape.pod_label;
+    let labels: BTreeMap<String, String> = [(key.to_owned(), ctx.name().to_owned())].into_iter().collect();
+    let labels = if shape.kind == CONFIG.kind { with_infra(ctx, labels) } else { labels };
     let spread = layers
-        .get(objects, &[POD_PATH, &["affinity"]].concat())
-        .or_else(|| layers.get(objects, &[POD_PATH, &["topologySpreadConstraints"]].concat()))
-        .map(|(o, _)| rendered_spread(&objects[o], WorkloadKind::Deployment, POD_PATH, with_infra(ctx, labels)))
+        .get(objects, &[shape.pods, &["affinity"]].concat())
+        .or_else(|| layers.get(objects, &[shape.pods, &["topologySpreadConstraints"]].concat()))
+        .map(|(o, _)| rendered_spread(&objects[o], WorkloadKind::Deployment, shape.pods, labels))
         .unwrap_or_default();
     let (spread_hint, spread_plan) = crate::implementations::gateway_api::config_spread(
         objects,
         layers,
-        "GatewayConfiguration",
-        POD_PATH,
-        (GATEWAY_NAME_LABEL, &[GATEWAY_NAME_LABEL, "pod-template-hash"]),
+        shape.kind,
+        shape.pods,
+        (key, match_keys),
         "",
     );
     RenderedPods { kind: WorkloadKind::Deployment, count, autoscaled, count_field, spread, spread_hint, spread_plan }

@@ -68,7 +68,8 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
     for link in &model.gateways {
         let Some(support) = link.proxy.gateway else { continue };
         let gw = &model.objects[link.gateway];
-        let field = support.annotations.field();
+        let reach = support.annotations_of(gw);
+        let field = reach.field();
         let infra_path = keys(field);
         let infra = gw.root.at(&infra_path);
         let infra_keys: Vec<&str> =
@@ -76,7 +77,7 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let reaching = link.view.map(|v| &model.services[v].annotations);
         let reaches = |key: &str| reaching.is_some_and(|a| a.contains_key(key));
         let creator = support.creator;
-        let (why, mut keys_at): (String, Vec<(String, Vec<PathSeg<'_>>)>) = match support.annotations {
+        let (why, mut keys_at): (String, Vec<(String, Vec<PathSeg<'_>>)>) = match reach {
             AnnotationReach::InfrastructureOnly | AnnotationReach::Field(_) => (
                 format!("{creator} copies only `{}` to the Service it creates", field.join(".")),
                 metadata_keys(gw, &infra_keys),
@@ -110,10 +111,10 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 gw.key_loc(&path),
                 format!("the load balancer never sees `{key}`: {why}"),
-                format!("move it to {}", support.annotation_hint),
+                format!("move it to {}", support.annotation_hint_of(gw)),
             )
             .on(link.gateway);
-            if support.annotations == AnnotationReach::MetadataUnlessInfrastructure {
+            if reach == AnnotationReach::MetadataUnlessInfrastructure {
                 f = f.related(gw.key_loc(&infra_path), "with this set, `metadata.annotations` are not copied");
             }
             out.push(f);

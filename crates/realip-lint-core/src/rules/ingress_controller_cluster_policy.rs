@@ -25,7 +25,7 @@ declare_rule! {
     /// Gateway API data planes count through their effective Service, with each
     /// implementation's default: an unset policy is `Local` for Envoy Gateway, NGINX Gateway
     /// Fabric and Contour (no finding) and `Cluster` for Istio, kgateway and Kong Gateway
-    /// Operator; Envoy Gateway's controller-wide default EnvoyProxy (`envoyProxy:` in the
+    /// Operator (a Gateway's GatewayConfiguration, or a DataPlane written by hand); Envoy Gateway's controller-wide default EnvoyProxy (`envoyProxy:` in the
     /// `envoy-gateway-config` ConfigMap) counts where no EnvoyProxy replaces it; Traefik serves
     /// Gateways from its chart's Service; a Cilium Gateway keeps the client address in either
     /// mode (no finding). A KubeSphere Gateway's router Service, whose policy no field sets, is

@@ -92,8 +92,11 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
             count.loc,
             format!("{} {runs} behind {} with `externalTrafficPolicy: Local`{when}: {cost}", set.name, view.name),
             format!(
-                "if the downtime on every reschedule matters, run two or more replicas spread across nodes (`{}: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`), or a DaemonSet",
-                set.count_field.unwrap_or("replicas")
+                "if the downtime on every reschedule matters, run two or more replicas spread across nodes (`{}: 2` with a `kubernetes.io/hostname` topologySpreadConstraint, `maxSkew: 1`, `whenUnsatisfiable: DoNotSchedule`){}",
+                set.count_field.unwrap_or("replicas"),
+                // Pods an implementation renders are of the kind it makes (a config field, if
+                // any, picks another: its own advice says so).
+                if set.count_field.is_some() { "" } else { ", or a DaemonSet" }
             ),
         )
         .on(count.object)

@@ -682,7 +682,7 @@ fn gateway_view(
         obj: gi,
         name: format!("the Service {implementation} creates for {of}"),
         what: format!("the {ty} Service {implementation} creates for {of}"),
-        noun: "Gateway",
+        noun: gateway::gateway_noun(&model.objects[gi]),
         external: matches!(ty.as_str(), "LoadBalancer" | "NodePort"),
         svc_type: ty,
         type_at: svc.svc_type.place(),

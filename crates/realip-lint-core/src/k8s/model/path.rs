@@ -708,7 +708,7 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
     };
     if own {
         return vec![EntryPath {
-            kind: "Gateway",
+            kind: implementations::gateway_api::gateway_noun(gw),
             obj: link.gateway,
             at: gw.name_loc(),
             listener: None,
