@@ -190,7 +190,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         _ => None,
     };
     let fallback = ctx.class_at();
-    let (proxy_protocol, optional, trust, settings_at) = client_ip(ctx, &layers);
+    let (proxy_protocol, optional, trust, settings_at) = client_ip(ctx, &layers, base.as_ref());
     let mut dp = DataPlane {
         service: None,
         pods: None,
@@ -215,19 +215,33 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
     };
     let svc_type = from_layers_or_base(&["envoyService", "type"], "LoadBalancer");
     let mut policy = from_layers_or_base(&["envoyService", "externalTrafficPolicy"], "Local");
-    if base.as_ref().is_some_and(|b| policy.place().obj == b.at.obj) {
-        dp.local_hint = format!(
-            "in the `{}` ConfigMap's `{}`: `envoyProxy.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (or leave it out: `Local` is Envoy Gateway's default)",
-            ControllerDefault::CONFIG_MAP,
-            ControllerDefault::KEY
-        );
-    }
-    // `envoyService.patch` is applied last.
+    // `envoyService.patch` is applied last (the layers' own, else the controller-wide default's).
     let patched = path(&["envoyService", "patch", "value", "spec", "externalTrafficPolicy"]);
+    let mut by_patch = false;
     if let Some((o, n)) = layers.get(objects, &patched)
         && let Some(v) = scalar_string(n)
     {
         policy = Sourced::written(v, ctx.place(o, &patched));
+        by_patch = true;
+    } else if !layers.has(objects, &path(&["envoyService", "patch"]))
+        && let Some(v) = base.as_ref().and_then(|b| b.string(ctx, &patched[1..]))
+    {
+        policy = v;
+        by_patch = true;
+    }
+    let field = if by_patch {
+        "envoyService.patch.value.spec.externalTrafficPolicy: Local` (the patch is applied last, over `envoyService.externalTrafficPolicy`)"
+    } else {
+        "envoyService.externalTrafficPolicy: Local` (or leave it out: `Local` is Envoy Gateway's default)"
+    };
+    if base.as_ref().is_some_and(|b| policy.place().obj == b.at.obj) {
+        dp.local_hint = format!(
+            "in the `{}` ConfigMap's `{}`: `envoyProxy.provider.kubernetes.{field}",
+            ControllerDefault::CONFIG_MAP,
+            ControllerDefault::KEY
+        );
+    } else if by_patch {
+        dp.local_hint = format!("in the EnvoyProxy: `spec.provider.kubernetes.{field}");
     }
     let annotations = merge_annotations(vec![
         ctx.infra_annotations(),
@@ -235,7 +249,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         layers.map_entries(ctx, &path(&["envoyService", "annotations"])),
     ]);
     dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
-    dp.pods = Some(pods(ctx, &layers, fallback));
+    dp.pods = Some(pods(ctx, &layers, base.as_ref(), fallback));
     Some(dp)
 }
 
@@ -290,9 +304,26 @@ impl ControllerDefault {
 
     /// A string setting at `path` of the default's spec, placed at its line in the ConfigMap.
     fn string(&self, ctx: &GatewayCtx<'_>, path: &[&str]) -> Option<Sourced<String>> {
-        let v = scalar_string(self.spec.at(&crate::implementations::gateway_api::keys(path))?)?;
+        let v = scalar_string(self.get(path)?)?;
         let key = path.last().copied().unwrap_or_default();
         Some(Sourced::written(v.clone(), inside(ctx, self.at, &format!("{key}: {v}"))))
+    }
+
+    /// An integer setting at `path`, placed as `string` does it.
+    fn int(&self, ctx: &GatewayCtx<'_>, path: &[&str]) -> Option<Sourced<i32>> {
+        let v = crate::k8s::object::scalar_value(self.get(path)?)?.as_i64()?;
+        let key = path.last().copied().unwrap_or_default();
+        Some(Sourced::written(i32::try_from(v).unwrap_or(i32::MAX), inside(ctx, self.at, &format!("{key}: {v}"))))
+    }
+
+    /// The node at `path` of the default's spec (an EnvoyProxy path without its `spec`).
+    fn get(&self, path: &[&str]) -> Option<&crate::yaml::Node> {
+        self.spec.at(&crate::implementations::gateway_api::keys(path))
+    }
+
+    /// Where the key at the end of `path` is written in the ConfigMap (else the whole value).
+    fn key_place(&self, ctx: &GatewayCtx<'_>, path: &[&str]) -> Place {
+        inside(ctx, self.at, &format!("{}:", path.last().copied().unwrap_or_default()))
     }
 
     /// The string entries of the mapping at `path`, each placed at its key in the ConfigMap.
@@ -327,8 +358,18 @@ fn rejected(ctx: &GatewayCtx<'_>, issues: Vec<ParamIssue>) -> DataPlane {
     }
 }
 
-fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods {
+/// The proxy pods: from the EnvoyProxy layers, or where they leave a field out, the
+/// controller-wide default's (`base`, present only where no EnvoyProxy replaces it).
+fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, base: Option<&ControllerDefault>, fallback: Place) -> RenderedPods {
     let objects = ctx.lookup.objects;
+    // Which layer sets `rest`: an EnvoyProxy (`Some(Some(obj))`), the default (`Some(None)`).
+    let set_by = |rest: &[&'static str]| -> Option<Option<ObjId>> {
+        let p = path(rest);
+        match layers.get(objects, &p) {
+            Some((o, _)) => Some(Some(o)),
+            None => base.and_then(|b| b.get(&p[1..])).map(|_| None),
+        }
+    };
     let labels: BTreeMap<String, String> = [
         ("app.kubernetes.io/name", "envoy"),
         ("app.kubernetes.io/component", "proxy"),
@@ -339,62 +380,91 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    if let Some((o, _)) = layers.get(objects, &path(&["envoyDaemonSet"])) {
+    if let Some(o) = set_by(&["envoyDaemonSet"]) {
+        let at = match (o, base) {
+            (Some(o), _) => ctx.key_place(o, &path(&["envoyDaemonSet"])),
+            (None, Some(b)) => b.key_place(ctx, &["envoyDaemonSet"]),
+            (None, None) => fallback,
+        };
         return RenderedPods {
             kind: WorkloadKind::DaemonSet,
-            count: Sourced::written(0, ctx.key_place(o, &path(&["envoyDaemonSet"]))),
+            count: Sourced::written(0, at),
             autoscaled: false,
-            count_field: "spec.provider.kubernetes.envoyDaemonSet",
+            count_field: if o.is_none() {
+                "envoyProxy.provider.kubernetes.envoyDaemonSet"
+            } else {
+                "spec.provider.kubernetes.envoyDaemonSet"
+            },
             spread: crate::k8s::spread::Spread { daemon_set: true, ..Default::default() },
             spread_hint: String::new(),
             spread_plan: None,
         };
     }
-    let hpa = path(&["envoyHpa"]);
-    let (count, autoscaled, field) = if layers.has(objects, &hpa) {
+    // An integer from the layers, else the default's, else `default` (labelled as `Layers::int` does).
+    let int = |rest: &[&'static str], default: i32, whose: &str| {
+        let p = path(rest);
+        match (layers.has(objects, &p), base.and_then(|b| b.int(ctx, &p[1..]))) {
+            (false, Some(v)) => v,
+            _ => layers.int(ctx, &p, default, whose, fallback),
+        }
+    };
+    // Fields are named where the count is written: an EnvoyProxy, or the default's ConfigMap.
+    let (count, autoscaled, mut field) = if set_by(&["envoyHpa"]).is_some() {
         (
-            layers.int(ctx, &path(&["envoyHpa", "minReplicas"]), 1, "the HPA's default", fallback),
+            int(&["envoyHpa", "minReplicas"], 1, "the HPA's default"),
             true,
             "spec.provider.kubernetes.envoyHpa.minReplicas",
         )
     } else {
-        (
-            layers.int(ctx, &path(&["envoyDeployment", "replicas"]), 1, WHOSE, fallback),
-            false,
-            "spec.provider.kubernetes.envoyDeployment.replicas",
-        )
+        (int(&["envoyDeployment", "replicas"], 1, WHOSE), false, "spec.provider.kubernetes.envoyDeployment.replicas")
     };
-    let spread_obj = layers
-        .get(objects, &path(&["envoyDeployment", "pod", "affinity"]))
-        .or_else(|| layers.get(objects, &path(&["envoyDeployment", "pod", "topologySpreadConstraints"])))
-        .map(|(o, _)| o);
-    let spread = spread_obj
-        .map(|o| {
-            crate::implementations::gateway_api::rendered_spread(
-                &objects[o],
-                WorkloadKind::Deployment,
-                POD_PATH,
-                with_infra(ctx, labels),
-            )
-        })
-        .unwrap_or_default();
+    // Only the default in the input: what to change lives in its ConfigMap.
+    let in_default = layers.top().is_none().then_some(base).flatten();
+    if in_default.is_some() {
+        field = if autoscaled {
+            "envoyProxy.provider.kubernetes.envoyHpa.minReplicas"
+        } else {
+            "envoyProxy.provider.kubernetes.envoyDeployment.replicas"
+        };
+    }
+    let spread_by = set_by(&["envoyDeployment", "pod", "affinity"])
+        .or_else(|| set_by(&["envoyDeployment", "pod", "topologySpreadConstraints"]));
+    let spread = match spread_by {
+        Some(Some(o)) => crate::implementations::gateway_api::rendered_spread(
+            &objects[o],
+            WorkloadKind::Deployment,
+            POD_PATH,
+            with_infra(ctx, labels),
+        ),
+        // The default's pod template is YAML inside a ConfigMap string: spread, but not read
+        // term by term (no rule claims the pods are unspread).
+        Some(None) => crate::k8s::spread::Spread { uncertain: true, ..Default::default() },
+        None => crate::k8s::spread::Spread::default(),
+    };
     // Pods of every Gateway the EnvoyProxy serves carry the owning-gateway labels: one
     // constraint keeps each Gateway's pods (and revisions) apart from each other's.
-    let (spread_hint, spread_plan) = crate::implementations::gateway_api::config_spread(
-        objects,
-        layers,
-        "EnvoyProxy",
-        POD_PATH,
-        (
+    let by = (
+        "gateway.envoyproxy.io/owning-gateway-name",
+        &[
             "gateway.envoyproxy.io/owning-gateway-name",
-            &[
-                "gateway.envoyproxy.io/owning-gateway-name",
-                "gateway.envoyproxy.io/owning-gateway-namespace",
-                "pod-template-hash",
-            ],
-        ),
-        ", or run Envoy as `envoyDaemonSet`",
+            "gateway.envoyproxy.io/owning-gateway-namespace",
+            "pod-template-hash",
+        ][..],
     );
+    let or = ", or run Envoy as `envoyDaemonSet`";
+    let (spread_hint, spread_plan) = match in_default {
+        // YAML inside a ConfigMap string: said, not written.
+        Some(_) => {
+            let text = format!(
+                "add to the `{}` ConfigMap's `{}`: `envoyProxy.provider.kubernetes.envoyDeployment.pod.topologySpreadConstraints: [{}]`{or}",
+                ControllerDefault::CONFIG_MAP,
+                ControllerDefault::KEY,
+                crate::k8s::spread::hostname_spread_by_key(by.0, by.1).flow()
+            );
+            (text.clone(), Some(crate::k8s::spread::SpreadPlan { change: None, text }))
+        }
+        None => crate::implementations::gateway_api::config_spread(objects, layers, "EnvoyProxy", POD_PATH, by, or),
+    };
     RenderedPods {
         kind: WorkloadKind::Deployment,
         count,
@@ -409,7 +479,11 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, fallback: Place) -> RenderedPods 
 /// PROXY protocol and client-IP detection from the ClientTrafficPolicies that target the
 /// Gateway: `spec.proxyProtocol` (v1.5.0+, `optional: true` also takes connections without
 /// the header), the deprecated `spec.enableProxyProtocol`, and `spec.clientIPDetection`.
-fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Trust, Place) {
+fn client_ip(
+    ctx: &GatewayCtx<'_>,
+    layers: &Layers,
+    base: Option<&ControllerDefault>,
+) -> (Setting<bool>, bool, Trust, Place) {
     let objects = ctx.lookup.objects;
     let policies = ctx.targeting(GROUP, &["ClientTrafficPolicy"]);
     let keys = crate::implementations::gateway_api::keys;
@@ -463,7 +537,8 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, bool, Tru
             trust.entries.extend(entries);
         } else if let Some(name) = o.str_at(&keys(&["spec", "clientIPDetection", "customHeader", "name"])) {
             // Any client can send the header unless only the load balancer can reach the proxy.
-            let ranges = layers.has(objects, &path(&["envoyService", "loadBalancerSourceRanges"]));
+            let ranges_at = path(&["envoyService", "loadBalancerSourceRanges"]);
+            let ranges = layers.has(objects, &ranges_at) || base.is_some_and(|b| b.get(&ranges_at[1..]).is_some());
             let at = ctx.place(p, &["spec", "clientIPDetection", "customHeader", "name"]);
             trust.header = Some(HeaderTrust {
                 setting: format!("clientIPDetection.customHeader.name: {name}"),

@@ -113,6 +113,12 @@ fn two_spread(model: &Model, set: &super::PodSet) -> Option<Fix> {
     if set.kind == WorkloadKind::Pod {
         return None;
     }
+    // Rendered pods are counted in a config object; a count labelled on the Gateway (no config
+    // object in the input) or inside a ConfigMap's embedded YAML has no object path to write.
+    let holder = &model.objects[set.count.object];
+    if set.count_field.is_some() && (crate::implementations::gateway_api::is_gateway(holder) || holder.kind == "ConfigMap") {
+        return None;
+    }
     let field = set.count_field.unwrap_or(if set.count.also_object.is_some() { "spec.minReplicas" } else { "spec.replicas" });
     let at: Vec<&str> = field.split('.').collect();
     let mut fix = Fix::new(format!("run 2 pods spread across nodes (`{field}: 2`)"), Applicability::DisplayOnly).set(
