@@ -1312,7 +1312,7 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
             // The data plane expects PROXY and the new load balancer sends none: OLD's annotation
             // did not come over.
             (Some(Loss::ProxyNotSent), _) if what == "client-address" => carry_lb_annotation(old, new),
-            (Some(Loss::TrustsAnyone | Loss::Positional | Loss::PositionalBehindProxy), _) => {
+            (Some(Loss::TrustsAnyone | Loss::Positional | Loss::PositionalBehindProxy | Loss::DeeperThanFront), _) => {
                 new.controller().and_then(|c| c.trust.header.as_ref()).map(|h| format!("# {}\n", h.restrict_hint))
             }
             _ if change == Change::Changed && new.kind() == Kind::Unknown => {

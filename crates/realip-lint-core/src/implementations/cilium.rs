@@ -105,12 +105,13 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             };
             let mut trust = Trust::default();
             if let Some((v, loc)) = cm_value(ctx.lookup, cm, "gateway-api-xff-num-trusted-hops")
-                && v.trim().parse::<u32>().is_ok_and(|n| n > 0)
+                && let Some(n) = v.trim().parse::<u32>().ok().filter(|n| *n > 0)
             {
                 trust.header = Some(hop_trust(
                     format!("gateway-api-xff-num-trusted-hops: \"{}\"", v.trim()),
                     Place { loc, obj: cm },
                     "set `gateway-api-xff-num-trusted-hops` (Helm `gatewayAPI.xffNumTrustedHops`) to the number of L7 proxies in front, 0 behind an L4 load balancer",
+                    n,
                 ));
             }
             (pp, trust)
@@ -152,6 +153,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         ),
         policy_fixed: None,
         policy_patched: false,
+            source_ranges: None,
     });
     Some(dp)
 }

@@ -178,6 +178,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
             format!("runtimeSettings.envoy.network.numTrustedHops: {h}"),
             ctx.place(o, &hops_path),
             "set `numTrustedHops` to the number of L7 proxies in front, 0 behind an L4 load balancer",
+            u32::try_from(h).unwrap_or(u32::MAX),
         ));
     }
     let mut dp = DataPlane {

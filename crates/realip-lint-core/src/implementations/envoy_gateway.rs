@@ -248,7 +248,18 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         base.as_ref().map(|b| b.map_entries(ctx, &path(&["envoyService", "annotations"])[1..])).unwrap_or_default(),
         layers.map_entries(ctx, &path(&["envoyService", "annotations"])),
     ]);
-    dp.service = Some(ServiceSide::new(svc_type, policy, annotations));
+    let mut service = ServiceSide::new(svc_type, policy, annotations);
+    // `envoyService.loadBalancerSourceRanges` (the layers', else the default's).
+    let ranges_path = path(&["envoyService", "loadBalancerSourceRanges"]);
+    let seq =
+        |n: &crate::yaml::Node| -> Option<Vec<String>> { Some(n.as_seq()?.iter().filter_map(scalar_string).collect()) };
+    service.source_ranges = match layers.get(objects, &ranges_path) {
+        Some((o, n)) => seq(n).map(|r| (r, ctx.key_place(o, &ranges_path))),
+        None => {
+            base.as_ref().and_then(|b| Some((seq(b.get(&ranges_path[1..])?)?, b.key_place(ctx, &ranges_path[1..]))))
+        }
+    };
+    dp.service = Some(service);
     dp.pods = Some(pods(ctx, &layers, base.as_ref(), fallback));
     Some(dp)
 }
@@ -502,11 +513,14 @@ fn client_ip(
         let cidrs = [&xff[..], &["trustedCIDRs"]].concat();
         if let Some(n) = o.int_at(&keys(&hops)) {
             // Translated to `xff_num_trusted_hops: N-1` with the XFF extension (internal/xds/
-            // translator/listener.go `xffNumTrustedHops`): any N trusts a client-written entry.
+            // translator/listener.go `xffNumTrustedHops`), 0 for 0: the Nth entry from the right
+            // (the API's doc), the rightmost for 0 and 1. Any N trusts a client-written entry
+            // when nothing in front appends.
             trust.header = Some(hop_trust(
                 format!("clientIPDetection.xForwardedFor.numTrustedHops: {n}"),
                 ctx.place(p, &hops),
                 "remove `clientIPDetection` from the ClientTrafficPolicy (Envoy then takes the TCP peer), or use `trustedCIDRs` with the load balancer's addresses",
+                u32::try_from(n.max(1)).unwrap_or(u32::MAX),
             ));
         } else if let Some(seq) = o.root.at(&keys(&cidrs)).and_then(crate::yaml::Node::as_seq) {
             let text = ctx.lookup.texts.get(o.file).copied();
@@ -548,6 +562,7 @@ fn client_ip(
                 anyone_loc: (!ranges).then_some(at.loc),
                 restrict_hint: "remove `customHeader` unless a load balancer that overwrites the header is the only way in (`envoyService.loadBalancerSourceRanges`)",
                 positional: false,
+                depth: None,
                 off_hint: Some(OFF_HINT),
             });
         }

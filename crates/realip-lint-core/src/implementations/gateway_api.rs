@@ -220,12 +220,22 @@ pub struct ServiceSide {
     /// The policy reaches the rendered Service through a patch the implementation applies
     /// unchecked, so the API server judges it (a field of its own it may drop instead).
     pub policy_patched: bool,
+    /// `loadBalancerSourceRanges` as the config sets them on the Service, and where.
+    pub source_ranges: Option<(Vec<String>, Place)>,
 }
 
 impl ServiceSide {
     /// A Service of this type, policy and annotations, with nothing else known about it.
     pub fn new(svc_type: Sourced<String>, policy: Sourced<String>, annotations: Vec<(String, String, Place)>) -> Self {
-        ServiceSide { svc_type, policy, annotations, keeps_client_ip: None, policy_fixed: None, policy_patched: false }
+        ServiceSide {
+            svc_type,
+            policy,
+            annotations,
+            keeps_client_ip: None,
+            policy_fixed: None,
+            policy_patched: false,
+            source_ranges: None,
+        }
     }
 }
 
@@ -766,7 +776,8 @@ impl ParamIssue {
 
 /// Trust in the N-th X-Forwarded-For entry from the right (Envoy's `xff_num_trusted_hops`): the
 /// client writes every entry a pass-through load balancer forwards.
-pub fn hop_trust(setting: String, at: Place, restrict_hint: &'static str) -> proxies::HeaderTrust {
+/// X-Forwarded-For trusted by hop count: `depth` is the entry taken, counted from the right.
+pub fn hop_trust(setting: String, at: Place, restrict_hint: &'static str, depth: u32) -> proxies::HeaderTrust {
     proxies::HeaderTrust {
         setting,
         loc: at.loc,
@@ -775,6 +786,7 @@ pub fn hop_trust(setting: String, at: Place, restrict_hint: &'static str) -> pro
         anyone_loc: None,
         restrict_hint,
         positional: true,
+        depth: Some(depth),
         off_hint: None,
     }
 }

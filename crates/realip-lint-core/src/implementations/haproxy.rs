@@ -65,6 +65,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
             anyone_loc: Some(loc),
             restrict_hint: "remove `src-ip-header` unless only a load balancer can reach the controller",
             positional: false,
+            depth: None,
             off_hint: None,
         });
     Trust { header, entries, ..Trust::default() }

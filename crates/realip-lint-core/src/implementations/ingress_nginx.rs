@@ -101,6 +101,7 @@ pub(super) fn trust_of(get: impl Fn(&str) -> Option<(String, Loc)>, obj: ObjId, 
         anyone_loc: anywhere.map(|e| e.loc),
         restrict_hint: "set `proxy-real-ip-cidr` to the load balancer's addresses only (on AWS, the VPC CIDR)",
         positional: false,
+        depth: None,
         off_hint: None,
     });
     trust

@@ -453,6 +453,7 @@ fn client_ip(
             format!("gatewayTopology.numTrustedProxies: {n}"),
             inside(ctx, at, "numTrustedProxies"),
             "set `numTrustedProxies` to the number of L7 proxies in front, or drop it behind an L4 load balancer",
+            u32::try_from(n).unwrap_or(u32::MAX),
         ));
     }
     let pp = match topology.and_then(|t| t.get("proxyProtocol")) {
@@ -490,6 +491,7 @@ fn ingress_trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
             format!("gatewayTopology.numTrustedProxies: {n}"),
             crate::implementations::gateway_api::inside_of(lookup, at, "numTrustedProxies"),
             "set `numTrustedProxies` to the number of L7 proxies in front, or drop it behind an L4 load balancer",
+            u32::try_from(n).unwrap_or(u32::MAX),
         ));
     }
     trust

@@ -204,6 +204,7 @@ fn client_ip(ctx: &GatewayCtx<'_>) -> (Setting<bool>, Trust, Place) {
                     format!("httpSettings.xffNumTrustedHops: {n}"),
                     Place { loc: o.loc_at(&at(&["httpSettings", "xffNumTrustedHops"])), obj: p },
                     "set `xffNumTrustedHops` to the number of L7 proxies in front, 0 behind an L4 load balancer",
+                    u32::try_from(n).unwrap_or(u32::MAX),
                 ));
             }
         }
@@ -212,6 +213,7 @@ fn client_ip(ctx: &GatewayCtx<'_>) -> (Setting<bool>, Trust, Place) {
                 format!("xffNumTrustedHops: {n}"),
                 ctx.place(p, &["spec", "xffNumTrustedHops"]),
                 "set `xffNumTrustedHops` to the number of L7 proxies in front, 0 behind an L4 load balancer",
+                u32::try_from(n).unwrap_or(u32::MAX),
             ));
         }
     }

@@ -72,6 +72,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 instead,
             }),
             policy_patched: false,
+            source_ranges: None,
         }),
         pods: None,
         proxy_protocol,

@@ -277,6 +277,9 @@ pub struct HeaderTrust {
     /// It trusts an entry by its position in the header (a hop count), whoever sent it: right
     /// only when that many proxies that append the header sit in front.
     pub positional: bool,
+    /// For a hop count: the X-Forwarded-For entry it takes, counted from the right (1: the
+    /// rightmost, the one the nearest appending proxy wrote).
+    pub depth: Option<u32>,
     /// How to turn the header trust off, in the controller's terms (`None`: ingress-nginx's
     /// `use-forwarded-headers: "false"` stands as the example).
     pub off_hint: Option<&'static str>,
@@ -486,6 +489,7 @@ impl HeaderTrust {
             anyone_loc: anywhere.map(|e| e.loc),
             restrict_hint,
             positional: false,
+            depth: None,
             off_hint: None,
         }
     }

@@ -120,6 +120,12 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         keeps_client_ip: None,
         policy_fixed: None,
         policy_patched,
+        source_ranges: layers
+            .get(ctx.lookup.objects, &["spec", "kubernetes", "service", "loadBalancerSourceRanges"])
+            .and_then(|(o, n)| {
+                let ranges = n.as_seq()?.iter().filter_map(scalar_string).collect();
+                Some((ranges, ctx.key_place(o, &["spec", "kubernetes", "service", "loadBalancerSourceRanges"])))
+            }),
     });
     dp.pods = Some(pods(ctx, &layers, fallback));
     Some(dp)

@@ -86,6 +86,7 @@ fn trust(lookup: &Lookup<'_>, ctrl: ObjId) -> Trust {
                 anyone_loc: Some(loc),
                 restrict_hint: "drop `forwardedHeaders.insecure` and list the load balancer's addresses in `forwardedHeaders.trustedIPs`",
                 positional: false,
+                depth: None,
                 off_hint: None,
             });
         } else if lower.ends_with(".trustedips") {

@@ -144,12 +144,20 @@ fn judge(
             ),
             // The proxy drops the connection: other rules speak.
             Loss::ProxyNotExpected | Loss::ProxyNotSent => None,
-            Loss::HeaderNotTrusted => wrong(
-                "the load balancer's address",
-                "the load balancer carries the client in X-Forwarded-For, which the proxy does not trust".into(),
-                at,
-                true,
-            ),
+            Loss::HeaderNotTrusted => match view.and_then(|v| v.behind_cdn) {
+                Some((cdn, _)) => wrong(
+                    &format!("{}'s address", cdn.name),
+                    format!("only {} reaches the load balancer, and it carries the client in X-Forwarded-For, which the proxy does not trust", cdn.name),
+                    at,
+                    true,
+                ),
+                None => wrong(
+                    "the load balancer's address",
+                    "the load balancer carries the client in X-Forwarded-For, which the proxy does not trust".into(),
+                    at,
+                    true,
+                ),
+            },
             Loss::LbProxy { certain } | Loss::IpTargets { certain, .. } => wrong(
                 "the load balancer's address",
                 "the load balancer opens its own connection to the proxy".into(),
@@ -162,7 +170,7 @@ fn judge(
                 at,
                 true,
             ),
-            Loss::TrustsAnyone | Loss::Positional | Loss::PositionalBehindProxy => None,
+            Loss::TrustsAnyone | Loss::Positional | Loss::PositionalBehindProxy | Loss::DeeperThanFront => None,
         }
     };
     match &al.compares {

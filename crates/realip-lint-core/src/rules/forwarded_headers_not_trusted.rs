@@ -50,20 +50,39 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
         let (Some(ci), Some(lb)) = (view.controller, path.hop(HopKind::LoadBalancer)) else { continue };
         let ctrl = &model.controllers[ci];
         let name = ctrl.proxy.map_or("the ingress controller", |p| p.name);
-        let mut f = Finding::new(
-            ctrl.settings_at,
-            format!(
-                "{name} does not trust X-Forwarded-For, but the load balancer of {} is L7 and puts the client's address there: {name} sees the load balancer's address",
-                view.name
-            ),
-            format!(
-                "make {name} take the client address from X-Forwarded-For, trusting only the load balancer's addresses (its trusted-proxy setting), or use a pass-through load balancer"
-            ),
-        )
-        .on(ctrl.obj);
-        if let Some(m) = lb.places.first() {
-            f = f.related(m.loc, "adds X-Forwarded-For");
+        // Behind a CDN the manifests show, the CDN is the L7 hop whose address the proxy sees.
+        let f = match view.behind_cdn {
+            Some((cdn, at)) => Finding::new(
+                ctrl.settings_at,
+                format!(
+                    "{name} does not trust X-Forwarded-For, but only {cdn} reaches {} and {cdn} puts the client's address there: {name} sees {cdn}'s addresses",
+                    view.name,
+                    cdn = cdn.name
+                ),
+                format!(
+                    "make {name} take the client address from X-Forwarded-For, trusting only {}'s published ranges ({}) or the one entry it appends",
+                    cdn.name, cdn.source
+                ),
+            )
+            .related(at.loc, format!("only {}'s ranges reach the load balancer", cdn.name)),
+            None => {
+                let f = Finding::new(
+                    ctrl.settings_at,
+                    format!(
+                        "{name} does not trust X-Forwarded-For, but the load balancer of {} is L7 and puts the client's address there: {name} sees the load balancer's address",
+                        view.name
+                    ),
+                    format!(
+                        "make {name} take the client address from X-Forwarded-For, trusting only the load balancer's addresses (its trusted-proxy setting), or use a pass-through load balancer"
+                    ),
+                );
+                match lb.places.first() {
+                    Some(m) => f.related(m.loc, "adds X-Forwarded-For"),
+                    None => f,
+                }
+            }
         }
+        .on(ctrl.obj);
         out.push(f);
     }
 }

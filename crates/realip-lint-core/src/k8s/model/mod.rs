@@ -657,6 +657,12 @@ fn gateway_view(
     model: &Model,
 ) -> ServiceView {
     let ty = svc.svc_type.value.clone();
+    // Only a CDN's ranges admitted: it is the only way in.
+    let behind_cdn = svc
+        .source_ranges
+        .as_ref()
+        .filter(|_| ty == "LoadBalancer")
+        .and_then(|(r, at)| Some((crate::cdn::fronting(r.iter().map(String::as_str))?, *at)));
     let policy = match svc.policy.value.as_str() {
         "" | "Cluster" => Policy::Cluster,
         "Local" => Policy::Local,
@@ -696,7 +702,7 @@ fn gateway_view(
         controller: Some(controller),
         lb,
         keeps_client_ip: svc.keeps_client_ip,
-        behind_cdn: None,
+        behind_cdn,
         policy_fixed: svc.policy_fixed,
         policy_patched: svc.policy_patched,
         rendered_by: None,

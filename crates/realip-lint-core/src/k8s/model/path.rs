@@ -106,6 +106,9 @@ pub enum Loss {
     TrustsAnyone,
     /// The proxy trusts an X-Forwarded-For entry by position with nothing in front (forgeable).
     Positional,
+    /// The proxy takes an X-Forwarded-For entry further from the right than the proxies in front
+    /// append (a hop count above 1 behind a CDN): the client wrote it.
+    DeeperThanFront,
     /// The proxy decodes PROXY protocol and then trusts an X-Forwarded-For entry by position:
     /// the load balancer in front appends nothing, so the entry is the client's (forgeable).
     PositionalBehindProxy,
@@ -235,7 +238,7 @@ pub(crate) fn entries(model: &Model, views: &[ViewPath]) -> Vec<EntryPath> {
             "lint the Service in front of the controller together with it".into(),
         );
         let missing = path.missing.take();
-        controller_hop(model, ci, &mut path);
+        controller_hop(model, ci, &mut path, None);
         path.missing = path.missing.or(missing);
         out.push(EntryPath {
             kind: "Controller",
@@ -447,7 +450,7 @@ fn service_path(model: &Model, view: &ServiceView) -> ViewPath {
     }
     // Node → ingress controller.
     if let Some(ci) = view.controller {
-        controller_hop(model, ci, &mut path);
+        controller_hop(model, ci, &mut path, view.behind_cdn.map(|(cdn, _)| cdn));
     }
     ViewPath { path, cluster }
 }
@@ -487,8 +490,9 @@ fn cluster_question(model: &Model, view: &ServiceView, path: &Path, skip_node: b
     }
 }
 
-/// Node → the ingress controller (or Gateway data plane).
-fn controller_hop(model: &Model, ci: usize, path: &mut Path) {
+/// Node → the ingress controller (or Gateway data plane); `cdn`: the CDN that is the only way in,
+/// which appends one X-Forwarded-For entry.
+fn controller_hop(model: &Model, ci: usize, path: &mut Path, cdn: Option<&crate::cdn::Cdn>) {
     let ctrl = &model.controllers[ci];
     let name = ctrl.proxy.map_or("the ingress controller", |p| p.name);
     let w = &model.objects[ctrl.obj];
@@ -567,6 +571,22 @@ fn controller_hop(model: &Model, ci: usize, path: &mut Path) {
             format!("{name} sees the client as the TCP source and writes it into X-Forwarded-For / X-Real-IP"),
             Carrier::Header,
         ),
+        // Behind a CDN that appends one entry, a hop count past it takes an entry the client
+        // wrote (`forwarded-headers-trust-all` says so at the setting).
+        (Carrier::Header, _)
+            if let (Some(h), Some(cdn)) = (header, cdn)
+                && let Some(depth) = h.depth.filter(|d| *d > 1) =>
+        {
+            path.at = Some(mark(h.loc, format!("takes entry {depth} from the right; {} appends one", cdn.name)));
+            path.loss = Some(Loss::DeeperThanFront);
+            (
+                format!(
+                    "{name} takes the client from X-Forwarded-For entry {depth} from the right (`{}`), but only {} appends to it in front: that entry is one the client wrote",
+                    h.setting, cdn.name
+                ),
+                Carrier::Forgeable,
+            )
+        }
         (Carrier::Header, _) if header.is_some() => {
             (format!("{name} takes the client from X-Forwarded-For, trusting only the listed sources"), Carrier::Header)
         }
