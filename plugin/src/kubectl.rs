@@ -422,6 +422,7 @@ mod tests {
                 "envoyproxies.gateway.envoyproxy.io",
                 "clienttrafficpolicies.gateway.envoyproxy.io",
                 "securitypolicies.gateway.envoyproxy.io",
+                "backendtrafficpolicies.gateway.envoyproxy.io",
                 "nginxproxies.gateway.nginx.org",
                 "gatewayparameters.gateway.kgateway.dev",
                 "listenerpolicies.gateway.kgateway.dev",

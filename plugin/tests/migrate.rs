@@ -1,4 +1,4 @@
-//! `migrate`: ingress-nginx → each Gateway implementation, from pairs under
+//! `migrate`: ingress-nginx (and Traefik, and F5 NGINX) → each Gateway implementation, from pairs under
 //! `tests/data/migrate/<pair>/{old,new}`: snapshots of the human report and the JSON, the exit
 //! code per `--fail-on`, the JSON contract, and the trace of a broken NEW side alone.
 
@@ -20,6 +20,8 @@ const PAIRS: &[&str] = &[
     "traefik-forgeable",
     "kgateway-changed",
     "contour-proxy-broken",
+    "traefik-envoy-gateway-same",
+    "f5-nginx-same",
 ];
 
 const EXAMPLE: &str = "examples/migrate";
@@ -95,6 +97,19 @@ fn each_pair_says_what_its_migration_does() {
     assert_eq!(change(&json("istio-cluster-lost"), "client-address"), "lost");
     assert_eq!(change(&json("istio-cluster-lost"), "traffic-policy"), "changed");
     assert_eq!(change(&json("traefik-forgeable"), "client-address"), "newly-forgeable");
+    // From Traefik: its Middlewares' allow-list and per-client rate limit become Envoy Gateway
+    // policies that key on the same client address.
+    let v = json("traefik-envoy-gateway-same");
+    for what in ["client-address", "allow-list", "rate-limit"] {
+        assert_eq!(change(&v, what), "same", "{what}");
+    }
+    assert_eq!(migrate("traefik-envoy-gateway-same", &[]).status.code(), Some(0));
+    // From F5 NGINX: PROXY protocol on both sides, and both append to X-Forwarded-For.
+    let v = json("f5-nginx-same");
+    for what in ["client-address", "trust", "x-forwarded-for"] {
+        assert_eq!(change(&v, what), "same", "{what}");
+    }
+    assert_eq!(v["hosts"][0]["before"]["kind"], "preserved-in-header");
     // ingress-nginx rewrote X-Forwarded-For; Envoy appends to it.
     let v = json("kgateway-changed");
     assert_eq!(change(&v, "client-address"), "changed");

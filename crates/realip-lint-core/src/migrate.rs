@@ -700,9 +700,15 @@ impl Look<'_> {
                 })
             }
             // Envoy (`use_remote_address`) appends the peer; nginx `$proxy_add_x_forwarded_for`.
-            "Envoy Gateway" | "Istio ingress gateway" | "kgateway" | "Envoy" | "Cilium" | "NGINX Gateway Fabric" => {
-                Some(Xff::Appended)
-            }
+            // F5 NGINX: `$proxy_add_x_forwarded_for` in every location (nginx/kubernetes-ingress
+            // `internal/configs/version1/nginx.ingress.tmpl`).
+            "Envoy Gateway"
+            | "Istio ingress gateway"
+            | "kgateway"
+            | "Envoy"
+            | "Cilium"
+            | "NGINX Gateway Fabric"
+            | "F5 NGINX Ingress Controller" => Some(Xff::Appended),
             // Traefik drops the X-Forwarded-* headers of untrusted peers, then appends the peer.
             "Traefik" => Some(if self.controller()?.trust.header.is_some() { Xff::Appended } else { Xff::Rewritten }),
             _ => None,
@@ -841,8 +847,11 @@ impl Look<'_> {
     }
 
     /// Per-client rate limits: ingress-nginx's `limit-*` annotations (keyed on
-    /// `$binary_remote_addr`, the detected client), Envoy Gateway BackendTrafficPolicies'
-    /// `rateLimit` with a `sourceCIDR` client selector.
+    /// `$binary_remote_addr`, the detected client), F5 NGINX's `nginx.org/limit-req-rate` (keyed
+    /// on `nginx.org/limit-req-key`, `${binary_remote_addr}` unless set:
+    /// nginx/kubernetes-ingress `internal/configs/annotations.go`), Traefik RateLimit
+    /// Middlewares (by `sourceCriterion`, the remote address unless set), Envoy Gateway
+    /// BackendTrafficPolicies' `rateLimit` with a `sourceCIDR` client selector.
     fn rate_limits(&self) -> (String, Vec<Place>) {
         let obj = &self.model.objects[self.e.obj];
         let mut found = Vec::new();
@@ -897,6 +906,45 @@ impl Look<'_> {
                     format!("{} `rateLimit` per client address (`sourceCIDR` `type: Distinct`)", o.display())
                 } else {
                     format!("{} `rateLimit` shared by every client", o.display())
+                });
+                places
+                    .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
+            }
+        } else if self.e.kind == "Ingress" && self.is("F5 NGINX Ingress Controller") {
+            if let Some(rate) = obj.annotation("nginx.org/limit-req-rate") {
+                let key = obj.annotation("nginx.org/limit-req-key").unwrap_or("${binary_remote_addr}");
+                found.push(if key.contains("remote_addr") {
+                    format!("`limit-req-rate: {rate}` per client address (`{key}`)")
+                } else {
+                    format!("`limit-req-rate: {rate}` keyed on `{key}`, not the client address")
+                });
+                let at =
+                    |k: &str| obj.loc_at(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(k)]);
+                places.push(self.side.place(at("nginx.org/limit-req-rate"), "`nginx.org/limit-req-rate`"));
+            }
+        } else if self.is("Traefik") {
+            // Like its allow-lists: the Middlewares of the input, run by Traefik's routers.
+            for (_, o) in self.model.live() {
+                if o.kind != "Middleware" || !matches!(o.group(), "traefik.io" | "traefik.containo.us") {
+                    continue;
+                }
+                let Some(rl) = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]) else { continue };
+                let criterion = rl.get("sourceCriterion");
+                let depth = criterion
+                    .and_then(|c| c.at(&[PathSeg::Key("ipStrategy"), PathSeg::Key("depth")]))
+                    .and_then(crate::k8s::object::scalar_value)
+                    .and_then(|v| v.as_i64())
+                    .filter(|d| *d > 0);
+                let header = criterion.and_then(|c| c.get("requestHeaderName")).and_then(scalar_string);
+                let host =
+                    criterion.and_then(|c| c.get("requestHost")).and_then(scalar_string).as_deref() == Some("true");
+                found.push(match (depth, header, host) {
+                    (Some(d), _, _) => {
+                        format!("{} `rateLimit` per X-Forwarded-For entry {d} from the right", o.display())
+                    }
+                    (_, Some(h), _) => format!("{} `rateLimit` per `{h}` header value", o.display()),
+                    (_, _, true) => format!("{} `rateLimit` per host, shared by every client", o.display()),
+                    _ => format!("{} `rateLimit` per client address (the remote address)", o.display()),
                 });
                 places
                     .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));

@@ -37,6 +37,8 @@ static GATEWAY: GatewaySupport = GatewaySupport {
         (GROUP, "EnvoyProxy", "envoyproxies"),
         (GROUP, "ClientTrafficPolicy", "clienttrafficpolicies"),
         (GROUP, "SecurityPolicy", "securitypolicies"),
+        // Its `rateLimit` (what `migrate` compares per client).
+        (GROUP, "BackendTrafficPolicy", "backendtrafficpolicies"),
     ],
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`, or the EnvoyProxy's `spec.provider.kubernetes.envoyService.annotations`",
