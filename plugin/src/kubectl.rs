@@ -424,6 +424,7 @@ mod tests {
                 "securitypolicies.gateway.envoyproxy.io",
                 "backendtrafficpolicies.gateway.envoyproxy.io",
                 "nginxproxies.gateway.nginx.org",
+                "ratelimitpolicies.gateway.nginx.org",
                 "gatewayparameters.gateway.kgateway.dev",
                 "listenerpolicies.gateway.kgateway.dev",
                 "httplistenerpolicies.gateway.kgateway.dev",

@@ -71,6 +71,8 @@ fn human_and_json_reports() {
 #[test]
 fn each_pair_says_what_its_migration_does() {
     // Behaviour kept: nothing lost, broken or newly forgeable.
+    // ingress-nginx's `limit-rps` and NGINX Gateway Fabric's RateLimitPolicy both key on the client.
+    assert_eq!(change(&json("nginx-gateway-fabric-same"), "rate-limit"), "same");
     for pair in ["envoy-gateway-same", "nginx-gateway-fabric-same"] {
         let v = json(pair);
         assert_eq!(change(&v, "client-address"), "same", "{pair}");

@@ -846,6 +846,29 @@ impl Look<'_> {
             .collect()
     }
 
+    /// The policies of a kind, in the Gateway's namespace, that target the Gateway or a route of
+    /// this host (`targetRefs`).
+    fn policies_of_host(&self, group: &str, kind: &str) -> Vec<&crate::k8s::object::Object> {
+        let routes = self.routes_of_host();
+        let gw = &self.model.objects[self.e.obj];
+        self.model
+            .live()
+            .map(|(_, o)| o)
+            .filter(|o| o.kind == kind && o.group() == group && o.namespace == gw.namespace)
+            .filter(|o| {
+                let refs = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("targetRefs")]).and_then(Node::as_seq);
+                refs.unwrap_or_default().iter().any(|r| {
+                    let name = r.get("name").and_then(scalar_string);
+                    match r.get("kind").and_then(scalar_string).as_deref() {
+                        Some("Gateway") => name == gw.name,
+                        Some("HTTPRoute" | "GRPCRoute") => routes.iter().any(|&ri| self.model.objects[ri].name == name),
+                        _ => false,
+                    }
+                })
+            })
+            .collect()
+    }
+
     /// Per-client rate limits: ingress-nginx's `limit-*` annotations (keyed on
     /// `$binary_remote_addr`, the detected client), F5 NGINX's `nginx.org/limit-req-rate` (keyed
     /// on `nginx.org/limit-req-key`, `${binary_remote_addr}` unless set:
@@ -865,29 +888,31 @@ impl Look<'_> {
                     places.push(self.side.place(loc, format!("`{key}`")));
                 }
             }
+        } else if self.e.kind == "Gateway" && self.is("NGINX Gateway Fabric") {
+            // RateLimitPolicy `rateLimit.local.rules[].key`, an nginx `limit_req_zone` key
+            // (nginx/nginx-gateway-fabric `apis/v1alpha1/ratelimitpolicy_types.go`): per client
+            // when it is the (rewritten) remote address.
+            for o in self.policies_of_host("gateway.nginx.org", "RateLimitPolicy") {
+                let rules = o.root.at(&[
+                    PathSeg::Key("spec"),
+                    PathSeg::Key("rateLimit"),
+                    PathSeg::Key("local"),
+                    PathSeg::Key("rules"),
+                ]);
+                for rule in rules.and_then(Node::as_seq).unwrap_or_default() {
+                    let key = rule.get("key").and_then(scalar_string).unwrap_or_default();
+                    found.push(if key.contains("remote_addr") {
+                        format!("{} `rateLimit` per client address (`key: {key}`)", o.display())
+                    } else {
+                        format!("{} `rateLimit` keyed on `{key}`, not the client address", o.display())
+                    });
+                }
+                places
+                    .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
+            }
         } else if self.e.kind == "Gateway" && self.is("Envoy Gateway") {
-            let routes = self.routes_of_host();
-            let gw = obj;
-            for (_, o) in self.model.live() {
-                if o.kind != "BackendTrafficPolicy"
-                    || o.group() != "gateway.envoyproxy.io"
-                    || o.namespace != gw.namespace
-                {
-                    continue;
-                }
-                let refs = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("targetRefs")]).and_then(Node::as_seq);
-                let targets = refs.unwrap_or_default().iter().any(|r| {
-                    let name = r.get("name").and_then(scalar_string);
-                    match r.get("kind").and_then(scalar_string).as_deref() {
-                        Some("Gateway") => name == gw.name,
-                        Some("HTTPRoute") => routes.iter().any(|&ri| self.model.objects[ri].name == name),
-                        _ => false,
-                    }
-                });
+            for o in self.policies_of_host("gateway.envoyproxy.io", "BackendTrafficPolicy") {
                 let Some(rl) = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]) else { continue };
-                if !targets {
-                    continue;
-                }
                 let per_client = ["global", "local"].iter().any(|k| {
                     rl.at(&[PathSeg::Key(k), PathSeg::Key("rules")])
                         .and_then(Node::as_seq)
@@ -949,7 +974,7 @@ impl Look<'_> {
                 places
                     .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
             }
-        } else if !matches!(self.implementation(), Some("ingress-nginx" | "Envoy Gateway")) {
+        } else if !matches!(self.implementation(), Some("ingress-nginx" | "Envoy Gateway" | "NGINX Gateway Fabric")) {
             return (format!("not read for {}", self.implementation().unwrap_or("this proxy")), places);
         }
         let text = if found.is_empty() { "none".to_owned() } else { found.join("; ") };

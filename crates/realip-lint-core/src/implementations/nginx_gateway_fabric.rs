@@ -24,7 +24,8 @@ pub static IMPLEMENTATION: Implementation = Implementation {
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "NGINX Gateway Fabric",
-    config_kinds: &[(GROUP, "NginxProxy", "nginxproxies")],
+    // RateLimitPolicy: what `migrate` compares per client.
+    config_kinds: &[(GROUP, "NginxProxy", "nginxproxies"), (GROUP, "RateLimitPolicy", "ratelimitpolicies")],
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations` (NginxProxy has no Service annotations field)",
     data_plane: Some(data_plane),
