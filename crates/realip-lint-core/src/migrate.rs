@@ -745,10 +745,14 @@ impl Look<'_> {
             lists.extend(AllowList::of_ingress(obj, self.e.obj).into_iter().map(|(a, _)| a));
         }
         if let Some(c) = self.controller() {
-            lists.extend(c.allow_lists.iter().cloned());
-        }
-        if self.e.kind == "Gateway" && self.is("Envoy Gateway") {
-            lists.extend(self.route_security_policies());
+            // Route-level lists count for the hosts of their routes only.
+            let routes = self.routes_of_host();
+            lists.extend(
+                c.allow_lists
+                    .iter()
+                    .filter(|a| a.routes.is_empty() || a.routes.iter().any(|r| routes.contains(r)))
+                    .cloned(),
+            );
         }
         lists
             .into_iter()
@@ -765,10 +769,10 @@ impl Look<'_> {
         let fired = |rule: &str| self.report.diagnostics.iter().any(|d| d.rule == rule && d.object == reference);
         if fired("allowlist-forgeable") {
             "a header any client can write".into()
-        } else if fired("allowlist-wrong-hop") {
-            "a proxy's address, not the client's".into()
         } else if fired("allowlist-after-snat") || self.kind() == Kind::Lost {
             "a node's or the load balancer's address".into()
+        } else if fired("allowlist-wrong-hop") {
+            "a proxy's address, not the client's".into()
         } else if self.kind() == Kind::Broken {
             "nothing: connections fail".into()
         } else if matches!(a.compares, Compares::XffDepth { .. }) || self.kind() == Kind::Unknown {
@@ -784,42 +788,6 @@ impl Look<'_> {
             return "none".into();
         }
         lists.iter().map(|(a, on)| format!("{} on {on}", a.what)).collect::<Vec<_>>().join("; ")
-    }
-
-    /// Envoy Gateway SecurityPolicies with `clientCIDRs` that target an HTTPRoute serving this
-    /// host (what ingress2gateway writes for `whitelist-source-range`).
-    fn route_security_policies(&self) -> Vec<AllowList> {
-        let routes = self.routes_of_host();
-        let mut out = Vec::new();
-        for (i, o) in self.model.live() {
-            if o.kind != "SecurityPolicy" || o.group() != "gateway.envoyproxy.io" {
-                continue;
-            }
-            let refs = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("targetRefs")]).and_then(Node::as_seq);
-            let names_route = refs.unwrap_or_default().iter().any(|r| {
-                r.get("kind").and_then(scalar_string).as_deref() == Some("HTTPRoute")
-                    && routes.iter().any(|&ri| {
-                        let route = &self.model.objects[ri];
-                        r.get("name").and_then(scalar_string) == route.name && o.namespace == route.namespace
-                    })
-            });
-            let rules = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("authorization"), PathSeg::Key("rules")]);
-            for (ri, rule) in rules.and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
-                if !names_route || rule.get("principal").and_then(|p| p.get("clientCIDRs")).is_none() {
-                    continue;
-                }
-                let path =
-                    implementations::indexed(&["spec", "authorization", "rules"], ri, &["principal", "clientCIDRs"]);
-                out.push(AllowList {
-                    obj: i,
-                    at: o.key_loc(&path),
-                    what: format!("{}'s `clientCIDRs`", o.display()),
-                    compares: Compares::Detected,
-                    fix: "",
-                });
-            }
-        }
-        out
     }
 
     /// The HTTPRoutes attached to this entry's Gateway that serve this host.
@@ -1398,13 +1366,13 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
         "allow-list" if change != Change::Changed => {
             let lists = new.allow_lists();
             let fix = lists.iter().map(|(a, _)| a.fix).find(|f| !f.is_empty());
-            fix.map(|f| format!("# {f}\n")).or_else(|| match imp {
+            match imp {
                 Some("Envoy Gateway") if new.lb_sends_proxy() => None,
                 // Envoy Gateway matches `clientCIDRs` against the address its
-                // ClientTrafficPolicy detects.
+                // ClientTrafficPolicy detects: the YAML that makes it the client.
                 Some("Envoy Gateway") => Some(eg_trusted_cidrs(&gw_name, &ns, &cidrs)),
-                _ => None,
-            })
+                _ => fix.map(|f| format!("# {f}\n")),
+            }
         }
         "rate-limit" if change == Change::Lost => match imp {
             Some("Envoy Gateway") => {

@@ -590,7 +590,15 @@ fn client_ip(
 fn allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
     let keys = crate::implementations::gateway_api::keys;
     let mut out = Vec::new();
-    for p in ctx.targeting(GROUP, &["SecurityPolicy"]) {
+    // Gateway-level policies, then route-level ones (a SecurityPolicy that targets an HTTPRoute
+    // or GRPCRoute attached to this Gateway, as ingress2gateway writes them): the same check, on
+    // that route's requests.
+    let policies = ctx
+        .targeting(GROUP, &["SecurityPolicy"])
+        .into_iter()
+        .map(|p| (p, Vec::new()))
+        .chain(ctx.targeting_routes(GROUP, &["SecurityPolicy"]));
+    for (p, routes) in policies {
         let o = &ctx.lookup.objects[p];
         let rules = o.root.at(&keys(&["spec", "authorization", "rules"])).and_then(crate::yaml::Node::as_seq);
         for (ri, rule) in rules.unwrap_or_default().iter().enumerate() {
@@ -601,9 +609,10 @@ fn allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
             out.push(AllowList {
                 obj: p,
                 at: o.key_loc(&path),
-                what: "this SecurityPolicy's `clientCIDRs`".into(),
+                what: format!("{}'s `clientCIDRs`", o.display()),
                 compares: Compares::Detected,
                 fix: "Envoy Gateway matches `clientCIDRs` against the client address its ClientTrafficPolicy detects: behind an L4 load balancer, `proxyProtocol: {}` (with the load balancer sending PROXY) or `externalTrafficPolicy: Local` and no `clientIPDetection`; behind an HTTP proxy or CDN, `clientIPDetection.xForwardedFor.trustedCIDRs` with its addresses",
+                routes: routes.clone(),
             });
         }
     }

@@ -533,6 +533,56 @@ impl GatewayCtx<'_> {
         &self.gw().labels
     }
 
+    /// The HTTPRoutes and GRPCRoutes of the input whose `parentRefs` name this Gateway (kind
+    /// Gateway, the route's namespace unless given).
+    pub fn attached_routes(&self) -> Vec<ObjId> {
+        let (ns, name) = (self.ns(), self.name());
+        self.lookup
+            .objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.shadowed && o.group() == GROUP && matches!(o.kind.as_str(), "HTTPRoute" | "GRPCRoute"))
+            .filter(|(_, o)| {
+                let own_ns = o.namespace.as_deref().unwrap_or("default");
+                let parents = o.root.at(&keys(&["spec", "parentRefs"])).and_then(Node::as_seq).unwrap_or_default();
+                parents.iter().any(|p| {
+                    p.get("kind").and_then(scalar_string).is_none_or(|k| k == "Gateway")
+                        && p.get("name").and_then(scalar_string).as_deref() == Some(name)
+                        && p.get("namespace").and_then(scalar_string).as_deref().unwrap_or(own_ns) == ns
+                })
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Objects of `group`/`kinds` that target routes attached to this Gateway (`targetRefs` in
+    /// the route's namespace), each with those routes.
+    pub fn targeting_routes(&self, group: &str, kinds: &[&str]) -> Vec<(ObjId, Vec<ObjId>)> {
+        let routes = self.attached_routes();
+        let objects = self.lookup.objects;
+        objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.shadowed && o.group() == group && kinds.contains(&o.kind.as_str()))
+            .filter_map(|(i, o)| {
+                let refs = o.root.at(&keys(&["spec", "targetRefs"])).and_then(Node::as_seq).unwrap_or_default();
+                let hit: Vec<ObjId> = routes
+                    .iter()
+                    .copied()
+                    .filter(|&ri| {
+                        let r = &objects[ri];
+                        r.namespace == o.namespace
+                            && refs.iter().any(|t| {
+                                t.get("kind").and_then(scalar_string).as_deref() == Some(r.kind.as_str())
+                                    && t.get("name").and_then(scalar_string) == r.name
+                            })
+                    })
+                    .collect();
+                (!hit.is_empty()).then_some((i, hit))
+            })
+            .collect()
+    }
+
     /// Objects of `group`/`kinds` in the Gateway's namespace that attach to it: a `targetRefs`
     /// entry (or the older single `targetRef`) naming it, or a `targetSelectors` entry whose
     /// labels it has.

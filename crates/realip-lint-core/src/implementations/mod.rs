@@ -214,6 +214,9 @@ pub struct AllowList {
     pub compares: Compares,
     /// What makes it compare the client's address, in the implementation's terms.
     pub fix: &'static str,
+    /// The routes it applies to, when it is attached to routes rather than to the whole data
+    /// plane (an Envoy Gateway SecurityPolicy that targets an HTTPRoute); empty: everything.
+    pub routes: Vec<ObjId>,
 }
 
 /// The address an allow-list compares.
@@ -242,6 +245,7 @@ impl AllowList {
                         what: format!("`{key}`"),
                         compares: Compares::Detected,
                         fix: "the controller checks the address its real-IP settings produce: trust X-Forwarded-For only from the proxy in front (ingress-nginx: `proxy-real-ip-cidr` with its addresses), or use PROXY protocol on both ends, or `externalTrafficPolicy: Local` with no header trust",
+                        routes: Vec::new(),
                     },
                     p,
                 ))

@@ -174,6 +174,7 @@ fn allow_lists(lookup: &Lookup<'_>, _: ObjId) -> Vec<AllowList> {
                 what: format!("this Middleware's `{field}.sourceRange`"),
                 compares,
                 fix: "behind an L4 load balancer, PROXY protocol (`entryPoints.<name>.proxyProtocol.trustedIPs` with the load balancer's addresses) or `externalTrafficPolicy: Local` makes `RemoteAddr` the client; behind an HTTP proxy or CDN, `ipStrategy.depth` equal to the number of proxies that append X-Forwarded-For, with only their addresses in `forwardedHeaders.trustedIPs`",
+                routes: Vec::new(),
             });
         }
     }

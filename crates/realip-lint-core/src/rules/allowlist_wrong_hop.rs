@@ -12,6 +12,8 @@ declare_rule! {
     /// peer is the CDN). It reads Envoy Gateway SecurityPolicy
     /// `spec.authorization.rules[].principal.clientCIDRs` (the client address after the
     /// ClientTrafficPolicy's `clientIPDetection`; without one, the TCP peer or PROXY address),
+    /// whether it targets the Gateway or an HTTPRoute or GRPCRoute attached to it (as
+    /// ingress2gateway writes `whitelist-source-range`),
     /// Istio AuthorizationPolicy `ipBlocks` (the connection peer after PROXY protocol) and
     /// `remoteIpBlocks` on the gateways they select, Traefik Middleware `ipAllowList` (v3) and
     /// `ipWhiteList` (v2) `sourceRange` without `ipStrategy` (the TCP peer), and Ingress
