@@ -132,6 +132,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         local_hint: String::new(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     };
     if !known {
         return Some(dp);

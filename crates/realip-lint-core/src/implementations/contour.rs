@@ -148,6 +148,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
                 local_hint: String::new(),
                 issues,
                 shared: None,
+                listeners: Vec::new(),
             });
         } else if let Some(o) = ctx.resolve_params(&r, None, &mut issues) {
             layers.objs.push(o);
@@ -191,6 +192,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         local_hint: "in the ContourDeployment: `spec.envoy.networkPublishing.externalTrafficPolicy: Local` (or leave it out: `Local` is Contour's default)".into(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     };
     if !known {
         return Some(dp);

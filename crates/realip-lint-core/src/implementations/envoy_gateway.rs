@@ -10,8 +10,8 @@ use super::{
     list_entries,
 };
 use crate::implementations::gateway_api::{
-    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, OwnServiceLabels, ParamIssue, RenderedPods,
-    ServiceSide, Sourced, hop_trust, inside, merge_annotations, with_infra,
+    AnnotationReach, DataPlane, Effect, GatewayCtx, GatewaySupport, Layers, ListenerSettings, OwnServiceLabels,
+    ParamIssue, RenderedPods, ServiceSide, Sourced, hop_trust, inside, merge_annotations, with_infra,
 };
 use crate::k8s::object::{ObjId, Object, Place, Workload, WorkloadKind, scalar_string};
 use crate::k8s::provenance::{Setting, unknown};
@@ -192,7 +192,8 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         _ => None,
     };
     let fallback = ctx.class_at();
-    let (proxy_protocol, optional, trust, settings_at) = client_ip(ctx, &layers, base.as_ref());
+    let ((proxy_protocol, optional, trust, settings_at), listeners) =
+        client_ip_per_listener(ctx, &layers, base.as_ref());
     let mut dp = DataPlane {
         service: None,
         pods: None,
@@ -203,6 +204,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         local_hint: "in the EnvoyProxy: `spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (or leave it out: `Local` is Envoy Gateway's default)".into(),
         issues,
         shared: merged.then(|| format!("envoy-gateway/{}", ctx.class_name())),
+        listeners,
     };
     if !known {
         return Some(dp);
@@ -368,6 +370,7 @@ fn rejected(ctx: &GatewayCtx<'_>, issues: Vec<ParamIssue>) -> DataPlane {
         local_hint: String::new(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     }
 }
 
@@ -492,17 +495,41 @@ fn pods(ctx: &GatewayCtx<'_>, layers: &Layers, base: Option<&ControllerDefault>,
 /// PROXY protocol and client-IP detection from the ClientTrafficPolicies that target the
 /// Gateway: `spec.proxyProtocol` (v1.5.0+, `optional: true` also takes connections without
 /// the header), the deprecated `spec.enableProxyProtocol`, and `spec.clientIPDetection`.
+/// A ClientTrafficPolicy that names a listener (`sectionName`) replaces the Gateway-level ones
+/// on that listener (Envoy Gateway marks those `Overridden` there): the Gateway-level settings,
+/// and each such listener's own.
+fn client_ip_per_listener(
+    ctx: &GatewayCtx<'_>,
+    layers: &Layers,
+    base: Option<&ControllerDefault>,
+) -> ((Setting<bool>, bool, Trust, Place), Vec<ListenerSettings>) {
+    let attached = ctx.targeting_sections(GROUP, &["ClientTrafficPolicy"]);
+    let whole: Vec<ObjId> = attached.iter().filter(|(_, s)| s.is_empty()).map(|(i, _)| *i).collect();
+    let mut names: Vec<&String> = attached.iter().flat_map(|(_, s)| s).collect();
+    names.sort();
+    names.dedup();
+    let listeners = names
+        .into_iter()
+        .map(|name| {
+            let own: Vec<ObjId> = attached.iter().filter(|(_, s)| s.contains(name)).map(|(i, _)| *i).collect();
+            let (proxy_protocol, proxy_protocol_optional, trust, settings_at) = client_ip(ctx, layers, base, &own);
+            ListenerSettings { name: name.clone(), proxy_protocol, proxy_protocol_optional, trust, settings_at }
+        })
+        .collect();
+    (client_ip(ctx, layers, base, &whole), listeners)
+}
+
 fn client_ip(
     ctx: &GatewayCtx<'_>,
     layers: &Layers,
     base: Option<&ControllerDefault>,
+    policies: &[ObjId],
 ) -> (Setting<bool>, bool, Trust, Place) {
     let objects = ctx.lookup.objects;
-    let policies = ctx.targeting(GROUP, &["ClientTrafficPolicy"]);
     let keys = crate::implementations::gateway_api::keys;
     let mut trust = Trust::default();
     let mut pp: Option<(Place, bool)> = None;
-    for &p in &policies {
+    for &p in policies {
         let o = &objects[p];
         if o.root.at(&keys(&["spec", "proxyProtocol"])).is_some() {
             let optional = o.bool_at(&keys(&["spec", "proxyProtocol", "optional"])) == Some(true);

@@ -204,7 +204,7 @@ impl AnnotationReach {
 }
 
 /// The effective Service of a Gateway.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ServiceSide {
     pub svc_type: Sourced<String>,
     /// `externalTrafficPolicy` as it reaches the Service (any string: an invalid value stays
@@ -341,6 +341,21 @@ pub struct DataPlane {
     pub issues: Vec<ParamIssue>,
     /// Gateways with the same key share one data plane (Envoy Gateway's `mergeGateways`).
     pub shared: Option<String>,
+    /// Listeners whose client-IP settings differ from the data plane's: a policy attached to
+    /// the listener (`sectionName`) replaces the Gateway-level one there.
+    pub listeners: Vec<ListenerSettings>,
+}
+
+/// The client-IP settings of one listener, where a policy attached to it by `sectionName` sets
+/// them.
+#[derive(Debug)]
+pub struct ListenerSettings {
+    /// The listener's name.
+    pub name: String,
+    pub proxy_protocol: Setting<bool>,
+    pub proxy_protocol_optional: bool,
+    pub trust: Trust,
+    pub settings_at: Place,
 }
 
 /// A `parametersRef` as written.
@@ -587,6 +602,12 @@ impl GatewayCtx<'_> {
     /// entry (or the older single `targetRef`) naming it, or a `targetSelectors` entry whose
     /// labels it has.
     pub fn targeting(&self, group: &str, kinds: &[&str]) -> Vec<ObjId> {
+        self.targeting_sections(group, kinds).into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// [`GatewayCtx::targeting`], each object with the listeners it names by `sectionName`
+    /// (empty: it attaches to the whole Gateway).
+    pub fn targeting_sections(&self, group: &str, kinds: &[&str]) -> Vec<(ObjId, Vec<String>)> {
         let ns = self.ns();
         let name = self.name();
         self.lookup
@@ -618,7 +639,24 @@ impl GatewayCtx<'_> {
                             && selects(s, self.gateway_labels())
                     })
             })
-            .map(|(i, _)| i)
+            .map(|(i, o)| {
+                // Listed sections, unless some reference (or a selector) takes the whole Gateway.
+                let name = self.name();
+                let refs = o.root.at(&keys(&["spec", "targetRefs"])).and_then(Node::as_seq).unwrap_or_default();
+                let single = o.root.at(&keys(&["spec", "targetRef"]));
+                let naming: Vec<&Node> = refs
+                    .iter()
+                    .chain(single)
+                    .filter(|n| n.get("name").and_then(scalar_string).as_deref() == Some(name))
+                    .collect();
+                let whole = naming.is_empty() || naming.iter().any(|n| n.get("sectionName").is_none());
+                let sections = if whole {
+                    Vec::new()
+                } else {
+                    naming.iter().filter_map(|n| n.get("sectionName").and_then(scalar_string)).collect()
+                };
+                (i, sections)
+            })
             .collect()
     }
 }

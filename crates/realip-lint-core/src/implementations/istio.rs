@@ -282,6 +282,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         local_hint: "in the Gateway's parameters ConfigMap (`spec.infrastructure.parametersRef`): `service: |` with `spec: {externalTrafficPolicy: Local}`".into(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     };
     if !known {
         return Some(dp);
@@ -335,6 +336,7 @@ fn empty(ctx: &GatewayCtx<'_>, issues: Vec<ParamIssue>, pp: Setting<bool>) -> Da
         local_hint: String::new(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     }
 }
 

@@ -124,6 +124,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         local_hint: "in the GatewayParameters: `spec.kube.service.externalTrafficPolicy: Local`".into(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     };
     if !known {
         return Some(dp);

@@ -230,6 +230,7 @@ fn render(
         local_hint: local_hint.into(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     };
     // The proxy's `KONG_*` settings, from the topmost pod template that sets its containers.
     if let Some((o, _)) = layers.get(ctx.lookup.objects, &[shape.pods, &["containers"]].concat()) {

@@ -82,6 +82,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         local_hint: String::new(),
         issues: Vec::new(),
         shared: None,
+        listeners: Vec::new(),
     })
 }
 

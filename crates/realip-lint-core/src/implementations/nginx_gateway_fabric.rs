@@ -103,6 +103,7 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         local_hint: "in the NginxProxy: `spec.kubernetes.service.externalTrafficPolicy: Local` (or leave it out: `Local` is NGINX Gateway Fabric's default)".into(),
         issues,
         shared: None,
+        listeners: Vec::new(),
     };
     if !known {
         return Some(dp);

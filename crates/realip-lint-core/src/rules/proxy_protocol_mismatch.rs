@@ -33,7 +33,11 @@ declare_rule! {
     /// only; a Gateway listener of protocol `TCP` (TCPRoute) is a listener-level TCP proxy without
     /// listener filters (projectcontour/contour `internal/xdscache/v3/listener.go` `OnChange`, as
     /// of v1.33), so with `useProxyProtocol: true` and a load balancer that sends PROXY to every
-    /// port, each TCP listener is flagged.
+    /// port, each TCP listener is flagged. An Envoy Gateway ClientTrafficPolicy attached to a
+    /// listener by `sectionName` replaces the Gateway-level one on that listener, not merged with
+    /// it (envoyproxy/gateway `internal/gatewayapi/clienttrafficpolicy.go`: section policies are
+    /// translated first, the Gateway's only on the sections none claimed), so a listener policy
+    /// without `proxyProtocol` makes that listener refuse the load balancer's PROXY headers.
     ///
     /// ## Why is this bad?
     /// A proxy that does not expect the header reads `PROXY TCP4 203.0.113.7 …` as the start of an
@@ -91,9 +95,18 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                 let f = match setting {
                     Ok(Sourced { value: false, origin: Origin::Written(at) }) => Finding {
                         message: format!(
-                            "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} is set not to expect them: every request fails"
+                            "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} is set not to expect them{}: every request fails",
+                            ctrl.on_listener()
                         ),
                         ..f.related(at.loc, "PROXY protocol is off here")
+                    },
+                    // A listener's own policy replaces the Gateway's there, PROXY setting included.
+                    Ok(Sourced { value: false, origin: Origin::Default { .. } }) if ctrl.listener.is_some() => Finding {
+                        message: format!(
+                            "the load balancer sends PROXY protocol headers (`{annotation}`), but {name} runs without PROXY protocol{}: the policy attached to that listener replaces the Gateway's there and sets none, so every request to it fails",
+                            ctrl.on_listener()
+                        ),
+                        ..f.related(ctrl.settings_at, "the listener's own policy: no PROXY protocol")
                     },
                     Ok(Sourced { value: false, origin: Origin::Default { .. } }) => Finding {
                         message: format!(
@@ -111,6 +124,20 @@ fn check(model: &Model, out: &mut Vec<Finding>) {
                         out.extend(contour_tcp_listeners(model, ctrl, annotation, ann));
                         continue;
                     }
+                };
+                // A listener's own settings: said at that listener (its trace entry alone shows it).
+                let f = match listener_name_at(model, ctrl) {
+                    Some(at) => Finding {
+                        loc: at,
+                        object: Some(ctrl.obj),
+                        help: format!(
+                            "add `proxyProtocol: {{}}` to the policy attached to listener `{}` (it replaces the Gateway's there), or remove the annotation",
+                            ctrl.listener.as_deref().unwrap_or_default()
+                        ),
+                        ..f
+                    }
+                    .related(ann.loc, "PROXY protocol is sent here"),
+                    None => f,
                 };
                 // Two definitions of one of the objects: the pairing is a guess, not a certainty.
                 let from = setting.as_ref().ok().map(|s| s.place().obj);
@@ -192,4 +219,13 @@ fn contour_tcp_listeners<'m>(
             .related(ann.loc, "PROXY protocol is sent here"),
         )
     })
+}
+
+/// The `name` of the Gateway listener whose own settings a controller holds.
+fn listener_name_at(model: &Model, ctrl: &crate::k8s::model::Controller) -> Option<crate::diagnostic::Loc> {
+    let name = ctrl.listener.as_deref()?;
+    let gateway = &model.objects[ctrl.obj];
+    let listeners = gateway.root.at(&[PathSeg::Key("spec"), PathSeg::Key("listeners")]).and_then(Node::as_seq)?;
+    let i = listeners.iter().position(|l| l.get("name").and_then(Node::as_str) == Some(name))?;
+    Some(gateway.loc_at(&[PathSeg::Key("spec"), PathSeg::Key("listeners"), PathSeg::Index(i), PathSeg::Key("name")]))
 }

@@ -34,7 +34,7 @@ pub enum Policy {
 /// An entry point whose traffic policy matters: a Service object, or the effective Service of a
 /// Gateway. Every value carries the place that set it, or, for a default,
 /// the place a user would write it, so rules label views alike whatever they came from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ServiceView {
     /// The object the entry point is: the Service, or the Gateway.
     pub obj: ObjId,
@@ -88,7 +88,7 @@ impl ServiceView {
 }
 
 /// An ingress controller (or Gateway data plane) recognised in the input.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Controller {
     pub proxy: Option<&'static Implementation>,
     /// The object that stands for it: its workload, or the Gateway whose data plane it is.
@@ -112,6 +112,16 @@ pub struct Controller {
     pub local_hint: String,
     /// In the same terms, what runs it as a DaemonSet (for when its pods are not spread).
     pub chart_daemon_set: &'static str,
+    /// The Gateway listener whose own settings these are (a policy attached by `sectionName`);
+    /// `None`: the whole data plane's.
+    pub listener: Option<String>,
+}
+
+impl Controller {
+    /// ` on listener `api``, for a listener's own settings; empty otherwise.
+    pub fn on_listener(&self) -> String {
+        self.listener.as_ref().map(|l| format!(" on listener `{l}`")).unwrap_or_default()
+    }
 }
 
 /// Proxy pods a Gateway implementation renders from config (not objects of the input).
@@ -132,6 +142,9 @@ pub struct GatewayLink {
     pub controller: Option<usize>,
     pub view: Option<usize>,
     pub issues: Vec<ParamIssue>,
+    /// Listeners with client-IP settings of their own (a policy attached by `sectionName`):
+    /// each name with its own controller and view (the data plane's, with those settings).
+    pub listeners: Vec<(String, usize, Option<usize>)>,
 }
 
 pub struct ModelOptions {
@@ -325,6 +338,7 @@ impl Model {
                     settings_at: w.name_loc(),
                     local_hint: ingress.map(|i| i.local_hint.to_owned()).unwrap_or_default(),
                     chart_daemon_set: ingress.map_or("", |i| i.chart_daemon_set),
+                    listener: None,
                 }
             })
             .collect();
@@ -371,7 +385,15 @@ impl Model {
             };
             let Some(proxy) = proxy else { continue };
             let Some(support) = proxy.gateway else { continue };
-            let mut link = GatewayLink { gateway: gi, class, proxy, controller: None, view: None, issues: Vec::new() };
+            let mut link = GatewayLink {
+                gateway: gi,
+                class,
+                proxy,
+                controller: None,
+                view: None,
+                issues: Vec::new(),
+                listeners: Vec::new(),
+            };
             let Some(derive) = support.data_plane else {
                 // Served by the implementation's own workload and Service in the input.
                 link.controller = self.controllers.iter().position(|c| c.proxy.is_some_and(|p| std::ptr::eq(p, proxy)));
@@ -420,6 +442,7 @@ impl Model {
                 settings_at: dp.settings_at.loc,
                 local_hint: dp.local_hint,
                 chart_daemon_set: "",
+                listener: None,
             });
             link.controller = Some(ci);
             let own = self.gateway_service(gw);
@@ -443,6 +466,25 @@ impl Model {
                 let vi = views.len();
                 views.push(gateway_view(gi, &of, support.creator, svc, ri, ci, self));
                 link.view = Some(vi);
+            }
+            // A listener with settings of its own: the same data plane, its own controller (and
+            // view, so its path and the rules see those settings).
+            for l in dp.listeners {
+                let mut c = controllers[ci - base].clone();
+                c.proxy_protocol = l.proxy_protocol;
+                c.proxy_protocol_optional = l.proxy_protocol_optional;
+                c.trust = l.trust;
+                c.settings_at = l.settings_at.loc;
+                c.listener = Some(l.name.clone());
+                let lci = base + controllers.len();
+                controllers.push(c);
+                let lvi = link.view.map(|vi| {
+                    let mut v = views[vi].clone();
+                    v.controller = Some(lci);
+                    views.push(v);
+                    views.len() - 1
+                });
+                link.listeners.push((l.name, lci, lvi));
             }
             if let Some(key) = dp.shared {
                 shared.insert(key, (link.controller, link.view));
@@ -472,6 +514,11 @@ impl Model {
         for link in &mut self.gateways {
             if let Some(v) = &mut link.view {
                 *v += offset;
+            }
+            for (_, _, v) in &mut link.listeners {
+                if let Some(v) = v {
+                    *v += offset;
+                }
             }
         }
         self.services.extend(views);

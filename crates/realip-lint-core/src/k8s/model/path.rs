@@ -188,7 +188,11 @@ pub(crate) fn view_paths(model: &Model) -> Vec<ViewPath> {
 /// each Ingress.
 pub(crate) fn entries(model: &Model, views: &[ViewPath]) -> Vec<EntryPath> {
     let mut out = Vec::new();
-    let gateway_views: Vec<usize> = model.gateways.iter().filter_map(|g| g.view).collect();
+    let gateway_views: Vec<usize> = model
+        .gateways
+        .iter()
+        .flat_map(|g| g.view.into_iter().chain(g.listeners.iter().filter_map(|(_, _, v)| *v)))
+        .collect();
     for (vi, view) in model.services.iter().enumerate() {
         if !view.external || gateway_views.contains(&vi) {
             continue;
@@ -228,7 +232,9 @@ pub(crate) fn entries(model: &Model, views: &[ViewPath]) -> Vec<EntryPath> {
     // what it does with the address is still its own hop.
     for (ci, ctrl) in model.controllers.iter().enumerate() {
         let fronted = model.services.iter().any(|v| v.external && v.controller == Some(ci));
-        if fronted || model.gateways.iter().any(|g| g.controller == Some(ci)) {
+        if fronted
+            || model.gateways.iter().any(|g| g.controller == Some(ci) || g.listeners.iter().any(|(_, c, _)| *c == ci))
+        {
             continue;
         }
         let name = ctrl.proxy.map_or("the ingress controller", |p| p.name);
@@ -687,7 +693,7 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
         let ci = link.controller?;
         model.services.iter().position(|v| v.external && v.controller == Some(ci))
     });
-    let template = match front {
+    let template_of = |front: Option<usize>| match front {
         Some(vi) if model.services[vi].external => {
             let view = &model.services[vi];
             let mut path = views[vi].path.clone();
@@ -732,7 +738,7 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
             obj: link.gateway,
             at: gw.name_loc(),
             listener: None,
-            path: template,
+            path: template_of(front),
             served: Vec::new(),
             view: front,
             controller: link.controller,
@@ -756,7 +762,11 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
                 field(l, "protocol").unwrap_or_default(),
                 field(l, "port").unwrap_or_default()
             );
-            let mut path = template.clone();
+            // A listener with settings of its own goes through its own controller and view.
+            let (front, controller) = field(l, "name")
+                .and_then(|n| link.listeners.iter().find(|(ln, ..)| *ln == n))
+                .map_or((front, link.controller), |(_, c, v)| (v.or(front), Some(*c)));
+            let mut path = template_of(front);
             let attached = routes::attached(model, link.gateway, &routes::Listener::of(l));
             if !attached.routes.is_empty()
                 && let Some(last) = path.hops.last_mut().filter(|h| h.kind == HopKind::Backends)
@@ -817,7 +827,7 @@ fn gateway_entries(model: &Model, views: &[ViewPath], link: &GatewayLink) -> Vec
                 path,
                 served,
                 view: front,
-                controller: link.controller,
+                controller,
             }
         })
         .collect()
