@@ -415,6 +415,8 @@ mod tests {
                 "udproutes.gateway.networking.k8s.io",
                 "middlewares.traefik.io",
                 "middlewares.traefik.containo.us",
+                "ingressroutes.traefik.io",
+                "ingressroutes.traefik.containo.us",
                 "dataplanes.gateway-operator.konghq.com",
                 "gatewayconfigurations.gateway-operator.konghq.com",
                 "envoyfilters.networking.istio.io",

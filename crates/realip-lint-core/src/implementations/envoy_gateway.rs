@@ -640,6 +640,7 @@ fn allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
                 compares: Compares::Detected,
                 fix: "Envoy Gateway matches `clientCIDRs` against the client address its ClientTrafficPolicy detects: behind an L4 load balancer, `proxyProtocol: {}` (with the load balancer sending PROXY) or `externalTrafficPolicy: Local` and no `clientIPDetection`; behind an HTTP proxy or CDN, `clientIPDetection.xForwardedFor.trustedCIDRs` with its addresses",
                 routes: routes.clone(),
+                runs_at: None,
             });
         }
     }

@@ -568,6 +568,7 @@ fn authorization_policies(
                             "`ipBlocks` match the connection's peer: behind an L4 load balancer, PROXY protocol (`gatewayTopology.proxyProtocol: {}`) or `externalTrafficPolicy: Local` makes it the client; behind an HTTP proxy or CDN, match `remoteIpBlocks` with `gatewayTopology.numTrustedProxies` counting the proxies that append X-Forwarded-For"
                         },
                         routes: Vec::new(),
+                        runs_at: None,
                     });
                 }
             }

@@ -217,6 +217,9 @@ pub struct AllowList {
     /// The routes it applies to, when it is attached to routes rather than to the whole data
     /// plane (an Envoy Gateway SecurityPolicy that targets an HTTPRoute); empty: everything.
     pub routes: Vec<ObjId>,
+    /// Where a router of the input runs it, when that is written elsewhere (a Traefik
+    /// Middleware named by an Ingress, IngressRoute or HTTPRoute), and how to label it.
+    pub runs_at: Option<(Loc, String)>,
 }
 
 /// The address an allow-list compares.
@@ -246,6 +249,7 @@ impl AllowList {
                         compares: Compares::Detected,
                         fix: "the controller checks the address its real-IP settings produce: trust X-Forwarded-For only from the proxy in front (ingress-nginx: `proxy-real-ip-cidr` with its addresses), or use PROXY protocol on both ends, or `externalTrafficPolicy: Local` with no header trust",
                         routes: Vec::new(),
+                        runs_at: None,
                     },
                     p,
                 ))

@@ -35,8 +35,14 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Traefik",
     annotations: AnnotationReach::Never,
     annotation_hint: "the Traefik chart's `service.annotations`",
-    // Middlewares (v3 `traefik.io`, v2 `traefik.containo.us`) whose `ipAllowList` its routers run.
-    config_kinds: &[("traefik.io", "Middleware", "middlewares"), ("traefik.containo.us", "Middleware", "middlewares")],
+    // Middlewares (v3 `traefik.io`, v2 `traefik.containo.us`) whose `ipAllowList` its routers run,
+    // and the IngressRoutes that name them.
+    config_kinds: &[
+        ("traefik.io", "Middleware", "middlewares"),
+        ("traefik.containo.us", "Middleware", "middlewares"),
+        ("traefik.io", "IngressRoute", "ingressroutes"),
+        ("traefik.containo.us", "IngressRoute", "ingressroutes"),
+    ],
     ..GatewaySupport::DEFAULT
 };
 
@@ -175,8 +181,57 @@ fn allow_lists(lookup: &Lookup<'_>, _: ObjId) -> Vec<AllowList> {
                 compares,
                 fix: "behind an L4 load balancer, PROXY protocol (`entryPoints.<name>.proxyProtocol.trustedIPs` with the load balancer's addresses) or `externalTrafficPolicy: Local` makes `RemoteAddr` the client; behind an HTTP proxy or CDN, `ipStrategy.depth` equal to the number of proxies that append X-Forwarded-For, with only their addresses in `forwardedHeaders.trustedIPs`",
                 routes: Vec::new(),
+                runs_at: runs_at(lookup, i),
             });
         }
     }
     out
+}
+
+/// Where a router of the input runs Middleware `mi`: an Ingress's
+/// `traefik.ingress.kubernetes.io/router.middlewares` (`<namespace>-<name>@kubernetescrd`), an
+/// IngressRoute route's `middlewares` (its own namespace unless given), or an HTTPRoute rule's
+/// `ExtensionRef` filter (the route's namespace). Every Middleware of the input is still judged as
+/// run by the Traefik of the input: a router elsewhere may name it.
+fn runs_at(lookup: &Lookup<'_>, mi: ObjId) -> Option<(crate::diagnostic::Loc, String)> {
+    use super::gateway_api::keys;
+    use crate::k8s::object::scalar_string;
+    use crate::yaml::{Node, PathSeg};
+    let m = &lookup.objects[mi];
+    let (ns, name) = (m.namespace.as_deref().unwrap_or("default"), m.name.as_deref()?);
+    let provider_ref = format!("{ns}-{name}@kubernetescrd");
+    let label = |o: &Object| format!("{} runs this Middleware", o.display());
+    lookup.objects.iter().filter(|o| !o.shadowed).find_map(|o| {
+        let own_ns = o.namespace.as_deref().unwrap_or("default");
+        match (o.kind.as_str(), o.group()) {
+            ("Ingress", "networking.k8s.io" | "extensions") => {
+                const KEY: &str = "traefik.ingress.kubernetes.io/router.middlewares";
+                let names = o.annotation(KEY)?;
+                names.split(',').any(|n| n.trim() == provider_ref).then(|| {
+                    let at = [PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(KEY)];
+                    (o.loc_at(&at), label(o))
+                })
+            }
+            ("IngressRoute", "traefik.io" | "traefik.containo.us") => {
+                let routes = o.root.at(&keys(&["spec", "routes"])).and_then(Node::as_seq).unwrap_or_default();
+                routes.iter().flat_map(|r| r.get("middlewares").and_then(Node::as_seq).unwrap_or_default()).find_map(
+                    |mw| {
+                        let names_it = mw.get("name").and_then(scalar_string).as_deref() == Some(name)
+                            && mw.get("namespace").and_then(scalar_string).as_deref().unwrap_or(own_ns) == ns;
+                        names_it.then(|| (o.loc(mw.get("name").map_or(mw.span, |n| n.span)), label(o)))
+                    },
+                )
+            }
+            ("HTTPRoute", super::gateway_api::GROUP) if own_ns == ns => {
+                let rules = o.root.at(&keys(&["spec", "rules"])).and_then(Node::as_seq).unwrap_or_default();
+                rules.iter().flat_map(|r| r.get("filters").and_then(Node::as_seq).unwrap_or_default()).find_map(|f| {
+                    let e = f.get("extensionRef")?;
+                    let names_it = e.get("kind").and_then(scalar_string).as_deref() == Some("Middleware")
+                        && e.get("name").and_then(scalar_string).as_deref() == Some(name);
+                    names_it.then(|| (o.loc(e.get("name").map_or(e.span, |n| n.span)), label(o)))
+                })
+            }
+            _ => None,
+        }
+    })
 }

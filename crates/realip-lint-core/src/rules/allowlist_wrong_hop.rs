@@ -16,7 +16,8 @@ declare_rule! {
     /// ingress2gateway writes `whitelist-source-range`),
     /// Istio AuthorizationPolicy `ipBlocks` (the connection peer after PROXY protocol) and
     /// `remoteIpBlocks` on the gateways they select, Traefik Middleware `ipAllowList` (v3) and
-    /// `ipWhiteList` (v2) `sourceRange` without `ipStrategy` (the TCP peer), and Ingress
+    /// `ipWhiteList` (v2) `sourceRange` without `ipStrategy` (the TCP peer; the finding shows the
+    /// Ingress, IngressRoute or HTTPRoute of the input that runs it), and Ingress
     /// allow-list annotations such as `nginx.ingress.kubernetes.io/whitelist-source-range` (the
     /// address after the controller's real-IP settings). An Ingress annotation behind kube-proxy
     /// SNAT is left to `allowlist-after-snat`, which reports it at the annotation.
@@ -85,7 +86,10 @@ pub(super) fn judgements(model: &Model) -> Vec<(Verdict, Finding)> {
                 .iter()
                 .filter(|v| v.external && v.controller == Some(ci))
                 .find_map(|v| judge(al, &model.path(v).path, Some(ctrl), Some(v), false));
-            out.extend(found);
+            out.extend(found.map(|(v, f)| match &al.runs_at {
+                Some((loc, label)) => (v, f.related(*loc, label.clone())),
+                None => (v, f),
+            }));
         }
     }
     for e in model.entries.iter().filter(|e| e.kind == "Ingress") {
