@@ -22,6 +22,7 @@ const PAIRS: &[&str] = &[
     "contour-proxy-broken",
     "traefik-envoy-gateway-same",
     "f5-nginx-same",
+    "envoy-gateway-custom-header",
 ];
 
 const EXAMPLE: &str = "examples/migrate";
@@ -91,6 +92,12 @@ fn each_pair_says_what_its_migration_does() {
     assert!(
         d["places"].as_array().unwrap().iter().any(|p| p["side"] == "before" && p["label"] == "`proxy-real-ip-cidr`")
     );
+    // ingress-nginx's `forwarded-for-header`: the fix takes the same header, not X-Forwarded-For.
+    let v = json("envoy-gateway-custom-header");
+    assert_eq!(change(&v, "client-address"), "lost");
+    let fix = v["hosts"][0]["differences"][0]["fix"].as_str().unwrap();
+    assert!(fix.contains("customHeader:\n      name: CF-Connecting-IP"), "{fix}");
+    assert!(!fix.contains("trustedCIDRs"), "{fix}");
     // PROXY from the load balancer, not parsed: an outage.
     let v = json("envoy-gateway-proxy-broken");
     assert_eq!(v["hosts"][0]["after"]["kind"], "broken");

@@ -1334,7 +1334,7 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
             (Some(Loss::HeaderNotTrusted), Some("Cilium")) => Some(
                 "# in the cilium-config ConfigMap (kube-system): one proxy (the load balancer) in front\ndata:\n  gateway-api-xff-num-trusted-hops: \"1\"\n".into(),
             ),
-            (Some(Loss::HeaderNotTrusted), Some("Envoy Gateway")) => Some(eg_trusted_cidrs(&gw_name, &ns, &cidrs)),
+            (Some(Loss::HeaderNotTrusted), Some("Envoy Gateway")) => Some(eg_client_ip(old, &gw_name, &ns, &cidrs)),
             (Some(Loss::HeaderNotTrusted), Some("NGINX Gateway Fabric")) => Some(format!(
                 "# in the NginxProxy of the Gateway (or its class)\nspec:\n  rewriteClientIP:\n    mode: XForwardedFor\n    trustedAddresses:\n{}",
                 ngf_addresses(&cidrs)
@@ -1370,7 +1370,7 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
                 Some("Envoy Gateway") if new.lb_sends_proxy() => None,
                 // Envoy Gateway matches `clientCIDRs` against the address its
                 // ClientTrafficPolicy detects: the YAML that makes it the client.
-                Some("Envoy Gateway") => Some(eg_trusted_cidrs(&gw_name, &ns, &cidrs)),
+                Some("Envoy Gateway") => Some(eg_client_ip(old, &gw_name, &ns, &cidrs)),
                 _ => fix.map(|f| format!("# {f}\n")),
             }
         }
@@ -1433,6 +1433,23 @@ fn old_limit(old: Option<&Look<'_>>) -> (String, &'static str) {
 }
 
 /// An Envoy Gateway ClientTrafficPolicy that trusts X-Forwarded-For from these CIDRs.
+/// Envoy Gateway's client IP detection for what OLD trusted: X-Forwarded-For from OLD's CIDRs, or
+/// the custom header ingress-nginx's `forwarded-for-header` named (Envoy Gateway's
+/// `customHeader` has no trusted-source list, so only the load balancer may reach the proxy).
+fn eg_client_ip(old: Option<&Look<'_>>, gw_name: &str, ns: &str, cidrs: &[String]) -> String {
+    let header = old
+        .and_then(|o| o.nginx_cm("forwarded-for-header"))
+        .map(|(h, _)| h.trim().to_owned())
+        .filter(|h| !h.is_empty() && !h.eq_ignore_ascii_case("X-Forwarded-For"));
+    match header {
+        Some(h) => format!(
+            "# OLD took the client from `{h}` (`forwarded-for-header`), trusted from {}; Envoy Gateway takes a\n# custom header from any peer: admit only the proxy that sets it (the EnvoyProxy's\n# `envoyService.loadBalancerSourceRanges` with its addresses: a CDN's published ranges)\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata:\n  name: {gw_name}-client-ip\n  namespace: {ns}\nspec:\n  targetRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: {gw_name}\n  clientIPDetection:\n    customHeader:\n      name: {h}\n",
+            cidrs.join(", ")
+        ),
+        None => eg_trusted_cidrs(gw_name, ns, cidrs),
+    }
+}
+
 fn eg_trusted_cidrs(gw_name: &str, ns: &str, cidrs: &[String]) -> String {
     format!(
         "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata:\n  name: {gw_name}-client-ip\n  namespace: {ns}\nspec:\n  targetRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: {gw_name}\n  clientIPDetection:\n    xForwardedFor:\n      trustedCIDRs:\n{}",
