@@ -525,6 +525,8 @@ enum Xff {
     Rewritten,
     /// What arrived, with the proxy's peer appended.
     Appended,
+    /// What arrived, unchanged (Envoy Gateway's `disableXForwardedForAppend`).
+    AsReceived,
 }
 
 impl Look<'_> {
@@ -700,8 +702,12 @@ impl Look<'_> {
                 })
             }
             // Envoy (`use_remote_address`) appends the peer; nginx `$proxy_add_x_forwarded_for`.
+            // Envoy Gateway sets `use_remote_address` unless `clientIPDetection` is set, and then the
+            // XFF extension's `skip_xff_append` is `disableXForwardedForAppend`, false unless set
+            // (envoyproxy/gateway `internal/xds/translator/listener.go`): it appends either way.
             // F5 NGINX: `$proxy_add_x_forwarded_for` in every location (nginx/kubernetes-ingress
             // `internal/configs/version1/nginx.ingress.tmpl`).
+            "Envoy Gateway" if self.eg_skips_xff_append() => Some(Xff::AsReceived),
             "Envoy Gateway"
             | "Istio ingress gateway"
             | "kgateway"
@@ -715,6 +721,28 @@ impl Look<'_> {
         }
     }
 
+    /// A ClientTrafficPolicy of this Gateway with `disableXForwardedForAppend: true`.
+    fn eg_skips_xff_append(&self) -> bool {
+        let gw = &self.model.objects[self.e.obj];
+        self.model.live().any(|(_, o)| {
+            o.kind == "ClientTrafficPolicy"
+                && o.group() == "gateway.envoyproxy.io"
+                && o.namespace == gw.namespace
+                && o.bool_at(&[
+                    PathSeg::Key("spec"),
+                    PathSeg::Key("clientIPDetection"),
+                    PathSeg::Key("xForwardedFor"),
+                    PathSeg::Key("disableXForwardedForAppend"),
+                ]) == Some(true)
+                && o.root
+                    .at(&[PathSeg::Key("spec"), PathSeg::Key("targetRefs")])
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|r| r.get("name").and_then(scalar_string) == gw.name)
+        })
+    }
+
     fn xff_text(&self) -> String {
         let seen = "a node's or the load balancer's address, not the client's";
         match (self.xff(), self.kind()) {
@@ -725,6 +753,9 @@ impl Look<'_> {
         }
         match self.xff() {
             Some(Xff::Rewritten) => "rewritten: one entry, the client address the proxy detected".into(),
+            Some(Xff::AsReceived) => {
+                "as received: the proxy appends nothing (`disableXForwardedForAppend`), so the rightmost entry is the proxy in front's".into()
+            }
             Some(Xff::Appended) => {
                 let trusts_header = self.controller().is_some_and(|c| c.trust.header.is_some());
                 if trusts_header {
@@ -1388,6 +1419,9 @@ fn fix_for(what: &str, change: Change, old: Option<&Look<'_>>, new: &Look<'_>) -
                 "# the application must take the client from the right end of X-Forwarded-For (the entry the proxy appended, or the first one left of the trusted proxies), never the first entry: a client writes the left ones\n".into(),
             ),
             Some(Xff::Rewritten) => Some("# X-Forwarded-For now holds one entry: the client address\n".into()),
+            Some(Xff::AsReceived) => Some(
+                "# X-Forwarded-For reaches the application as the proxy in front wrote it: take the rightmost entry it appended\n".into(),
+            ),
             None => None,
         },
         _ => None,
@@ -1570,6 +1604,19 @@ spec:
         // ingress-nginx rewrote X-Forwarded-For; Envoy appends.
         assert_eq!(change(&r, "shop.example.com", "x-forwarded-for"), Change::Changed);
         assert!(r.worst() <= Some(Severity::Info));
+    }
+
+    #[test]
+    fn envoy_gateway_that_skips_the_append_passes_x_forwarded_for_on_as_received() {
+        let new = format!(
+            "{EG}---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata: {{name: web, namespace: apps}}\nspec:\n  targetRefs: [{{group: gateway.networking.k8s.io, kind: Gateway, name: web}}]\n  clientIPDetection: {{xForwardedFor: {{numTrustedHops: 1, disableXForwardedForAppend: true}}}}\n"
+        );
+        let r = run(NGINX, &new);
+        let d = r.hosts[0].differences.iter().find(|d| d.what == "x-forwarded-for").unwrap();
+        assert!(d.after.starts_with("as received"), "{d:?}");
+        // Without the flag, Envoy Gateway appends.
+        let d = run(NGINX, EG).hosts[0].differences.iter().find(|d| d.what == "x-forwarded-for").cloned().unwrap();
+        assert!(d.after.starts_with("appended"), "{d:?}");
     }
 
     #[test]
