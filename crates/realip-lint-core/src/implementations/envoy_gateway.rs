@@ -505,7 +505,17 @@ fn client_ip_per_listener(
 ) -> ((Setting<bool>, bool, Trust, Place), Vec<ListenerSettings>) {
     let attached = ctx.targeting_sections(GROUP, &["ClientTrafficPolicy"]);
     let whole: Vec<ObjId> = attached.iter().filter(|(_, s)| s.is_empty()).map(|(i, _)| *i).collect();
-    let mut names: Vec<&String> = attached.iter().flat_map(|(_, s)| s).collect();
+    // A section that names no listener is refused (`validateGatewayListenerSectionName`): that
+    // reference applies nowhere.
+    let listeners = ctx.gw().root.at(&crate::implementations::gateway_api::keys(&["spec", "listeners"]));
+    let exists = |name: &str| {
+        listeners
+            .and_then(crate::yaml::Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .any(|l| l.get("name").and_then(scalar_string).as_deref() == Some(name))
+    };
+    let mut names: Vec<&String> = attached.iter().flat_map(|(_, s)| s).filter(|n| exists(n)).collect();
     names.sort();
     names.dedup();
     let listeners = names
