@@ -430,6 +430,7 @@ mod tests {
                 "gatewayparameters.gateway.kgateway.dev",
                 "listenerpolicies.gateway.kgateway.dev",
                 "httplistenerpolicies.gateway.kgateway.dev",
+                "trafficpolicies.gateway.kgateway.dev",
                 "contourdeployments.projectcontour.io",
                 "ciliumgatewayclassconfigs.cilium.io",
                 "gateways.gateway.kubesphere.io",

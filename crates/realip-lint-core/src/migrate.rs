@@ -909,6 +909,37 @@ impl Look<'_> {
                 places
                     .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
             }
+        } else if self.e.kind == "Gateway" && self.is("kgateway") {
+            // TrafficPolicy `rateLimit`: `local.tokenBucket` is one bucket per Envoy, shared by
+            // every client; `global.descriptors[].entries[]` of `type: RemoteAddress` key on the
+            // client address (kgateway-dev/kgateway `api/v1alpha1/kgateway/traffic_policy_types.go`).
+            for o in self.policies_of_host("gateway.kgateway.dev", "TrafficPolicy") {
+                let Some(rl) = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]) else { continue };
+                if rl.at(&[PathSeg::Key("local"), PathSeg::Key("tokenBucket")]).is_some() {
+                    found.push(format!(
+                        "{} local `rateLimit` shared by every client (a token bucket per Envoy)",
+                        o.display()
+                    ));
+                }
+                if let Some(descriptors) =
+                    rl.at(&[PathSeg::Key("global"), PathSeg::Key("descriptors")]).and_then(Node::as_seq)
+                {
+                    let per_client = descriptors.iter().any(|d| {
+                        d.get("entries")
+                            .and_then(Node::as_seq)
+                            .unwrap_or_default()
+                            .iter()
+                            .any(|e| e.get("type").and_then(scalar_string).as_deref() == Some("RemoteAddress"))
+                    });
+                    found.push(if per_client {
+                        format!("{} global `rateLimit` per client address (a `RemoteAddress` descriptor)", o.display())
+                    } else {
+                        format!("{} global `rateLimit` keyed on its descriptors, not the client address", o.display())
+                    });
+                }
+                places
+                    .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
+            }
         } else if self.e.kind == "Gateway" && self.is("Envoy Gateway") {
             for o in self.policies_of_host("gateway.envoyproxy.io", "BackendTrafficPolicy") {
                 let Some(rl) = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]) else { continue };
@@ -973,7 +1004,10 @@ impl Look<'_> {
                 places
                     .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
             }
-        } else if !matches!(self.implementation(), Some("ingress-nginx" | "Envoy Gateway" | "NGINX Gateway Fabric")) {
+        } else if !matches!(
+            self.implementation(),
+            Some("ingress-nginx" | "Envoy Gateway" | "NGINX Gateway Fabric" | "kgateway")
+        ) {
             return (format!("not read for {}", self.implementation().unwrap_or("this proxy")), places);
         }
         let text = if found.is_empty() { "none".to_owned() } else { found.join("; ") };
@@ -1604,6 +1638,32 @@ spec:
         // ingress-nginx rewrote X-Forwarded-For; Envoy appends.
         assert_eq!(change(&r, "shop.example.com", "x-forwarded-for"), Change::Changed);
         assert!(r.worst() <= Some(Severity::Info));
+    }
+
+    #[test]
+    fn kgateway_rate_limits_key_on_the_client_only_with_a_remote_address_descriptor() {
+        let old = NGINX.replace(
+            "metadata: {name: shop, namespace: apps}",
+            "metadata: {name: shop, namespace: apps, annotations: {nginx.ingress.kubernetes.io/limit-rps: \"5\"}}",
+        );
+        let kgateway = |rate_limit: &str| {
+            EG.replace("gateway.envoyproxy.io/gatewayclass-controller", "kgateway.dev/kgateway")
+                + "---\napiVersion: gateway.kgateway.dev/v1alpha1\nkind: TrafficPolicy\nmetadata: {name: limits, namespace: apps}\nspec:\n  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: shop}]\n  rateLimit:\n"
+                + rate_limit
+        };
+        // A local token bucket is one per Envoy, shared by every client.
+        let r = run(&old, &kgateway("    local: {tokenBucket: {maxTokens: 5, fillInterval: 1s}}\n"));
+        assert_eq!(change(&r, "shop.example.com", "rate-limit"), Change::Lost, "{r:#?}");
+        let d = r.hosts[0].differences.iter().find(|d| d.what == "rate-limit").unwrap();
+        assert!(d.after.contains("shared by every client"), "{d:?}");
+        // A global one with a `RemoteAddress` descriptor counts per client.
+        let r = run(
+            &old,
+            &kgateway(
+                "    global:\n      extensionRef: {name: ratelimit}\n      descriptors: [{entries: [{type: RemoteAddress}]}]\n",
+            ),
+        );
+        assert_eq!(change(&r, "shop.example.com", "rate-limit"), Change::Same, "{r:#?}");
     }
 
     #[test]

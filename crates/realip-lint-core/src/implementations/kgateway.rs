@@ -27,6 +27,8 @@ static GATEWAY: GatewaySupport = GatewaySupport {
         (GROUP, "GatewayParameters", "gatewayparameters"),
         (GROUP, "ListenerPolicy", "listenerpolicies"),
         (GROUP, "HTTPListenerPolicy", "httplistenerpolicies"),
+        // Its `rateLimit` (what `migrate` compares per client).
+        (GROUP, "TrafficPolicy", "trafficpolicies"),
     ],
     // `translateInfraMeta(gw.Spec.Infrastructure.Annotations)`: metadata is not read.
     annotations: AnnotationReach::InfrastructureOnly,
