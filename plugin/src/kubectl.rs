@@ -419,6 +419,8 @@ mod tests {
                 "ingressroutes.traefik.containo.us",
                 "dataplanes.gateway-operator.konghq.com",
                 "gatewayconfigurations.gateway-operator.konghq.com",
+                "kongplugins.configuration.konghq.com",
+                "kongclusterplugins.configuration.konghq.com",
                 "envoyfilters.networking.istio.io",
                 "authorizationpolicies.security.istio.io",
                 "envoyproxies.gateway.envoyproxy.io",

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diagnostic::{Loc, Report};
-use crate::implementations::{self, AllowList, Compares, Lookup};
+use crate::implementations::{self, AllowList, Compares, Keyed, Lookup, RateLimit};
 use crate::k8s::model::path::{Carrier, EntryPath, HopKind, Loss};
 use crate::k8s::model::{Model, Policy};
 use crate::k8s::object::{ObjId, scalar_string};
@@ -845,173 +845,82 @@ impl Look<'_> {
             .collect()
     }
 
-    /// The policies of a kind, in the Gateway's namespace, that target the Gateway or a route of
-    /// this host (`targetRefs`).
-    fn policies_of_host(&self, group: &str, kind: &str) -> Vec<&crate::k8s::object::Object> {
-        let routes = self.routes_of_host();
-        let gw = &self.model.objects[self.e.obj];
-        self.model
-            .live()
-            .map(|(_, o)| o)
-            .filter(|o| o.kind == kind && o.group() == group && o.namespace == gw.namespace)
-            .filter(|o| {
-                let refs = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("targetRefs")]).and_then(Node::as_seq);
-                refs.unwrap_or_default().iter().any(|r| {
-                    let name = r.get("name").and_then(scalar_string);
-                    match r.get("kind").and_then(scalar_string).as_deref() {
-                        Some("Gateway") => name == gw.name,
-                        Some("HTTPRoute" | "GRPCRoute") => routes.iter().any(|&ri| self.model.objects[ri].name == name),
-                        _ => false,
-                    }
-                })
-            })
-            .collect()
+    /// The rate limits that apply to this host, from the model: the Ingress's annotations read
+    /// by its controller, and the controller's own (route-level ones for the hosts of their
+    /// routes). Each implementation says what its limits count by (`implementations::RateLimit`).
+    fn rate_limit_list(&self) -> Option<Vec<RateLimit>> {
+        let obj = &self.model.objects[self.e.obj];
+        let mut limits = Vec::new();
+        if self.e.kind == "Ingress" {
+            limits.extend(
+                RateLimit::of_ingress(obj, self.e.obj)
+                    .into_iter()
+                    .filter(|(_, p)| Some(p.name) == self.implementation())
+                    .map(|(r, _)| r),
+            );
+        }
+        if let Some(c) = self.controller() {
+            let routes = self.routes_of_host();
+            limits.extend(
+                c.rate_limits
+                    .iter()
+                    .filter(|r| r.check.routes.is_empty() || r.check.routes.iter().any(|x| routes.contains(x)))
+                    .cloned(),
+            );
+        }
+        let read = self.controller().and_then(|c| c.proxy).is_some_and(|p| p.reads_rate_limits);
+        (read || !limits.is_empty()).then_some(limits)
     }
 
-    /// Per-client rate limits: ingress-nginx's `limit-*` annotations (keyed on
-    /// `$binary_remote_addr`, the detected client), F5 NGINX's `nginx.org/limit-req-rate` (keyed
-    /// on `nginx.org/limit-req-key`, `${binary_remote_addr}` unless set:
-    /// nginx/kubernetes-ingress `internal/configs/annotations.go`), Traefik RateLimit
-    /// Middlewares (by `sourceCriterion`, the remote address unless set), Envoy Gateway
-    /// BackendTrafficPolicies' `rateLimit` with a `sourceCIDR` client selector.
-    fn rate_limits(&self) -> (String, Vec<Place>) {
-        let obj = &self.model.objects[self.e.obj];
-        let mut found = Vec::new();
-        let mut places = Vec::new();
-        if self.e.kind == "Ingress" && self.is("ingress-nginx") {
-            for key in ["limit-rps", "limit-rpm", "limit-connections"] {
-                let full = format!("nginx.ingress.kubernetes.io/{key}");
-                if let Some(v) = obj.annotation(&full) {
-                    found.push(format!("`{key}: {v}` per client address"));
-                    let loc = obj.loc_at(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(&full)]);
-                    places.push(self.side.place(loc, format!("`{key}`")));
-                }
-            }
-        } else if self.e.kind == "Gateway" && self.is("NGINX Gateway Fabric") {
-            // RateLimitPolicy `rateLimit.local.rules[].key`, an nginx `limit_req_zone` key
-            // (nginx/nginx-gateway-fabric `apis/v1alpha1/ratelimitpolicy_types.go`): per client
-            // when it is the (rewritten) remote address.
-            for o in self.policies_of_host("gateway.nginx.org", "RateLimitPolicy") {
-                let rules = o.root.at(&[
-                    PathSeg::Key("spec"),
-                    PathSeg::Key("rateLimit"),
-                    PathSeg::Key("local"),
-                    PathSeg::Key("rules"),
-                ]);
-                for rule in rules.and_then(Node::as_seq).unwrap_or_default() {
-                    let key = rule.get("key").and_then(scalar_string).unwrap_or_default();
-                    found.push(if key.contains("remote_addr") {
-                        format!("{} `rateLimit` per client address (`key: {key}`)", o.display())
-                    } else {
-                        format!("{} `rateLimit` keyed on `{key}`, not the client address", o.display())
-                    });
-                }
-                places
-                    .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
-            }
-        } else if self.e.kind == "Gateway" && self.is("kgateway") {
-            // TrafficPolicy `rateLimit`: `local.tokenBucket` is one bucket per Envoy, shared by
-            // every client; `global.descriptors[].entries[]` of `type: RemoteAddress` key on the
-            // client address (kgateway-dev/kgateway `api/v1alpha1/kgateway/traffic_policy_types.go`).
-            for o in self.policies_of_host("gateway.kgateway.dev", "TrafficPolicy") {
-                let Some(rl) = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]) else { continue };
-                if rl.at(&[PathSeg::Key("local"), PathSeg::Key("tokenBucket")]).is_some() {
-                    found.push(format!(
-                        "{} local `rateLimit` shared by every client (a token bucket per Envoy)",
-                        o.display()
-                    ));
-                }
-                if let Some(descriptors) =
-                    rl.at(&[PathSeg::Key("global"), PathSeg::Key("descriptors")]).and_then(Node::as_seq)
-                {
-                    let per_client = descriptors.iter().any(|d| {
-                        d.get("entries")
-                            .and_then(Node::as_seq)
-                            .unwrap_or_default()
-                            .iter()
-                            .any(|e| e.get("type").and_then(scalar_string).as_deref() == Some("RemoteAddress"))
-                    });
-                    found.push(if per_client {
-                        format!("{} global `rateLimit` per client address (a `RemoteAddress` descriptor)", o.display())
-                    } else {
-                        format!("{} global `rateLimit` keyed on its descriptors, not the client address", o.display())
-                    });
-                }
-                places
-                    .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
-            }
-        } else if self.e.kind == "Gateway" && self.is("Envoy Gateway") {
-            for o in self.policies_of_host("gateway.envoyproxy.io", "BackendTrafficPolicy") {
-                let Some(rl) = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]) else { continue };
-                let per_client = ["global", "local"].iter().any(|k| {
-                    rl.at(&[PathSeg::Key(k), PathSeg::Key("rules")])
-                        .and_then(Node::as_seq)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|r| {
-                            r.get("clientSelectors").and_then(Node::as_seq).unwrap_or_default().iter().any(|s| {
-                                s.at(&[PathSeg::Key("sourceCIDR"), PathSeg::Key("type")])
-                                    .and_then(scalar_string)
-                                    .as_deref()
-                                    == Some("Distinct")
-                            })
-                        })
-                });
-                found.push(if per_client {
-                    format!("{} `rateLimit` per client address (`sourceCIDR` `type: Distinct`)", o.display())
-                } else {
-                    format!("{} `rateLimit` shared by every client", o.display())
-                });
-                places
-                    .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
-            }
-        } else if self.e.kind == "Ingress" && self.is("F5 NGINX Ingress Controller") {
-            if let Some(rate) = obj.annotation("nginx.org/limit-req-rate") {
-                let key = obj.annotation("nginx.org/limit-req-key").unwrap_or("${binary_remote_addr}");
-                found.push(if key.contains("remote_addr") {
-                    format!("`limit-req-rate: {rate}` per client address (`{key}`)")
-                } else {
-                    format!("`limit-req-rate: {rate}` keyed on `{key}`, not the client address")
-                });
-                let at =
-                    |k: &str| obj.loc_at(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(k)]);
-                places.push(self.side.place(at("nginx.org/limit-req-rate"), "`nginx.org/limit-req-rate`"));
-            }
-        } else if self.is("Traefik") {
-            // Like its allow-lists: the Middlewares of the input, run by Traefik's routers.
-            for (_, o) in self.model.live() {
-                if o.kind != "Middleware" || !matches!(o.group(), "traefik.io" | "traefik.containo.us") {
-                    continue;
-                }
-                let Some(rl) = o.root.at(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]) else { continue };
-                let criterion = rl.get("sourceCriterion");
-                let depth = criterion
-                    .and_then(|c| c.at(&[PathSeg::Key("ipStrategy"), PathSeg::Key("depth")]))
-                    .and_then(crate::k8s::object::scalar_value)
-                    .and_then(|v| v.as_i64())
-                    .filter(|d| *d > 0);
-                let header = criterion.and_then(|c| c.get("requestHeaderName")).and_then(scalar_string);
-                let host =
-                    criterion.and_then(|c| c.get("requestHost")).and_then(scalar_string).as_deref() == Some("true");
-                found.push(match (depth, header, host) {
-                    (Some(d), _, _) => {
-                        format!("{} `rateLimit` per X-Forwarded-For entry {d} from the right", o.display())
-                    }
-                    (_, Some(h), _) => format!("{} `rateLimit` per `{h}` header value", o.display()),
-                    (_, _, true) => format!("{} `rateLimit` per host, shared by every client", o.display()),
-                    _ => format!("{} `rateLimit` per client address (the remote address)", o.display()),
-                });
-                places
-                    .push(self.side.place(o.key_loc(&[PathSeg::Key("spec"), PathSeg::Key("rateLimit")]), "rateLimit"));
-            }
-        } else if !matches!(
-            self.implementation(),
-            Some("ingress-nginx" | "Envoy Gateway" | "NGINX Gateway Fabric" | "kgateway")
-        ) {
-            return (format!("not read for {}", self.implementation().unwrap_or("this proxy")), places);
+    /// What a per-client limit counts by on this path, by the rules' findings on it.
+    fn counted(&self, r: &RateLimit) -> &'static str {
+        let at = self.side.place(r.check.at, "");
+        let fired = |rule: &str| {
+            self.report.diagnostics.iter().any(|d| d.rule == rule && d.file == at.file && d.start == at.start)
+        };
+        if fired("rate-limit-forgeable") {
+            "forgeable"
+        } else if fired("rate-limit-wrong-hop") || self.kind() == Kind::Lost {
+            "proxy"
+        } else {
+            "client"
         }
-        let text = if found.is_empty() { "none".to_owned() } else { found.join("; ") };
+    }
+
+    /// The rate limits as the report says them, and where each is written.
+    fn rate_limits(&self) -> (String, Vec<Place>) {
+        let Some(limits) = self.rate_limit_list() else {
+            return (format!("not read for {}", self.implementation().unwrap_or("this proxy")), Vec::new());
+        };
+        let places = limits.iter().map(|r| self.side.place(r.check.at, r.check.what.clone())).collect();
+        let texts: Vec<String> = limits
+            .iter()
+            .map(|r| match (r.keyed, self.counted(r)) {
+                (Keyed::Client, "forgeable") => format!("{}, on an address any client can write", r.text),
+                (Keyed::Client, "proxy") => format!("{}, on a proxy's address: every client shares it", r.text),
+                _ => r.text.clone(),
+            })
+            .collect();
+        let text = if texts.is_empty() { "none".to_owned() } else { texts.join("; ") };
         (text, places)
+    }
+
+    /// What the rate limits count by, by meaning.
+    fn rate_limit_key(&self) -> String {
+        let Some(limits) = self.rate_limit_list() else { return "not-read".into() };
+        if let Some(r) = limits.iter().find(|r| r.keyed == Keyed::Client) {
+            return match self.counted(r) {
+                "client" => "per-client".into(),
+                how => format!("per-client-{how}"),
+            };
+        }
+        if limits.is_empty() {
+            "none".into()
+        } else if limits.iter().any(|r| r.keyed == Keyed::Other) {
+            "other".into()
+        } else {
+            "shared".into()
+        }
     }
 
     fn facts(&self) -> Facts {
@@ -1043,19 +952,7 @@ impl Look<'_> {
         let mut lists: Vec<String> = self.allow_lists().into_iter().map(|(_, on)| on).collect();
         lists.sort();
         keys.insert("allow-list", if lists.is_empty() { "none".into() } else { lists.join(";") });
-        let rate = self.rate_limits().0;
-        keys.insert(
-            "rate-limit",
-            if rate.starts_with("not read") {
-                "not-read".into()
-            } else if rate.contains("per client address") {
-                "per-client".into()
-            } else if rate == "none" {
-                "none".into()
-            } else {
-                "shared".into()
-            },
-        );
+        keys.insert("rate-limit", self.rate_limit_key());
         keys.insert("x-forwarded-for", format!("{:?}", self.xff()));
         Facts {
             kind: self.kind(),
@@ -1313,6 +1210,8 @@ fn classify(what: &str, before: &Facts, after: &Facts, b: &str, a: &str) -> Chan
             let per_client = |s: &str| s == "per-client";
             if a == b || (b == "none" && a == "not-read") {
                 Change::Same
+            } else if per_client(b) && a == "per-client-forgeable" {
+                Change::NewlyForgeable
             } else if per_client(b) && !(per_client(a) && ak.kept()) && a != "not-read" {
                 Change::Lost
             } else if per_client(a) && ak.kept() && !per_client(b) {
@@ -1656,14 +1555,35 @@ spec:
         assert_eq!(change(&r, "shop.example.com", "rate-limit"), Change::Lost, "{r:#?}");
         let d = r.hosts[0].differences.iter().find(|d| d.what == "rate-limit").unwrap();
         assert!(d.after.contains("shared by every client"), "{d:?}");
-        // A global one with a `RemoteAddress` descriptor counts per client.
+        // A global one with a `RemoteAddress` descriptor counts per client, but behind kgateway's
+        // default Service (`Cluster`) the address it counts is a node's.
         let r = run(
             &old,
             &kgateway(
                 "    global:\n      extensionRef: {name: ratelimit}\n      descriptors: [{entries: [{type: RemoteAddress}]}]\n",
             ),
         );
+        assert_eq!(change(&r, "shop.example.com", "rate-limit"), Change::Lost, "{r:#?}");
+        let d = r.hosts[0].differences.iter().find(|d| d.what == "rate-limit").unwrap();
+        assert!(d.after.contains("per client address") && d.after.contains("on a proxy's address"), "{d:?}");
+    }
+
+    #[test]
+    fn a_per_client_limit_counted_by_a_forged_or_a_proxy_address_is_not_the_same() {
+        let old = NGINX.replace(
+            "metadata: {name: shop, namespace: apps}",
+            "metadata: {name: shop, namespace: apps, annotations: {nginx.ingress.kubernetes.io/limit-rps: \"5\"}}",
+        );
+        let limit = "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: BackendTrafficPolicy\nmetadata: {name: limits, namespace: apps}\nspec:\n  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: shop}]\n  rateLimit:\n    type: Local\n    local: {rules: [{clientSelectors: [{sourceCIDR: {type: Distinct, value: 0.0.0.0/0}}], limit: {requests: 5, unit: Second}}]}\n";
+        // Envoy Gateway's default `Local` Service: the `Distinct` source is the client.
+        let r = run(&old, &format!("{EG}{limit}"));
         assert_eq!(change(&r, "shop.example.com", "rate-limit"), Change::Same, "{r:#?}");
+        // A hop count behind a pass-through load balancer: the client writes the address.
+        let hops = "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: ClientTrafficPolicy\nmetadata: {name: hops, namespace: apps}\nspec:\n  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: web}]\n  clientIPDetection: {xForwardedFor: {numTrustedHops: 1}}\n";
+        let r = run(&old, &format!("{EG}{limit}{hops}"));
+        assert_eq!(change(&r, "shop.example.com", "rate-limit"), Change::NewlyForgeable, "{r:#?}");
+        let d = r.hosts[0].differences.iter().find(|d| d.what == "rate-limit").unwrap();
+        assert!(d.after.contains("any client can write"), "{d:?}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     gateway_controllers: &["gateway.envoyproxy.io/gatewayclass-controller"],
     ingress: Some(&INGRESS),
     gateway: Some(&GATEWAY),
+    reads_rate_limits: true,
     ..Implementation::DEFAULT
 };
 
@@ -44,6 +45,7 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     annotation_hint: "`spec.infrastructure.annotations`, or the EnvoyProxy's `spec.provider.kubernetes.envoyService.annotations`",
     data_plane: Some(data_plane),
     allow_lists,
+    rate_limits,
     own_service_labels: Some(OwnServiceLabels {
         name: "gateway.envoyproxy.io/owning-gateway-name",
         namespace: "gateway.envoyproxy.io/owning-gateway-namespace",
@@ -630,11 +632,7 @@ fn allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
     // Gateway-level policies, then route-level ones (a SecurityPolicy that targets an HTTPRoute
     // or GRPCRoute attached to this Gateway, as ingress2gateway writes them): the same check, on
     // that route's requests.
-    let policies = ctx
-        .targeting(GROUP, &["SecurityPolicy"])
-        .into_iter()
-        .map(|p| (p, Vec::new()))
-        .chain(ctx.targeting_routes(GROUP, &["SecurityPolicy"]));
+    let policies = ctx.policies(GROUP, &["SecurityPolicy"]);
     for (p, routes) in policies {
         let o = &ctx.lookup.objects[p];
         let rules = o.root.at(&keys(&["spec", "authorization", "rules"])).and_then(crate::yaml::Node::as_seq);
@@ -653,6 +651,72 @@ fn allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
                 runs_at: None,
             });
         }
+    }
+    out
+}
+
+const CLIENT_FIX: &str = "Envoy Gateway keys a `sourceCIDR` selector on the client address its ClientTrafficPolicy detects: behind an L4 load balancer, `proxyProtocol: {}` (with the load balancer sending PROXY) or `externalTrafficPolicy: Local` and no `clientIPDetection`; behind an HTTP proxy or CDN, `clientIPDetection.xForwardedFor.trustedCIDRs` with its addresses";
+
+/// The BackendTrafficPolicies' `rateLimit` that apply to the Gateway (targeting it or a route
+/// attached to it): a rule whose `clientSelectors` have a `sourceCIDR` of `type: Distinct` counts
+/// each client address apart, Envoy's `masked_remote_address` descriptor on the detected client
+/// (`api/v1alpha1/ratelimit_types.go` `SourceMatchDistinct`: "Each IP Address within the
+/// specified Source IP CIDR is treated as a distinct client selector"); any other rule is one
+/// limit for every client it selects.
+fn rate_limits(ctx: &GatewayCtx<'_>) -> Vec<crate::implementations::RateLimit> {
+    use crate::implementations::{Keyed, RateLimit};
+    use crate::k8s::object::scalar_string;
+    use crate::yaml::Node;
+    let keys = crate::implementations::gateway_api::keys;
+    let policies = ctx.policies(GROUP, &["BackendTrafficPolicy"]);
+    let mut out = Vec::new();
+    for (p, routes) in policies {
+        let o = &ctx.lookup.objects[p];
+        let Some(rl) = o.root.at(&keys(&["spec", "rateLimit"])) else { continue };
+        // The first `sourceCIDR` of `type: Distinct`, where the check is written.
+        let distinct = ["global", "local"].into_iter().find_map(|scope| {
+            let rules = rl.at(&keys(&[scope, "rules"])).and_then(Node::as_seq).unwrap_or_default();
+            rules.iter().enumerate().find_map(|(ri, r)| {
+                let selectors = r.get("clientSelectors").and_then(Node::as_seq).unwrap_or_default();
+                selectors
+                    .iter()
+                    .position(|s| {
+                        s.at(&keys(&["sourceCIDR", "type"])).and_then(scalar_string).as_deref() == Some("Distinct")
+                    })
+                    .map(|si| {
+                        let mut path = crate::implementations::indexed(
+                            &["spec", "rateLimit", scope, "rules"],
+                            ri,
+                            &["clientSelectors"],
+                        );
+                        path.push(crate::yaml::PathSeg::Index(si));
+                        path.push(crate::yaml::PathSeg::Key("sourceCIDR"));
+                        o.key_loc(&path)
+                    })
+            })
+        });
+        let (keyed, text, at) = match distinct {
+            Some(at) => (
+                Keyed::Client,
+                format!("{} `rateLimit` per client address (`sourceCIDR` `type: Distinct`)", o.display()),
+                at,
+            ),
+            None => (
+                Keyed::Shared,
+                format!("{} `rateLimit` shared by every client", o.display()),
+                o.key_loc(&keys(&["spec", "rateLimit"])),
+            ),
+        };
+        let check = AllowList {
+            obj: p,
+            at,
+            what: format!("{}'s `rateLimit`", o.display()),
+            compares: Compares::Detected,
+            fix: CLIENT_FIX,
+            routes,
+            runs_at: None,
+        };
+        out.push(RateLimit { check, keyed, text });
     }
     out
 }

@@ -12,6 +12,7 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     name: "F5 NGINX Ingress Controller",
     ingress_class_controllers: &["nginx.org/ingress-controller"],
     ingress: Some(&INGRESS),
+    reads_rate_limits: true,
     ..Implementation::DEFAULT
 };
 
@@ -21,8 +22,25 @@ static INGRESS: IngressSupport = IngressSupport {
     chart_daemon_set: "`controller.kind: daemonset`",
     proxy_protocol,
     trust,
+    ingress_rate_limits,
     ..IngressSupport::DEFAULT
 };
+
+/// `nginx.org/limit-req-rate`, keyed on `nginx.org/limit-req-key`, `${binary_remote_addr}`
+/// unless set (nginx/kubernetes-ingress `internal/configs/annotations.go`): the address after
+/// the realip module when the key is the remote address.
+fn ingress_rate_limits(obj: &Object, i: ObjId) -> Vec<super::RateLimit> {
+    let Some(rate) = obj.annotation("nginx.org/limit-req-rate") else { return Vec::new() };
+    let key = obj.annotation("nginx.org/limit-req-key").unwrap_or("${binary_remote_addr}");
+    let (keyed, text) = if key.contains("remote_addr") {
+        (super::Keyed::Client, format!("`limit-req-rate: {rate}` per client address (`{key}`)"))
+    } else {
+        (super::Keyed::Other, format!("`limit-req-rate: {rate}` keyed on `{key}`, not the client address"))
+    };
+    vec![super::RateLimit::annotation(obj, i, "nginx.org/limit-req-rate", RATE_LIMIT_FIX, keyed, text)]
+}
+
+const RATE_LIMIT_FIX: &str = "the controller counts the address its real-IP settings produce: `real-ip-header` with `set-real-ip-from` set to the proxy in front, or PROXY protocol on both ends (`proxy-protocol: \"True\"`), or `externalTrafficPolicy: Local`";
 
 const CONFIGMAP_FLAG: &[&str] = &["-nginx-configmaps", "--nginx-configmaps"];
 

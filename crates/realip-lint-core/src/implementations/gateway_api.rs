@@ -111,6 +111,9 @@ pub struct GatewaySupport {
     /// The allow-lists and deny-lists of client addresses that apply to a Gateway's data plane
     /// (policies that target it), and which address each compares.
     pub allow_lists: fn(&GatewayCtx<'_>) -> Vec<proxies::AllowList>,
+    /// The rate limits that apply to a Gateway's data plane (policies that target it or its
+    /// routes), and what each counts requests by.
+    pub rate_limits: fn(&GatewayCtx<'_>) -> Vec<proxies::RateLimit>,
     /// What it refuses in a GatewayClass no Gateway of the input uses (given the objects, and
     /// the classes that are used).
     pub unused_class_issues: fn(&[Object], &[ObjId]) -> Vec<ParamIssue>,
@@ -128,6 +131,7 @@ impl GatewaySupport {
         own_service_labels: None,
         data_plane: None,
         allow_lists: |_| Vec::new(),
+        rate_limits: |_| Vec::new(),
         unused_class_issues: no_class_issues,
     };
 }
@@ -568,6 +572,14 @@ impl GatewayCtx<'_> {
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Objects of `group`/`kinds` that attach to the Gateway (with no routes: all of it), then
+    /// those that target routes attached to it (with those routes): a policy judged on the
+    /// Gateway's path, for the requests it applies to.
+    pub fn policies(&self, group: &str, kinds: &[&str]) -> Vec<(ObjId, Vec<ObjId>)> {
+        let whole = self.targeting(group, kinds).into_iter().map(|p| (p, Vec::new()));
+        whole.chain(self.targeting_routes(group, kinds)).collect()
     }
 
     /// Objects of `group`/`kinds` that target routes attached to this Gateway (`targetRefs` in

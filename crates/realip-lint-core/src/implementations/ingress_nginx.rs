@@ -13,6 +13,7 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     ingress_class_controllers: &["k8s.io/ingress-nginx"],
     retired: Some("March 2026"),
     ingress: Some(&INGRESS),
+    reads_rate_limits: true,
     ..Implementation::DEFAULT
 };
 
@@ -30,8 +31,33 @@ static INGRESS: IngressSupport = IngressSupport {
     main_container_images: &["ingress-nginx", "nginx-ingress-controller"],
     // Its default backend answers 404 (Azure/AKS#2903).
     root_is_404: true,
+    ingress_rate_limits,
     ..IngressSupport::DEFAULT
 };
+
+/// `limit-rps`, `limit-rpm` and `limit-connections`: nginx `limit_req_zone` and
+/// `limit_conn_zone` keyed on `$binary_remote_addr` (through a map that empties it for
+/// `limit-whitelist`), the address after the realip module (`nginx.tmpl`,
+/// `internal/ingress/annotations/ratelimit`).
+fn ingress_rate_limits(obj: &Object, i: ObjId) -> Vec<super::RateLimit> {
+    ["limit-rps", "limit-rpm", "limit-connections"]
+        .into_iter()
+        .filter_map(|key| {
+            let full = format!("nginx.ingress.kubernetes.io/{key}");
+            let v = obj.annotation(&full)?;
+            Some(super::RateLimit::annotation(
+                obj,
+                i,
+                &full,
+                RATE_LIMIT_FIX,
+                super::Keyed::Client,
+                format!("`{key}: {v}` per client address"),
+            ))
+        })
+        .collect()
+}
+
+const RATE_LIMIT_FIX: &str = "the controller counts the address its real-IP settings produce: trust X-Forwarded-For only from the proxy in front (`use-forwarded-headers` with `proxy-real-ip-cidr` set to its addresses), or use PROXY protocol on both ends, or `externalTrafficPolicy: Local` with no header trust";
 
 const CONFIGMAP_FLAG: &[&str] = &["--configmap"];
 

@@ -18,6 +18,7 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     name: "kgateway",
     gateway_controllers: &["kgateway.dev/kgateway"],
     gateway: Some(&GATEWAY),
+    reads_rate_limits: true,
     ..Implementation::DEFAULT
 };
 
@@ -34,6 +35,7 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`, or the GatewayParameters' `spec.kube.service.extraAnnotations`",
     data_plane: Some(data_plane),
+    rate_limits,
     ..GatewaySupport::DEFAULT
 };
 
@@ -232,4 +234,68 @@ fn client_ip(ctx: &GatewayCtx<'_>) -> (Setting<bool>, Trust, Place) {
         )),
     };
     (setting, trust, settings_at)
+}
+
+/// The TrafficPolicies' `rateLimit` that apply to the Gateway (targeting it or a route attached
+/// to it) (`api/v1alpha1/kgateway/traffic_policy_types.go`): `local.tokenBucket` is one bucket
+/// per Envoy, shared by every client; a `global` descriptor with an entry of
+/// `type: RemoteAddress` counts each client address apart (Envoy's `remote_address` action, the
+/// detected client).
+fn rate_limits(ctx: &GatewayCtx<'_>) -> Vec<super::RateLimit> {
+    use crate::k8s::object::scalar_string;
+    use crate::yaml::{Node, PathSeg};
+    let policies = ctx.policies(GROUP, &["TrafficPolicy"]);
+    let mut out = Vec::new();
+    for (p, routes) in policies {
+        let o = &ctx.lookup.objects[p];
+        let Some(rl) = o.root.at(&keys(&["spec", "rateLimit"])) else { continue };
+        let check = |at, what: String| super::AllowList {
+            obj: p,
+            at,
+            what,
+            compares: super::Compares::Detected,
+            fix: "kgateway counts the client address Envoy detects: behind an L4 load balancer, a ListenerPolicy `proxyProtocol: {}` (with the load balancer sending PROXY) or `externalTrafficPolicy: Local`; behind an HTTP proxy or CDN, `httpSettings.xffNumTrustedHops` equal to the number of proxies that append X-Forwarded-For",
+            routes: routes.clone(),
+            runs_at: None,
+        };
+        if rl.at(&keys(&["local", "tokenBucket"])).is_some() {
+            let at = o.key_loc(&keys(&["spec", "rateLimit", "local"]));
+            out.push(super::RateLimit {
+                check: check(at, format!("{}'s local `rateLimit`", o.display())),
+                keyed: super::Keyed::Shared,
+                text: format!("{} local `rateLimit` shared by every client (a token bucket per Envoy)", o.display()),
+            });
+        }
+        let descriptors = rl.at(&keys(&["global", "descriptors"])).and_then(Node::as_seq).unwrap_or_default();
+        if descriptors.is_empty() {
+            continue;
+        }
+        let remote = descriptors.iter().enumerate().find_map(|(di, d)| {
+            let entries = d.get("entries").and_then(Node::as_seq).unwrap_or_default();
+            entries.iter().position(|e| e.get("type").and_then(scalar_string).as_deref() == Some("RemoteAddress")).map(
+                |ei| {
+                    let mut path = super::indexed(&["spec", "rateLimit", "global", "descriptors"], di, &["entries"]);
+                    path.push(PathSeg::Index(ei));
+                    path.push(PathSeg::Key("type"));
+                    o.loc_at(&path)
+                },
+            )
+        });
+        out.push(match remote {
+            Some(at) => super::RateLimit {
+                check: check(at, format!("{}'s global `rateLimit`", o.display())),
+                keyed: super::Keyed::Client,
+                text: format!("{} global `rateLimit` per client address (a `RemoteAddress` descriptor)", o.display()),
+            },
+            None => super::RateLimit {
+                check: check(
+                    o.key_loc(&keys(&["spec", "rateLimit", "global"])),
+                    format!("{}'s global `rateLimit`", o.display()),
+                ),
+                keyed: super::Keyed::Other,
+                text: format!("{} global `rateLimit` keyed on its descriptors, not the client address", o.display()),
+            },
+        });
+    }
+    out
 }

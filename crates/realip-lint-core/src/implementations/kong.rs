@@ -25,6 +25,7 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     gateway_controllers: &["konghq.com/gateway-operator"],
     ingress: Some(&INGRESS),
     gateway: Some(&GATEWAY),
+    reads_rate_limits: true,
     ..Implementation::DEFAULT
 };
 
@@ -34,6 +35,7 @@ static INGRESS: IngressSupport = IngressSupport {
     chart_daemon_set: "`deployment.daemonset: true`",
     proxy_protocol,
     trust,
+    rate_limits,
     ..IngressSupport::DEFAULT
 };
 
@@ -43,12 +45,18 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     // are never in manifests.
     gateway_kinds: &[(GROUP, "v1beta1", "DataPlane", "dataplanes")],
     own_annotations: Some(&["spec", "network", "services", "ingress", "annotations"]),
-    config_kinds: &[(GROUP, "GatewayConfiguration", "gatewayconfigurations")],
+    config_kinds: &[
+        (GROUP, "GatewayConfiguration", "gatewayconfigurations"),
+        // Their `rate-limiting` plugins (`rate-limit-wrong-hop`, and what `migrate` compares).
+        ("configuration.konghq.com", "KongPlugin", "kongplugins"),
+        ("configuration.konghq.com", "KongClusterPlugin", "kongclusterplugins"),
+    ],
     // `mergeInfrastructureIntoDataPlane`: `spec.infrastructure.annotations` go onto the ingress
     // Service after the GatewayConfiguration's (controller/gateway/controller_reconciler_utils.go).
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations`, or the GatewayConfiguration's `spec.dataPlaneOptions.network.services.ingress.annotations`",
     data_plane: Some(data_plane),
+    rate_limits: gateway_rate_limits,
     ..GatewaySupport::DEFAULT
 };
 
@@ -301,4 +309,94 @@ fn pods(ctx: &GatewayCtx<'_>, shape: &Shape, layers: &Layers, fallback: Place) -
         "",
     );
     RenderedPods { kind: WorkloadKind::Deployment, count, autoscaled, count_field, spread, spread_hint, spread_plan }
+}
+
+const PLUGINS_ANNOTATION: &str = "konghq.com/plugins";
+
+/// Does this object's `konghq.com/plugins` annotation name the plugin `name`?
+fn names_plugin(o: &Object, name: &str) -> bool {
+    o.annotation(PLUGINS_ANNOTATION).is_some_and(|v| v.split(',').any(|p| p.trim() == name))
+}
+
+/// A `rate-limiting` (or `rate-limiting-advanced`) KongPlugin or KongClusterPlugin, by what it
+/// counts: `config.limit_by` (`identifier` for the advanced one), `consumer` unless set, and
+/// every identifier falls back to `kong.client.get_forwarded_ip()` when it has no value
+/// (Kong/kong `kong/plugins/rate-limiting/handler.lua` `get_identifier`, `schema.lua`): the
+/// address after `trusted_ips` and `real_ip_header`.
+fn rate_limit_of(lookup: &Lookup<'_>, i: ObjId, routes: Vec<ObjId>) -> Option<super::RateLimit> {
+    use crate::implementations::gateway_api::keys;
+    use crate::k8s::object::scalar_string;
+    let o = &lookup.objects[i];
+    if o.shadowed
+        || !matches!(o.kind.as_str(), "KongPlugin" | "KongClusterPlugin")
+        || o.group() != "configuration.konghq.com"
+    {
+        return None;
+    }
+    let plugin = o.root.get("plugin").and_then(scalar_string)?;
+    let field = match plugin.as_str() {
+        "rate-limiting" => "limit_by",
+        "rate-limiting-advanced" => "identifier",
+        _ => return None,
+    };
+    let by = o.root.at(&keys(&["config", field])).and_then(scalar_string);
+    let (keyed, text) = match by.as_deref().unwrap_or("consumer") {
+        "ip" => (super::Keyed::Client, format!("{} `{plugin}` per client address (`{field}: ip`)", o.display())),
+        "service" => (super::Keyed::Shared, format!("{} `{plugin}` per Service, shared by every client", o.display())),
+        other => (
+            super::Keyed::Other,
+            format!("{} `{plugin}` per {other} (the client address where a request has none)", o.display()),
+        ),
+    };
+    let at = if by.is_some() { o.loc_at(&keys(&["config", field])) } else { o.key_loc(&keys(&["plugin"])) };
+    let name = o.name.as_deref()?;
+    let runs_at = lookup
+        .objects
+        .iter()
+        .find(|r| !r.shadowed && names_plugin(r, name) && (o.kind == "KongClusterPlugin" || r.namespace == o.namespace))
+        .map(|r| {
+            let path = keys(&["metadata", "annotations", PLUGINS_ANNOTATION]);
+            (r.loc_at(&path), format!("{} runs it", r.display()))
+        });
+    let check = super::AllowList {
+        obj: i,
+        at,
+        what: format!("{}'s `{plugin}`", o.display()),
+        compares: super::Compares::Detected,
+        fix: "Kong counts the address its real-IP settings produce: `KONG_TRUSTED_IPS` with the proxy in front's addresses (and `KONG_REAL_IP_HEADER`), or PROXY protocol (`proxy_protocol` in `KONG_PROXY_LISTEN`, `KONG_REAL_IP_HEADER: proxy_protocol`), or `externalTrafficPolicy: Local`",
+        routes,
+        runs_at,
+    };
+    Some(super::RateLimit { check, keyed, text })
+}
+
+/// Every rate-limiting plugin of the input: the Kong of the input runs those its objects name
+/// (a plugin named elsewhere, or a global KongClusterPlugin, too).
+fn rate_limits(lookup: &Lookup<'_>, _: ObjId) -> Vec<super::RateLimit> {
+    (0..lookup.objects.len()).filter_map(|i| rate_limit_of(lookup, i, Vec::new())).collect()
+}
+
+/// A Gateway's: the plugins its attached routes name (for those routes), and global
+/// KongClusterPlugins (label `global: "true"`).
+fn gateway_rate_limits(ctx: &GatewayCtx<'_>) -> Vec<super::RateLimit> {
+    let routes = ctx.attached_routes();
+    (0..ctx.lookup.objects.len())
+        .filter_map(|i| {
+            let o = &ctx.lookup.objects[i];
+            let name = o.name.as_deref()?;
+            let global = o.kind == "KongClusterPlugin" && o.labels.get("global").map(String::as_str) == Some("true");
+            let naming: Vec<ObjId> = routes
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    let r = &ctx.lookup.objects[r];
+                    names_plugin(r, name) && (o.kind == "KongClusterPlugin" || r.namespace == o.namespace)
+                })
+                .collect();
+            if !global && naming.is_empty() {
+                return None;
+            }
+            rate_limit_of(ctx.lookup, i, if global { Vec::new() } else { naming })
+        })
+        .collect()
 }

@@ -40,6 +40,9 @@ pub struct Implementation {
     pub ingress: Option<&'static IngressSupport>,
     /// Gateway API: how its Gateways become data planes (`docs/decisions.md`, Gateway API).
     pub gateway: Option<&'static GatewaySupport>,
+    /// Its rate limits are read (`IngressSupport::rate_limits`, `ingress_rate_limits`,
+    /// `GatewaySupport::rate_limits`): `false`, none found means none known, not none set.
+    pub reads_rate_limits: bool,
 }
 
 impl Implementation {
@@ -50,6 +53,7 @@ impl Implementation {
         retired: None,
         ingress: None,
         gateway: None,
+        reads_rate_limits: false,
     };
 
     /// Whose default an unwritten setting is: `ingress-nginx's default`.
@@ -96,6 +100,11 @@ pub struct IngressSupport {
     /// Traefik Middlewares, Istio AuthorizationPolicies) that apply to this workload, and which
     /// address each compares.
     pub allow_lists: fn(&Lookup<'_>, ObjId) -> Vec<AllowList>,
+    /// Its rate limits in objects besides Ingress annotations (Traefik RateLimit Middlewares,
+    /// Kong `rate-limiting` plugins), for this workload.
+    pub rate_limits: fn(&Lookup<'_>, ObjId) -> Vec<RateLimit>,
+    /// The rate limits an Ingress's annotations set for it (ingress-nginx `limit-rps`).
+    pub ingress_rate_limits: fn(&Object, ObjId) -> Vec<RateLimit>,
 }
 
 impl IngressSupport {
@@ -111,6 +120,8 @@ impl IngressSupport {
         root_is_404: false,
         proxy_protocol_filters: |_, _| Vec::new(),
         allow_lists: |_, _| Vec::new(),
+        rate_limits: |_, _| Vec::new(),
+        ingress_rate_limits: |_, _| Vec::new(),
     };
 
     /// The main container of one of its workloads (see `main_container_images`).
@@ -255,6 +266,63 @@ impl AllowList {
                 ))
             })
             .collect()
+    }
+}
+
+/// A rate limit a proxy applies: what it counts requests by. One keyed on the client address is
+/// judged like an allow-list, on the hop where it runs (`rate-limit-wrong-hop`,
+/// `rate-limit-forgeable`): counted by a proxy's address, every client shares one limit;
+/// counted by an address a client writes, each picks its own.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    /// Where it is written, the address it compares (meaningful when `keyed` is `Client`), how
+    /// to make that the client's, and the routes it applies to.
+    pub check: AllowList,
+    pub keyed: Keyed,
+    /// What it counts by, as `migrate` reports it: "`limit-rps: 5` per client address".
+    pub text: String,
+}
+
+/// What a rate limit counts requests by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyed {
+    /// Each client address (as `check.compares` finds it) has its own limit.
+    Client,
+    /// One limit for every client (a token bucket per proxy, a limit per host).
+    Shared,
+    /// A key that is not an address (a header, a consumer, a path).
+    Other,
+}
+
+impl RateLimit {
+    /// Every rate limit an Ingress's annotations set, with the implementation that reads them.
+    pub fn of_ingress(obj: &Object, i: ObjId) -> Vec<(RateLimit, &'static Implementation)> {
+        IMPLEMENTATIONS
+            .iter()
+            .copied()
+            .filter_map(|p| Some((p, p.ingress?)))
+            .flat_map(|(p, s)| (s.ingress_rate_limits)(obj, i).into_iter().map(move |r| (r, p)))
+            .collect()
+    }
+
+    /// A rate limit an Ingress annotation sets, keyed on the address the controller detected.
+    pub fn annotation(obj: &Object, i: ObjId, key: &str, fix: &'static str, keyed: Keyed, text: String) -> Self {
+        let at = obj.loc_at(&[PathSeg::Key("metadata"), PathSeg::Key("annotations"), PathSeg::Key(key)]);
+        let check = AllowList {
+            obj: i,
+            at,
+            what: format!("`{key}`"),
+            compares: Compares::Detected,
+            fix,
+            routes: Vec::new(),
+            runs_at: None,
+        };
+        RateLimit { check, keyed, text }
+    }
+
+    /// A rate limit whose key is the client address.
+    pub fn per_client(check: AllowList, text: String) -> Self {
+        RateLimit { check, keyed: Keyed::Client, text }
     }
 }
 

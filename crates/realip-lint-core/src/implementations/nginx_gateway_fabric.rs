@@ -19,6 +19,7 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     name: "NGINX Gateway Fabric",
     gateway_controllers: &["gateway.nginx.org/nginx-gateway-controller"],
     gateway: Some(&GATEWAY),
+    reads_rate_limits: true,
     ..Implementation::DEFAULT
 };
 
@@ -29,6 +30,7 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     annotations: AnnotationReach::InfrastructureOnly,
     annotation_hint: "`spec.infrastructure.annotations` (NginxProxy has no Service annotations field)",
     data_plane: Some(data_plane),
+    rate_limits,
     ..GatewaySupport::DEFAULT
 };
 
@@ -307,4 +309,36 @@ fn client_ip(ctx: &GatewayCtx<'_>, layers: &Layers) -> (Setting<bool>, Trust) {
         }
     };
     (setting, trust)
+}
+
+/// The RateLimitPolicies that apply to the Gateway (targeting it or a route attached to it):
+/// each `rateLimit.local.rules[].key` is an nginx `limit_req_zone` key
+/// (`apis/v1alpha1/ratelimitpolicy_types.go`, `internal/controller/nginx/config/policies/ratelimit`):
+/// per client when it is the remote address, which `rewriteClientIP` rewrites.
+fn rate_limits(ctx: &GatewayCtx<'_>) -> Vec<super::RateLimit> {
+    let policies = ctx.policies(GROUP, &["RateLimitPolicy"]);
+    let mut out = Vec::new();
+    for (p, routes) in policies {
+        let o = &ctx.lookup.objects[p];
+        let rules = o.root.at(&keys(&["spec", "rateLimit", "local", "rules"])).and_then(Node::as_seq);
+        for (ri, rule) in rules.unwrap_or_default().iter().enumerate() {
+            let key = rule.get("key").and_then(scalar_string).unwrap_or_default();
+            let (keyed, text) = if key.contains("remote_addr") {
+                (super::Keyed::Client, format!("{} `rateLimit` per client address (`key: {key}`)", o.display()))
+            } else {
+                (super::Keyed::Other, format!("{} `rateLimit` keyed on `{key}`, not the client address", o.display()))
+            };
+            let check = super::AllowList {
+                obj: p,
+                at: o.loc_at(&super::indexed(&["spec", "rateLimit", "local", "rules"], ri, &["key"])),
+                what: format!("{}'s `rateLimit` key `{key}`", o.display()),
+                compares: super::Compares::Detected,
+                fix: "nginx counts the address `rewriteClientIP` produces: in the NginxProxy, `rewriteClientIP` with `mode: ProxyProtocol` (the load balancer sending PROXY) or `mode: XForwardedFor` with `trustedAddresses` listing only the proxy in front, or `externalTrafficPolicy: Local` without `rewriteClientIP`",
+                routes: routes.clone(),
+                runs_at: None,
+            };
+            out.push(super::RateLimit { check, keyed, text });
+        }
+    }
+    out
 }

@@ -14,6 +14,7 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     gateway_controllers: &["traefik.io/gateway-controller"],
     ingress: Some(&INGRESS),
     gateway: Some(&GATEWAY),
+    reads_rate_limits: true,
     ..Implementation::DEFAULT
 };
 
@@ -26,6 +27,7 @@ static INGRESS: IngressSupport = IngressSupport {
     proxy_protocol_optional: true,
     trust,
     allow_lists,
+    rate_limits,
     ..IngressSupport::DEFAULT
 };
 
@@ -148,42 +150,92 @@ fn allow_lists(lookup: &Lookup<'_>, _: ObjId) -> Vec<AllowList> {
                 continue;
             }
             let at = m.key_loc(&super::gateway_api::keys(&["spec", field, "sourceRange"]));
-            let strategy = spec.get("ipStrategy");
-            let depth = strategy
-                .and_then(|s| s.get("depth"))
-                .and_then(crate::k8s::object::scalar_value)
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0);
-            let excluded = strategy.and_then(|s| s.get("excludedIPs")).is_some();
-            let compares = if depth > 0 {
-                let path = super::gateway_api::keys(&["spec", field, "ipStrategy", "depth"]);
-                Compares::XffDepth {
-                    setting: format!("ipStrategy.depth: {depth}"),
-                    at: Place { loc: m.loc_at(&path), obj: i },
-                }
-            } else if excluded {
-                // The first X-Forwarded-For entry from the right that is not excluded (traefik
-                // `pkg/ip/strategy.go` `PoolStrategy`; the CRD: "scan the X-Forwarded-For header
-                // and select the first IP not in the list"): read from the header like a depth,
-                // so a client writes it wherever the header is kept from anyone.
-                let path = super::gateway_api::keys(&["spec", field, "ipStrategy", "excludedIPs"]);
-                Compares::XffDepth {
-                    setting: "ipStrategy.excludedIPs".to_owned(),
-                    at: Place { loc: m.key_loc(&path), obj: i },
-                }
-            } else {
-                Compares::Peer
-            };
+            let compares = strategy_compares(m, i, &["spec", field]);
             out.push(AllowList {
                 obj: i,
                 at,
                 what: format!("this Middleware's `{field}.sourceRange`"),
                 compares,
-                fix: "behind an L4 load balancer, PROXY protocol (`entryPoints.<name>.proxyProtocol.trustedIPs` with the load balancer's addresses) or `externalTrafficPolicy: Local` makes `RemoteAddr` the client; behind an HTTP proxy or CDN, `ipStrategy.depth` equal to the number of proxies that append X-Forwarded-For, with only their addresses in `forwardedHeaders.trustedIPs`",
+                fix: FIX,
                 routes: Vec::new(),
                 runs_at: runs_at(lookup, i),
             });
         }
+    }
+    out
+}
+
+const FIX: &str = "behind an L4 load balancer, PROXY protocol (`entryPoints.<name>.proxyProtocol.trustedIPs` with the load balancer's addresses) or `externalTrafficPolicy: Local` makes `RemoteAddr` the client; behind an HTTP proxy or CDN, `ipStrategy.depth` equal to the number of proxies that append X-Forwarded-For, with only their addresses in `forwardedHeaders.trustedIPs`";
+
+/// The address an `ipStrategy` under `base` picks. Without one (or with depth 0 and no
+/// `excludedIPs`) `RemoteAddr`, the TCP peer or the trusted PROXY address; with `depth` N, the
+/// Nth X-Forwarded-For entry from the right as it reaches the middleware (traefik
+/// `pkg/config/dynamic/middlewares.go` `IPStrategy.Get`); with `excludedIPs`, the first entry
+/// from the right not in them (`pkg/ip/strategy.go` `PoolStrategy`; the CRD: "scan the
+/// X-Forwarded-For header and select the first IP not in the list"), read from the header like a
+/// depth, so a client writes it wherever the header is kept from anyone.
+fn strategy_compares(m: &Object, i: ObjId, base: &[&'static str]) -> Compares {
+    let keys = super::gateway_api::keys;
+    let path = |rest: &[&'static str]| keys(&[base, rest].concat());
+    let strategy = m.root.at(&path(&["ipStrategy"]));
+    let depth = strategy
+        .and_then(|s| s.get("depth"))
+        .and_then(crate::k8s::object::scalar_value)
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0);
+    if depth > 0 {
+        Compares::XffDepth {
+            setting: format!("ipStrategy.depth: {depth}"),
+            at: Place { loc: m.loc_at(&path(&["ipStrategy", "depth"])), obj: i },
+        }
+    } else if strategy.and_then(|s| s.get("excludedIPs")).is_some() {
+        Compares::XffDepth {
+            setting: "ipStrategy.excludedIPs".to_owned(),
+            at: Place { loc: m.key_loc(&path(&["ipStrategy", "excludedIPs"])), obj: i },
+        }
+    } else {
+        Compares::Peer
+    }
+}
+
+/// The `rateLimit` of every Middleware of the input, by its `sourceCriterion`: `ipStrategy`
+/// (an address, as for an allow-list), `requestHeaderName` (a header's value) or `requestHost`
+/// (the host, shared by every client); none set, the remote address ("If none are set, the
+/// default is to use the request's remote address field (as an ipStrategy)",
+/// `pkg/config/dynamic/middlewares.go` `SourceCriterion`).
+fn rate_limits(lookup: &Lookup<'_>, _: ObjId) -> Vec<super::RateLimit> {
+    use crate::k8s::object::scalar_string;
+    let mut out = Vec::new();
+    for (i, m) in lookup.objects.iter().enumerate() {
+        if m.shadowed || m.kind != "Middleware" || !matches!(m.group(), "traefik.io" | "traefik.containo.us") {
+            continue;
+        }
+        let keys = super::gateway_api::keys;
+        let Some(rl) = m.root.at(&keys(&["spec", "rateLimit"])) else { continue };
+        let criterion = rl.get("sourceCriterion");
+        let header = criterion.and_then(|c| c.get("requestHeaderName")).and_then(scalar_string);
+        let host = criterion.and_then(|c| c.get("requestHost")).and_then(scalar_string).as_deref() == Some("true");
+        let compares = strategy_compares(m, i, &["spec", "rateLimit", "sourceCriterion"]);
+        let (keyed, text) = match (&compares, header, host) {
+            (Compares::XffDepth { setting, .. }, _, _) => {
+                (super::Keyed::Client, format!("{} `rateLimit` per X-Forwarded-For entry (`{setting}`)", m.display()))
+            }
+            (_, Some(h), _) => (super::Keyed::Other, format!("{} `rateLimit` per `{h}` header value", m.display())),
+            (_, _, true) => {
+                (super::Keyed::Shared, format!("{} `rateLimit` per host, shared by every client", m.display()))
+            }
+            _ => (super::Keyed::Client, format!("{} `rateLimit` per client address (the remote address)", m.display())),
+        };
+        let check = AllowList {
+            obj: i,
+            at: m.key_loc(&keys(&["spec", "rateLimit"])),
+            what: "this Middleware's `rateLimit`".to_owned(),
+            compares,
+            fix: FIX,
+            routes: Vec::new(),
+            runs_at: runs_at(lookup, i),
+        };
+        out.push(super::RateLimit { check, keyed, text });
     }
     out
 }

@@ -1,4 +1,4 @@
-use super::allowlist_wrong_hop::{Verdict, judgements};
+use super::allowlist_wrong_hop::{Subject, Verdict, judgements};
 use super::declare_rule;
 use crate::diagnostic::Finding;
 use crate::k8s::model::Model;
@@ -63,5 +63,5 @@ declare_rule! {
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
-    out.extend(judgements(model).into_iter().filter(|(v, _)| *v == Verdict::Forgeable).map(|(_, f)| f));
+    out.extend(judgements(model, Subject::AllowList).into_iter().filter(|(v, _)| *v == Verdict::Forgeable).map(|(_, f)| f));
 }

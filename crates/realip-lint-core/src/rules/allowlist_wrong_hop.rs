@@ -1,6 +1,6 @@
 use super::declare_rule;
 use crate::diagnostic::{Finding, Severity};
-use crate::implementations::{AllowList, Compares};
+use crate::implementations::{AllowList, Compares, Keyed, RateLimit};
 use crate::k8s::model::path::{Carrier, HopKind, Loss, Path};
 use crate::k8s::model::{Controller, Model, ServiceView};
 
@@ -70,22 +70,72 @@ pub(super) enum Verdict {
     Forgeable,
 }
 
-fn check(model: &Model, out: &mut Vec<Finding>) {
-    out.extend(judgements(model).into_iter().filter(|(v, _)| *v == Verdict::WrongHop).map(|(_, f)| f));
+/// What is judged: an allow-list (it admits or refuses an address) or a per-client rate limit
+/// (it counts requests by an address). The same address, the same hop; the consequence differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Subject {
+    AllowList,
+    RateLimit,
 }
 
-/// Every allow-list of the model judged on the path that reaches it: the controllers' own (on
-/// the first external Service in front that gives a verdict), and the Ingresses' annotations (on
-/// the Ingress's path).
-pub(super) fn judgements(model: &Model) -> Vec<(Verdict, Finding)> {
+impl Subject {
+    fn wrong(self, what: &str, whose: &str, why: &str) -> String {
+        match self {
+            Subject::AllowList => format!("{what} compares {whose}, not the client's: {why}"),
+            Subject::RateLimit => {
+                format!("{what} counts requests by {whose}, not the client's, so clients share one limit: {why}")
+            }
+        }
+    }
+
+    fn forgeable(self, what: &str, how: &str) -> String {
+        match self {
+            Subject::AllowList => format!("{what} compares an address any client can choose: {how}"),
+            Subject::RateLimit => format!(
+                "{what} counts requests by an address any client can choose, so a client escapes the limit by sending another: {how}"
+            ),
+        }
+    }
+
+    fn entry_label(self) -> &'static str {
+        match self {
+            Subject::AllowList => "the X-Forwarded-For entry it compares",
+            Subject::RateLimit => "the X-Forwarded-For entry it counts by",
+        }
+    }
+
+    fn unknown(self, what: &str, missing: &str) -> String {
+        match self {
+            Subject::AllowList => format!("{what} may not compare the client's address: {missing}"),
+            Subject::RateLimit => format!("{what} may not count requests by the client's address: {missing}"),
+        }
+    }
+}
+
+fn check(model: &Model, out: &mut Vec<Finding>) {
+    out.extend(
+        judgements(model, Subject::AllowList).into_iter().filter(|(v, _)| *v == Verdict::WrongHop).map(|(_, f)| f),
+    );
+}
+
+/// Every allow-list (or per-client rate limit) of the model judged on the path that reaches it:
+/// the controllers' own (on the first external Service in front that gives a verdict), and the
+/// Ingresses' annotations (on the Ingress's path).
+pub(super) fn judgements(model: &Model, subject: Subject) -> Vec<(Verdict, Finding)> {
     let mut out = Vec::new();
     for (ci, ctrl) in model.controllers.iter().enumerate() {
-        for al in &ctrl.allow_lists {
+        let checks: Vec<&AllowList> = match subject {
+            Subject::AllowList => ctrl.allow_lists.iter().collect(),
+            Subject::RateLimit => {
+                ctrl.rate_limits.iter().filter(|r| r.keyed == Keyed::Client).map(|r| &r.check).collect()
+            }
+        };
+        for al in checks {
             let found = model
                 .services
                 .iter()
                 .filter(|v| v.external && v.controller == Some(ci))
-                .find_map(|v| judge(al, &model.path(v).path, Some(ctrl), Some(v), false));
+                .find_map(|v| judge(al, &model.path(v).path, Some(ctrl), Some(v), false, subject));
             out.extend(found.map(|(v, f)| match &al.runs_at {
                 Some((loc, label)) => (v, f.related(*loc, label.clone())),
                 None => (v, f),
@@ -94,8 +144,17 @@ pub(super) fn judgements(model: &Model) -> Vec<(Verdict, Finding)> {
     }
     for e in model.entries.iter().filter(|e| e.kind == "Ingress") {
         let obj = &model.objects[e.obj];
-        for (al, _) in AllowList::of_ingress(obj, e.obj) {
-            out.extend(judge(&al, &e.path, None, None, true));
+        let checks: Vec<AllowList> = match subject {
+            Subject::AllowList => AllowList::of_ingress(obj, e.obj).into_iter().map(|(a, _)| a).collect(),
+            Subject::RateLimit => RateLimit::of_ingress(obj, e.obj)
+                .into_iter()
+                .filter(|(r, _)| r.keyed == Keyed::Client)
+                .map(|(r, _)| r.check)
+                .collect(),
+        };
+        for al in &checks {
+            // `allowlist-after-snat` reports Ingress allow-list annotations behind SNAT.
+            out.extend(judge(al, &e.path, None, None, subject == Subject::AllowList, subject));
         }
     }
     out.sort_by_key(|(_, f)| (f.loc.file, f.loc.span.start));
@@ -108,7 +167,8 @@ fn judge(
     path: &Path,
     ctrl: Option<&Controller>,
     view: Option<&ServiceView>,
-    ingress: bool,
+    snat_elsewhere: bool,
+    subject: Subject,
 ) -> Option<(Verdict, Finding)> {
     let k = path.hops.iter().position(|h| h.kind == HopKind::Controller)?;
     let hop = &path.hops[k];
@@ -119,18 +179,13 @@ fn judge(
         let (missing, settle) = path.missing.clone()?;
         Some((
             Verdict::WrongHop,
-            Finding::new(
-                al.at,
-                format!("{what} may not compare the client's address: {missing}"),
-                format!("{settle}; {}", al.fix),
-            )
+            Finding::new(al.at, subject.unknown(what, &missing), format!("{settle}; {}", al.fix))
             .on(al.obj)
             .severity(Severity::Info),
         ))
     };
     let wrong = |whose: &str, why: String, at: Option<(crate::diagnostic::Loc, String)>, certain: bool| {
-        let mut f = Finding::new(al.at, format!("{what} compares {whose}, not the client's: {why}"), al.fix)
-            .on(al.obj);
+        let mut f = Finding::new(al.at, subject.wrong(what, whose, &why), al.fix).on(al.obj);
         if let Some((loc, label)) = at {
             f = f.related(loc, label);
         }
@@ -207,17 +262,13 @@ fn judge(
                 let at = cause?;
                 Some((
                     Verdict::Forgeable,
-                    Finding::new(
-                        al.at,
-                        format!("{what} compares an address any client can choose: {}", hop.does),
-                        al.fix,
-                    )
+                    Finding::new(al.at, subject.forgeable(what, &hop.does), al.fix)
                     .on(al.obj)
                     .related(at.loc, at.label.clone()),
                 ))
             }
             // `allowlist-after-snat` reports Ingress annotations behind SNAT.
-            Carrier::Lost if ingress && path.loss == Some(Loss::Snat) => None,
+            Carrier::Lost if snat_elsewhere && path.loss == Some(Loss::Snat) => None,
             Carrier::Lost => lost(),
             Carrier::Unknown => unknown(),
             _ => None,
@@ -229,11 +280,11 @@ fn judge(
                 Verdict::Forgeable,
                 Finding::new(
                     al.at,
-                    format!("{what} compares an address any client can choose: `{setting}` reads X-Forwarded-For, and {why}, so the entry it takes is one the client can write"),
+                    subject.forgeable(what, &format!("`{setting}` reads X-Forwarded-For, and {why}, so the entry it takes is one the client can write")),
                     al.fix,
                 )
                 .on(al.obj)
-                .related(at.loc, "the X-Forwarded-For entry it compares")
+                .related(at.loc, subject.entry_label())
                 .related(h.anyone_loc.unwrap_or(h.loc), "X-Forwarded-For is kept from any client here"),
             ))
         }

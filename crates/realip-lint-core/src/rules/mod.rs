@@ -59,6 +59,8 @@ rules! {
     allowlist_after_snat,
     allowlist_wrong_hop,
     allowlist_forgeable,
+    rate_limit_wrong_hop,
+    rate_limit_forgeable,
     ingress_nginx_retired,
     // Tier 3: load balancers
     aws_nlb_ip_target_client_ip_lost,

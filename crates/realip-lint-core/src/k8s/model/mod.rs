@@ -103,6 +103,8 @@ pub struct Controller {
     pub trust: proxies::Trust,
     /// Its allow-lists and deny-lists of client addresses (besides Ingress annotations).
     pub allow_lists: Vec<proxies::AllowList>,
+    /// Its rate limits (besides Ingress annotations), and what each counts requests by.
+    pub rate_limits: Vec<proxies::RateLimit>,
     /// A related label that shows which controller this is: the workload a Service selects, or
     /// the GatewayClass that names the implementation.
     pub link: (Loc, String),
@@ -334,6 +336,7 @@ impl Model {
                     proxy_protocol_optional: ingress.is_some_and(|i| i.proxy_protocol_optional),
                     trust: ingress.map(|i| (i.trust)(&lookup, workload)).unwrap_or_default(),
                     allow_lists: ingress.map(|i| (i.allow_lists)(&lookup, workload)).unwrap_or_default(),
+                    rate_limits: ingress.map(|i| (i.rate_limits)(&lookup, workload)).unwrap_or_default(),
                     link: (w.name_loc(), format!("the Service selects this {} ({name})", w.kind)),
                     settings_at: w.name_loc(),
                     local_hint: ingress.map(|i| i.local_hint.to_owned()).unwrap_or_default(),
@@ -429,6 +432,7 @@ impl Model {
                 proxy_protocol_filters: Vec::new(),
                 trust: dp.trust,
                 allow_lists: (support.allow_lists)(&ctx),
+                rate_limits: (support.rate_limits)(&ctx),
                 link: (
                     class_at.loc,
                     if own.is_some() {

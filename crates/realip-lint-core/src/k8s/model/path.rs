@@ -517,6 +517,7 @@ fn controller_hop(model: &Model, ci: usize, path: &mut Path, cdn: Option<&crate:
     objects.extend(ctrl.trust.entries.iter().map(|e| e.obj));
     // Its allow-lists compare the address this hop hands on.
     objects.extend(ctrl.allow_lists.iter().map(|a| a.obj));
+    objects.extend(ctrl.rate_limits.iter().map(|r| r.check.obj));
     objects.sort_unstable();
     objects.dedup();
     let optional = ctrl.proxy_protocol_optional;
