@@ -434,6 +434,7 @@ mod tests {
                 "httplistenerpolicies.gateway.kgateway.dev",
                 "trafficpolicies.gateway.kgateway.dev",
                 "contourdeployments.projectcontour.io",
+                "httpproxies.projectcontour.io",
                 "ciliumgatewayclassconfigs.cilium.io",
                 "gateways.gateway.kubesphere.io",
                 "ipaddresspools.metallb.io",

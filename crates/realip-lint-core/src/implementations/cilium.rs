@@ -20,7 +20,11 @@ pub static IMPLEMENTATION: Implementation = Implementation {
     ..Implementation::DEFAULT
 };
 
-static INGRESS: IngressSupport = IngressSupport { proxy_protocol, ..IngressSupport::DEFAULT };
+static INGRESS: IngressSupport = IngressSupport {
+    proxy_protocol,
+    trust_unread: Some("Cilium's Envoy configuration (`xffNumTrustedHops`)"),
+    ..IngressSupport::DEFAULT
+};
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "cilium-operator",

@@ -26,12 +26,19 @@ static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "Contour's example Service `envoy` sets `externalTrafficPolicy: Local` over the Envoy DaemonSet",
     proxy_protocol,
+    trust_unread: Some("`network.num-trusted-hops` in the Contour configuration"),
+    allow_lists,
+    rate_limits,
     ..IngressSupport::DEFAULT
 };
 
 static GATEWAY: GatewaySupport = GatewaySupport {
     creator: "Contour's provisioner",
-    config_kinds: &[(GROUP, "ContourDeployment", "contourdeployments")],
+    config_kinds: &[
+        (GROUP, "ContourDeployment", "contourdeployments"),
+        // Their IP filters and rate limits (`allowlist-wrong-hop`, `rate-limit-wrong-hop`).
+        (GROUP, "HTTPProxy", "httpproxies"),
+    ],
     // internal/provisioner/controller/gateway.go copies `spec.infrastructure` labels and
     // annotations only.
     annotations: AnnotationReach::InfrastructureOnly,
@@ -240,4 +247,131 @@ fn data_plane(ctx: &GatewayCtx<'_>) -> Option<DataPlane> {
         }
     });
     Some(dp)
+}
+
+/// The places an HTTPProxy sets per-request policies: its virtual host, and each route.
+fn httpproxy_scopes(o: &Object) -> Vec<Vec<crate::yaml::PathSeg<'static>>> {
+    let mut out = Vec::new();
+    if o.root.at(&keys(&["spec", "virtualhost"])).is_some() {
+        out.push(keys(&["spec", "virtualhost"]));
+    }
+    let routes = o.root.at(&keys(&["spec", "routes"])).and_then(Node::as_seq).unwrap_or_default();
+    out.extend((0..routes.len()).map(|ri| super::indexed(&["spec", "routes"], ri, &[])));
+    out
+}
+
+fn httpproxies<'a>(lookup: &'a Lookup<'_>) -> impl Iterator<Item = (ObjId, &'a Object)> {
+    lookup.objects.iter().enumerate().filter(|(_, o)| !o.shadowed && o.kind == "HTTPProxy" && o.group() == GROUP)
+}
+
+const IP_FILTER_FIX: &str = "`source: Peer` matches the connection's physical peer, which PROXY protocol does not change: `externalTrafficPolicy: Local` behind a load balancer that passes the client's address through makes it the client; with PROXY protocol or behind an HTTP proxy or CDN, use `source: Remote` (the address after PROXY and `num-trusted-hops`)";
+const REMOTE_FIX: &str = "Contour's Envoy takes the remote address after PROXY protocol (`--use-proxy-protocol`) and X-Forwarded-For hops (`network.num-trusted-hops` in the Contour configuration): behind an L4 load balancer, PROXY protocol or `externalTrafficPolicy: Local`; behind an HTTP proxy or CDN, `num-trusted-hops` equal to the number of proxies that append X-Forwarded-For";
+
+/// HTTPProxy `ipAllowPolicy` / `ipDenyPolicy` (Contour v1.25.0+), on the virtual host or a
+/// route: each filter's `source` is `Peer` ("the ip of the network request, ignoring PROXY and
+/// X-Forwarded-For": Envoy RBAC `direct_remote_ip`) or `Remote` ("the ip address of the client,
+/// accounting for PROXY and X-Forwarded-For": `remote_ip`) (projectcontour/contour
+/// `apis/projectcontour/v1/httpproxy.go` `IPFilterPolicy`, `internal/envoy/v3/route.go`).
+fn allow_lists(lookup: &Lookup<'_>, _: ObjId) -> Vec<super::AllowList> {
+    use crate::k8s::object::scalar_string;
+    use crate::yaml::PathSeg;
+    let mut out = Vec::new();
+    for (i, o) in httpproxies(lookup) {
+        for scope in httpproxy_scopes(o) {
+            for field in ["ipAllowPolicy", "ipDenyPolicy"] {
+                let mut path = scope.clone();
+                path.push(PathSeg::Key(field));
+                let filters = o.root.at(&path).and_then(Node::as_seq).unwrap_or_default();
+                for (fi, f) in filters.iter().enumerate() {
+                    let remote = match f.get("source").and_then(scalar_string).as_deref() {
+                        Some("Remote") => true,
+                        Some("Peer") => false,
+                        _ => continue,
+                    };
+                    let mut at = path.clone();
+                    at.extend([PathSeg::Index(fi), PathSeg::Key("source")]);
+                    out.push(super::AllowList {
+                        obj: i,
+                        at: o.loc_at(&at),
+                        what: format!("{}'s `{field}`", o.display()),
+                        compares: if remote { super::Compares::Detected } else { super::Compares::PhysicalPeer },
+                        fix: if remote { REMOTE_FIX } else { IP_FILTER_FIX },
+                        // The HTTPProxy is the route it applies to.
+                        routes: vec![i],
+                        runs_at: None,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// HTTPProxy `rateLimitPolicy`, on the virtual host or a route: `local` is applied by each Envoy
+/// pod, one limit for every client ("local rate limit policies apply per Envoy pod"); `global`
+/// sends descriptors to a rate limit service, per client with a `remoteAddress` entry ("the
+/// client's IP address (from x-forwarded-for)") (`apis/projectcontour/v1/httpproxy.go`).
+fn rate_limits(lookup: &Lookup<'_>, _: ObjId) -> Vec<super::RateLimit> {
+    use crate::yaml::PathSeg;
+    let mut out = Vec::new();
+    for (i, o) in httpproxies(lookup) {
+        for scope in httpproxy_scopes(o) {
+            let mut base = scope.clone();
+            base.push(PathSeg::Key("rateLimitPolicy"));
+            let Some(policy) = o.root.at(&base) else { continue };
+            let check = |at, what: String| super::AllowList {
+                obj: i,
+                at,
+                what,
+                compares: super::Compares::Detected,
+                fix: REMOTE_FIX,
+                routes: vec![i],
+                runs_at: None,
+            };
+            if policy.get("local").is_some() {
+                let mut at = base.clone();
+                at.push(PathSeg::Key("local"));
+                out.push(super::RateLimit {
+                    check: check(o.key_loc(&at), format!("{}'s local `rateLimitPolicy`", o.display())),
+                    keyed: super::Keyed::Shared,
+                    text: format!("{} local `rateLimitPolicy` shared by every client (one per Envoy pod)", o.display()),
+                });
+            }
+            let descriptors = policy.at(&keys(&["global", "descriptors"])).and_then(Node::as_seq).unwrap_or_default();
+            if descriptors.is_empty() {
+                continue;
+            }
+            let remote = descriptors.iter().enumerate().find_map(|(di, d)| {
+                let entries = d.get("entries").and_then(Node::as_seq).unwrap_or_default();
+                entries.iter().position(|e| e.get("remoteAddress").is_some()).map(|ei| {
+                    let mut at = base.clone();
+                    at.extend([PathSeg::Key("global"), PathSeg::Key("descriptors"), PathSeg::Index(di)]);
+                    at.extend([PathSeg::Key("entries"), PathSeg::Index(ei), PathSeg::Key("remoteAddress")]);
+                    o.key_loc(&at)
+                })
+            });
+            let what = format!("{}'s global `rateLimitPolicy`", o.display());
+            let mut global = base.clone();
+            global.push(PathSeg::Key("global"));
+            out.push(match remote {
+                Some(at) => super::RateLimit {
+                    check: check(at, what),
+                    keyed: super::Keyed::Client,
+                    text: format!(
+                        "{} global `rateLimitPolicy` per client address (a `remoteAddress` descriptor)",
+                        o.display()
+                    ),
+                },
+                None => super::RateLimit {
+                    check: check(o.key_loc(&global), what),
+                    keyed: super::Keyed::Other,
+                    text: format!(
+                        "{} global `rateLimitPolicy` keyed on its descriptors, not the client address",
+                        o.display()
+                    ),
+                },
+            });
+        }
+    }
+    out
 }

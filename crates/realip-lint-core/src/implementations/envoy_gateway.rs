@@ -29,6 +29,7 @@ static INGRESS: IngressSupport = IngressSupport {
     recognise,
     local_hint: "Envoy Gateway's EnvoyProxy `spec.provider.kubernetes.envoyService.externalTrafficPolicy: Local` (its default)",
     proxy_protocol,
+    trust_unread: Some("the ClientTrafficPolicy of the Gateway these pods serve"),
     ..IngressSupport::DEFAULT
 };
 
@@ -507,6 +508,7 @@ fn client_ip_per_listener(
 ) -> ((Setting<bool>, bool, Trust, Place), Vec<ListenerSettings>) {
     let attached = ctx.targeting_sections(GROUP, &["ClientTrafficPolicy"]);
     let whole: Vec<ObjId> = attached.iter().filter(|(_, s)| s.is_empty()).map(|(i, _)| *i).collect();
+    let whole = first_applied(ctx.lookup.objects, &whole);
     // A section that names no listener is refused (`validateGatewayListenerSectionName`): that
     // reference applies nowhere.
     let listeners = ctx.gw().root.at(&crate::implementations::gateway_api::keys(&["spec", "listeners"]));
@@ -524,11 +526,28 @@ fn client_ip_per_listener(
         .into_iter()
         .map(|name| {
             let own: Vec<ObjId> = attached.iter().filter(|(_, s)| s.contains(name)).map(|(i, _)| *i).collect();
+            let own = first_applied(ctx.lookup.objects, &own);
             let (proxy_protocol, proxy_protocol_optional, trust, settings_at) = client_ip(ctx, layers, base, &own);
             ListenerSettings { name: name.clone(), proxy_protocol, proxy_protocol_optional, trust, settings_at }
         })
         .collect();
     (client_ip(ctx, layers, base, &whole), listeners)
+}
+
+/// Of several ClientTrafficPolicies that claim the same scope (the whole Gateway, or one
+/// listener), the one Envoy Gateway applies: the oldest, then the first by namespace and name
+/// (`internal/gatewayapi/resource/resource.go` sorts them so); the others are marked
+/// `Conflicted` and apply nowhere (`internal/gatewayapi/clienttrafficpolicy.go`). Applied together
+/// from manifests, they share a creation second, so namespace and name decide.
+fn first_applied(objects: &[crate::k8s::object::Object], policies: &[ObjId]) -> Vec<ObjId> {
+    let created = |o: &crate::k8s::object::Object| {
+        o.str_at(&crate::implementations::gateway_api::keys(&["metadata", "creationTimestamp"])).unwrap_or_default()
+    };
+    let first = policies.iter().copied().min_by(|&a, &b| {
+        let (a, b) = (&objects[a], &objects[b]);
+        (created(a), &a.namespace, &a.name).cmp(&(created(b), &b.namespace, &b.name))
+    });
+    first.into_iter().collect()
 }
 
 fn client_ip(

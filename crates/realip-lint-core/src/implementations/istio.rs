@@ -512,9 +512,11 @@ fn gateway_allow_lists(ctx: &GatewayCtx<'_>) -> Vec<AllowList> {
     authorization_policies(ctx.lookup.objects, Some(ctx.ns()), &labels, Some(ctx.name()))
 }
 
-/// The `ipBlocks`/`notIpBlocks` (the connection peer after PROXY: Envoy RBAC `direct_remote_ip`)
-/// and `remoteIpBlocks`/`notRemoteIpBlocks` (the client address after `numTrustedProxies`:
-/// `remote_ip`) of the AuthorizationPolicies that apply to these pods: in their namespace or the
+/// The `ipBlocks`/`notIpBlocks` (the connection's physical peer, PROXY protocol or not: Envoy RBAC
+/// `direct_remote_ip`; istio/api: "populated from the source address of the IP packet") and
+/// `remoteIpBlocks`/`notRemoteIpBlocks` (the client address after PROXY protocol and
+/// `numTrustedProxies`: `remote_ip`; istio/api: "populated from X-Forwarded-For header or proxy
+/// protocol") of the AuthorizationPolicies that apply to these pods: in their namespace or the
 /// root namespace, with a `selector` their labels match or none, or (for a Gateway's pods) a
 /// `targetRefs` entry naming the Gateway (istio/api `security/v1beta1/authorization_policy.proto`,
 /// istio/istio `pilot/pkg/security/authz/model/generator.go`).
@@ -561,11 +563,11 @@ fn authorization_policies(
                         obj: i,
                         at: p.key_loc(&path),
                         what: format!("this AuthorizationPolicy's `{field}`"),
-                        compares: if remote { Compares::Detected } else { Compares::Peer },
+                        compares: if remote { Compares::Detected } else { Compares::PhysicalPeer },
                         fix: if remote {
-                            "`remoteIpBlocks` match the X-Forwarded-For entry `numTrustedProxies` picks: set it to the number of HTTP proxies in front that append the header (a CDN, an L7 load balancer), and behind an L4 load balancer drop it and use `ipBlocks` with PROXY protocol (`gatewayTopology.proxyProtocol: {}`) or `externalTrafficPolicy: Local`"
+                            "`remoteIpBlocks` match the client address the gateway detects: the X-Forwarded-For entry `numTrustedProxies` picks (set it to the number of HTTP proxies in front that append the header: a CDN, an L7 load balancer), or the PROXY address (`gatewayTopology.proxyProtocol: {}`); behind an L4 load balancer, drop `numTrustedProxies` and use PROXY protocol or `externalTrafficPolicy: Local`"
                         } else {
-                            "`ipBlocks` match the connection's peer: behind an L4 load balancer, PROXY protocol (`gatewayTopology.proxyProtocol: {}`) or `externalTrafficPolicy: Local` makes it the client; behind an HTTP proxy or CDN, match `remoteIpBlocks` with `gatewayTopology.numTrustedProxies` counting the proxies that append X-Forwarded-For"
+                            "`ipBlocks` match the connection's physical peer, which PROXY protocol does not change: behind a load balancer that passes the client's address through, `externalTrafficPolicy: Local` makes it the client; with PROXY protocol, match `remoteIpBlocks` (with `gatewayTopology.proxyProtocol: {}`); behind an HTTP proxy or CDN, `remoteIpBlocks` with `gatewayTopology.numTrustedProxies` counting the proxies that append X-Forwarded-For"
                         },
                         routes: Vec::new(),
                         runs_at: None,

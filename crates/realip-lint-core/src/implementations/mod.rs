@@ -84,6 +84,9 @@ pub struct IngressSupport {
     pub proxy_protocol_optional: bool,
     /// Which client-IP headers it trusts, from whom, and its trusted-proxy lists.
     pub trust: fn(&Lookup<'_>, ObjId) -> Trust,
+    /// Where its header trust is set when the model does not read it (Contour's configuration
+    /// file): without it, "it does not trust X-Forwarded-For" is not certain.
+    pub trust_unread: Option<&'static str>,
     /// Ingress annotations that restrict clients by source address (an allow-list or deny-list
     /// the controller evaluates on the address it sees).
     pub allow_list_annotations: &'static [&'static str],
@@ -115,6 +118,7 @@ impl IngressSupport {
         proxy_protocol: proxy_protocol_unknown,
         proxy_protocol_optional: false,
         trust: no_trust,
+        trust_unread: None,
         allow_list_annotations: &[],
         main_container_images: &[],
         root_is_404: false,
@@ -238,6 +242,10 @@ pub struct AllowList {
 pub enum Compares {
     /// The connection's peer (after PROXY protocol, which rewrites it): headers do not change it.
     Peer,
+    /// The connection's physical peer: neither PROXY protocol nor headers change it (Envoy RBAC
+    /// `direct_remote_ip`, "always the physical peer even if the remote_ip is inferred from for
+    /// example the x-forwarder-for header, proxy protocol": Istio `ipBlocks`).
+    PhysicalPeer,
     /// The client address the proxy detected, by its own client-IP settings (its [`Trust`]).
     Detected,
     /// The X-Forwarded-For entry at this depth from the right, as it reaches the check.

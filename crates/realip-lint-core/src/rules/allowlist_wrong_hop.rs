@@ -14,23 +14,29 @@ declare_rule! {
     /// ClientTrafficPolicy's `clientIPDetection`; without one, the TCP peer or PROXY address),
     /// whether it targets the Gateway or an HTTPRoute or GRPCRoute attached to it (as
     /// ingress2gateway writes `whitelist-source-range`),
-    /// Istio AuthorizationPolicy `ipBlocks` (the connection peer after PROXY protocol) and
+    /// Istio AuthorizationPolicy `ipBlocks` (the connection's physical peer, which PROXY protocol
+    /// does not change) and
     /// `remoteIpBlocks` on the gateways they select, Traefik Middleware `ipAllowList` (v3) and
     /// `ipWhiteList` (v2) `sourceRange` without `ipStrategy` (the TCP peer; the finding shows the
-    /// Ingress, IngressRoute or HTTPRoute of the input that runs it), and Ingress
+    /// Ingress, IngressRoute or HTTPRoute of the input that runs it), Contour HTTPProxy
+    /// `ipAllowPolicy` and `ipDenyPolicy` (`source: Peer`, the physical peer; `source: Remote`,
+    /// the address after PROXY and `num-trusted-hops`), and Ingress
     /// allow-list annotations such as `nginx.ingress.kubernetes.io/whitelist-source-range` (the
     /// address after the controller's real-IP settings). An Ingress annotation behind kube-proxy
     /// SNAT is left to `allowlist-after-snat`, which reports it at the annotation.
     ///
-    /// Info instead of a warning where what sits in front is not in the manifests (the finding
-    /// names the missing fact and what settles it).
+    /// Info instead of a warning where what sits in front is not in the manifests, or where the
+    /// proxy's header trust is set somewhere the model does not read (Contour's configuration
+    /// file): the finding says "may" and names the missing fact.
     ///
     /// ## Why is this bad?
     /// The list matches one address for every client: it admits everyone (if that address is
     /// listed) or no one. Read at each project's source: Envoy Gateway `clientCIDRs` match
     /// `source_ip`, the detected client (`api/v1alpha1/authorization_types.go`,
-    /// `internal/xds/translator/authorization.go`); Istio `ipBlocks` are `direct_remote_ip`, the
-    /// peer after PROXY, and `remoteIpBlocks` are `remote_ip` (`pilot/pkg/security/authz/model/generator.go`);
+    /// `internal/xds/translator/authorization.go`); Istio `ipBlocks` are `direct_remote_ip`, "always the
+    /// physical peer even if the remote_ip is inferred from for example the x-forwarder-for header,
+    /// proxy protocol" (Envoy `config/rbac/v3/rbac.proto`), and `remoteIpBlocks` are `remote_ip`,
+    /// the PROXY or X-Forwarded-For address (`pilot/pkg/security/authz/model/principal.go`);
     /// Traefik without `ipStrategy` compares `RemoteAddr` (`pkg/config/dynamic/middlewares.go`
     /// `IPStrategy.Get`); ingress-nginx `allow`/`deny` test `$remote_addr` after realip (`nginx.tmpl`).
     ///
@@ -79,11 +85,17 @@ pub(super) enum Subject {
 }
 
 impl Subject {
-    fn wrong(self, what: &str, whose: &str, why: &str) -> String {
+    /// `certain`: what sits in front is in the input; otherwise the message says "may".
+    fn wrong(self, what: &str, whose: &str, why: &str, certain: bool) -> String {
+        let may = if certain { "" } else { "may " };
         match self {
-            Subject::AllowList => format!("{what} compares {whose}, not the client's: {why}"),
+            Subject::AllowList => {
+                let verb = if certain { "compares" } else { "compare" };
+                format!("{what} {may}{verb} {whose}, not the client's: {why}")
+            }
             Subject::RateLimit => {
-                format!("{what} counts requests by {whose}, not the client's, so clients share one limit: {why}")
+                let verb = if certain { "counts" } else { "count" };
+                format!("{what} {may}{verb} requests by {whose}, not the client's, so clients share one limit: {why}")
             }
         }
     }
@@ -185,7 +197,7 @@ fn judge(
         ))
     };
     let wrong = |whose: &str, why: String, at: Option<(crate::diagnostic::Loc, String)>, certain: bool| {
-        let mut f = Finding::new(al.at, subject.wrong(what, whose, &why), al.fix).on(al.obj);
+        let mut f = Finding::new(al.at, subject.wrong(what, whose, &why, certain), al.fix).on(al.obj);
         if let Some((loc, label)) = at {
             f = f.related(loc, label);
         }
@@ -205,6 +217,14 @@ fn judge(
             ),
             // The proxy drops the connection: other rules speak.
             Loss::ProxyNotExpected | Loss::ProxyNotSent => None,
+            // Where the proxy's header trust is set outside what is read, "it does not trust
+            // X-Forwarded-For" is not certain (as `forwarded-headers-not-trusted` says).
+            Loss::HeaderNotTrusted if let Some(unread) = ctrl.and_then(|c| c.trust_unread) => wrong(
+                "the load balancer's address",
+                format!("the load balancer carries the client in X-Forwarded-For, and whether the proxy trusts it is set in {unread}, which is not read"),
+                at,
+                false,
+            ),
             Loss::HeaderNotTrusted => match view.and_then(|v| v.behind_cdn) {
                 Some((cdn, _)) => wrong(
                     &format!("{}'s address", cdn.name),
@@ -235,7 +255,33 @@ fn judge(
         }
     };
     match &al.compares {
-        Compares::Peer => match before.carries {
+        // PROXY protocol carries the client, but the check reads the TCP connection's own peer.
+        Compares::PhysicalPeer if before.carries == Carrier::ProxyHeader => {
+            let lb = path.hops.iter().find(|h| h.kind == HopKind::LoadBalancer);
+            let at = lb.and_then(|h| h.places.first()).map(|m| (m.loc, "sends PROXY: the client is in the header, not the TCP source".to_owned()));
+            let header = "the PROXY header carries the client, and it matches the connection's physical peer, which PROXY protocol does not change";
+            match view {
+                Some(v) if v.lb.proxies.is_some() => wrong(
+                    "the load balancer's address",
+                    format!("the load balancer opens its own connection; {header}"),
+                    at,
+                    true,
+                ),
+                Some(v) if v.policy == crate::k8s::model::Policy::Cluster => wrong(
+                    "a node's address",
+                    format!("kube-proxy SNATs the connection to the node's IP under the `Cluster` policy; {header}"),
+                    at,
+                    true,
+                ),
+                _ => wrong(
+                    "the load balancer's address",
+                    format!("{header}: the client's only where the load balancer also keeps the client's source address"),
+                    at,
+                    false,
+                ),
+            }
+        }
+        Compares::Peer | Compares::PhysicalPeer => match before.carries {
             Carrier::Header => {
                 if let Some((cdn, at)) = view.and_then(|v| v.behind_cdn) {
                     return wrong(

@@ -13,12 +13,13 @@ declare_rule! {
     /// Middlewares without `sourceCriterion` (the remote address), Envoy Gateway
     /// BackendTrafficPolicy `rateLimit` rules with a `sourceCIDR` of `type: Distinct`, NGINX
     /// Gateway Fabric RateLimitPolicy keys on `$binary_remote_addr`, kgateway TrafficPolicy
-    /// global limits with a `RemoteAddress` descriptor entry, and Kong `rate-limiting` plugins
+    /// global limits with a `RemoteAddress` descriptor entry, Contour HTTPProxy global
+    /// `rateLimitPolicy` descriptors with a `remoteAddress` entry, and Kong `rate-limiting` plugins
     /// with `limit_by: ip`, each on the Gateway or controller it applies to (route-level
     /// policies included).
     ///
-    /// Info instead of a warning where what sits in front is not in the manifests (the finding
-    /// names the missing fact and what settles it).
+    /// Info instead of a warning where what sits in front is not in the manifests, or where the
+    /// proxy's header trust is set somewhere the model does not read (the finding says "may").
     ///
     /// ## Why is this bad?
     /// Every client arrives with the same address, so all of them share one client's limit: the

@@ -105,6 +105,8 @@ pub struct Controller {
     pub allow_lists: Vec<proxies::AllowList>,
     /// Its rate limits (besides Ingress annotations), and what each counts requests by.
     pub rate_limits: Vec<proxies::RateLimit>,
+    /// Where its header trust is set when the model does not read it.
+    pub trust_unread: Option<&'static str>,
     /// A related label that shows which controller this is: the workload a Service selects, or
     /// the GatewayClass that names the implementation.
     pub link: (Loc, String),
@@ -337,6 +339,7 @@ impl Model {
                     trust: ingress.map(|i| (i.trust)(&lookup, workload)).unwrap_or_default(),
                     allow_lists: ingress.map(|i| (i.allow_lists)(&lookup, workload)).unwrap_or_default(),
                     rate_limits: ingress.map(|i| (i.rate_limits)(&lookup, workload)).unwrap_or_default(),
+                    trust_unread: ingress.and_then(|i| i.trust_unread),
                     link: (w.name_loc(), format!("the Service selects this {} ({name})", w.kind)),
                     settings_at: w.name_loc(),
                     local_hint: ingress.map(|i| i.local_hint.to_owned()).unwrap_or_default(),
@@ -433,6 +436,7 @@ impl Model {
                 trust: dp.trust,
                 allow_lists: (support.allow_lists)(&ctx),
                 rate_limits: (support.rate_limits)(&ctx),
+                trust_unread: None,
                 link: (
                     class_at.loc,
                     if own.is_some() {
