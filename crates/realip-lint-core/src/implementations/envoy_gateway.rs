@@ -47,6 +47,7 @@ static GATEWAY: GatewaySupport = GatewaySupport {
     data_plane: Some(data_plane),
     allow_lists,
     rate_limits,
+    ignored_policies,
     own_service_labels: Some(OwnServiceLabels {
         name: "gateway.envoyproxy.io/owning-gateway-name",
         namespace: "gateway.envoyproxy.io/owning-gateway-namespace",
@@ -736,6 +737,55 @@ fn rate_limits(ctx: &GatewayCtx<'_>) -> Vec<crate::implementations::RateLimit> {
             runs_at: None,
         };
         out.push(RateLimit { check, keyed, text });
+    }
+    out
+}
+
+/// The ClientTrafficPolicies that set client-IP fields but are not applied, because another
+/// policy claims the same scope (the whole Gateway, or one listener by `sectionName`) and comes
+/// first ([`first_applied`]): Envoy Gateway marks them `Conflicted`
+/// (`internal/gatewayapi/clienttrafficpolicy.go`).
+fn ignored_policies(ctx: &GatewayCtx<'_>) -> Vec<crate::implementations::gateway_api::IgnoredPolicy> {
+    use crate::implementations::gateway_api::IgnoredPolicy;
+    let objects = ctx.lookup.objects;
+    let keys = crate::implementations::gateway_api::keys;
+    let attached = ctx.targeting_sections(GROUP, &["ClientTrafficPolicy"]);
+    let mut scopes: Vec<(String, Vec<ObjId>)> =
+        vec![(ctx.display(), attached.iter().filter(|(_, s)| s.is_empty()).map(|(i, _)| *i).collect())];
+    let mut names: Vec<&String> = attached.iter().flat_map(|(_, s)| s).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let own = attached.iter().filter(|(_, s)| s.contains(name)).map(|(i, _)| *i).collect();
+        scopes.push((format!("listener `{name}` of {}", ctx.display()), own));
+    }
+    let mut out = Vec::new();
+    for (scope, policies) in scopes {
+        let Some(&winner) = first_applied(objects, &policies).first() else { continue };
+        for &p in policies.iter().filter(|&&p| p != winner) {
+            let o = &objects[p];
+            let fields: Vec<String> = ["clientIPDetection", "proxyProtocol", "enableProxyProtocol"]
+                .iter()
+                .filter(|f| o.root.at(&keys(&["spec", f])).is_some())
+                .map(|f| format!("`{f}`"))
+                .collect();
+            if fields.is_empty() {
+                continue;
+            }
+            let w = &objects[winner];
+            out.push(IgnoredPolicy {
+                at: ctx.place(p, &["metadata", "name"]),
+                applied: ctx.place(winner, &["metadata", "name"]),
+                problem: format!(
+                    "{} is not applied to {scope}: Envoy Gateway applies {} there (the older one; created together, the first by namespace and name) and marks this one `Conflicted`, so its {} {} not apply",
+                    o.display(),
+                    w.display(),
+                    fields.join(" and "),
+                    if fields.len() == 1 { "does" } else { "do" },
+                ),
+                fix: format!("move its settings into {}, which is applied, and delete this one", w.display()),
+            });
+        }
     }
     out
 }

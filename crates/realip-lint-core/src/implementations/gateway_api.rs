@@ -114,6 +114,9 @@ pub struct GatewaySupport {
     /// The rate limits that apply to a Gateway's data plane (policies that target it or its
     /// routes), and what each counts requests by.
     pub rate_limits: fn(&GatewayCtx<'_>) -> Vec<proxies::RateLimit>,
+    /// Policies it does not apply to a Gateway because another claims the same scope (Envoy
+    /// Gateway marks the later ClientTrafficPolicy `Conflicted`), where they set client-IP fields.
+    pub ignored_policies: fn(&GatewayCtx<'_>) -> Vec<IgnoredPolicy>,
     /// What it refuses in a GatewayClass no Gateway of the input uses (given the objects, and
     /// the classes that are used).
     pub unused_class_issues: fn(&[Object], &[ObjId]) -> Vec<ParamIssue>,
@@ -132,6 +135,7 @@ impl GatewaySupport {
         data_plane: None,
         allow_lists: |_| Vec::new(),
         rate_limits: |_| Vec::new(),
+        ignored_policies: |_| Vec::new(),
         unused_class_issues: no_class_issues,
     };
 }
@@ -323,6 +327,19 @@ pub struct ParamIssue {
     /// What is wrong, as a phrase: "`kind: ConfigMap` is not an EnvoyProxy".
     pub problem: String,
     pub effect: Effect,
+    pub fix: String,
+}
+
+/// A policy an implementation does not apply, because another one claims the same scope.
+#[derive(Debug, Clone)]
+pub struct IgnoredPolicy {
+    /// The policy not applied.
+    pub at: Place,
+    /// The one applied instead.
+    pub applied: Place,
+    /// What happens, as a phrase: "Envoy Gateway applies ClientTrafficPolicy apps/a to Gateway
+    /// apps/web and marks this one `Conflicted`, so its `clientIPDetection` does not apply".
+    pub problem: String,
     pub fix: String,
 }
 

@@ -331,7 +331,7 @@ fn rate_limits(ctx: &GatewayCtx<'_>) -> Vec<super::RateLimit> {
             let check = super::AllowList {
                 obj: p,
                 at: o.loc_at(&super::indexed(&["spec", "rateLimit", "local", "rules"], ri, &["key"])),
-                what: format!("{}'s `rateLimit` key `{key}`", o.display()),
+                what: format!("{}'s `rateLimit`", o.display()),
                 compares: super::Compares::Detected,
                 fix: "nginx counts the address `rewriteClientIP` produces: in the NginxProxy, `rewriteClientIP` with `mode: ProxyProtocol` (the load balancer sending PROXY) or `mode: XForwardedFor` with `trustedAddresses` listing only the proxy in front, or `externalTrafficPolicy: Local` without `rewriteClientIP`",
                 routes: routes.clone(),

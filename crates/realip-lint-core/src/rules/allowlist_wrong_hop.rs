@@ -94,8 +94,8 @@ impl Subject {
                 format!("{what} {may}{verb} {whose}, not the client's: {why}")
             }
             Subject::RateLimit => {
-                let verb = if certain { "counts" } else { "count" };
-                format!("{what} {may}{verb} requests by {whose}, not the client's, so clients share one limit: {why}")
+                let verb = if certain { "keys" } else { "key" };
+                format!("{what} {may}{verb} its limit on {whose}, not the client's, so clients share one limit: {why}")
             }
         }
     }
@@ -104,7 +104,7 @@ impl Subject {
         match self {
             Subject::AllowList => format!("{what} compares an address any client can choose: {how}"),
             Subject::RateLimit => format!(
-                "{what} counts requests by an address any client can choose, so a client escapes the limit by sending another: {how}"
+                "{what} keys its limit on an address any client can choose, so a client escapes the limit by sending another: {how}"
             ),
         }
     }
@@ -112,14 +112,14 @@ impl Subject {
     fn entry_label(self) -> &'static str {
         match self {
             Subject::AllowList => "the X-Forwarded-For entry it compares",
-            Subject::RateLimit => "the X-Forwarded-For entry it counts by",
+            Subject::RateLimit => "the X-Forwarded-For entry it keys on",
         }
     }
 
     fn unknown(self, what: &str, missing: &str) -> String {
         match self {
             Subject::AllowList => format!("{what} may not compare the client's address: {missing}"),
-            Subject::RateLimit => format!("{what} may not count requests by the client's address: {missing}"),
+            Subject::RateLimit => format!("{what} may not key its limit on the client's address: {missing}"),
         }
     }
 }

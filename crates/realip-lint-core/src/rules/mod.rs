@@ -80,6 +80,7 @@ rules! {
     // Gateway API
     gateway_parameters_invalid,
     gateway_annotation_not_propagated,
+    gateway_policy_conflicted,
 }
 
 /// The rule of this name.

@@ -5,7 +5,7 @@ use crate::k8s::model::Model;
 
 declare_rule! {
     /// ## What it does
-    /// Warns where a per-client rate limit counts requests by an address any client can choose:
+    /// Warns where a per-client rate limit keys on an address any client can choose:
     /// the limits `rate-limit-wrong-hop` reads, where the proxy takes the client from
     /// X-Forwarded-For kept from anyone (ingress-nginx `use-forwarded-headers: "true"` with
     /// `proxy-real-ip-cidr` unset, a hop count with only an L4 load balancer in front, Traefik
@@ -39,7 +39,7 @@ declare_rule! {
     /// - https://gateway.envoyproxy.io/docs/api/extension_types/#xforwardedforsettings
     "rate-limit-forgeable",
     Warning,
-    "a per-client rate limit counts an address any client can write, so it limits no one",
+    "a per-client rate limit keys on an address any client can write, so it limits no one",
     check,
     category: ClientIp,
     hops: [Controller, Backends],

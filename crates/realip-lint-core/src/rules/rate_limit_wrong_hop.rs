@@ -6,7 +6,7 @@ use crate::k8s::model::Model;
 declare_rule! {
     /// ## What it does
     /// Checks each per-client rate limit on the hop where it runs, and warns where the address
-    /// it counts requests by is not the client's: the load balancer's (it proxies the
+    /// it keys the limit on is not the client's: the load balancer's (it proxies the
     /// connection), a node's (kube-proxy SNAT under a `Cluster` policy) or a CDN's (the TCP peer
     /// is the CDN). It reads ingress-nginx `limit-rps`, `limit-rpm` and `limit-connections`, F5
     /// NGINX `nginx.org/limit-req-rate` keyed on the remote address, Traefik `rateLimit`
@@ -54,7 +54,7 @@ declare_rule! {
     /// - https://developer.konghq.com/plugins/rate-limiting/
     "rate-limit-wrong-hop",
     Warning,
-    "a per-client rate limit counts the load balancer's, a node's or a CDN's address, so every client shares one limit",
+    "a per-client rate limit keys on the load balancer's, a node's or a CDN's address, so every client shares one limit",
     check,
     category: ClientIp,
     hops: [Controller, Backends],

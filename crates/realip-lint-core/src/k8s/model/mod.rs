@@ -149,6 +149,8 @@ pub struct GatewayLink {
     /// Listeners with client-IP settings of their own (a policy attached by `sectionName`):
     /// each name with its own controller and view (the data plane's, with those settings).
     pub listeners: Vec<(String, usize, Option<usize>)>,
+    /// Policies the implementation does not apply to this Gateway (another claims the scope).
+    pub ignored: Vec<crate::implementations::gateway_api::IgnoredPolicy>,
 }
 
 pub struct ModelOptions {
@@ -399,6 +401,7 @@ impl Model {
                 view: None,
                 issues: Vec::new(),
                 listeners: Vec::new(),
+                ignored: Vec::new(),
             };
             let Some(derive) = support.data_plane else {
                 // Served by the implementation's own workload and Service in the input.
@@ -407,6 +410,7 @@ impl Model {
                 continue;
             };
             let ctx = GatewayCtx { lookup: &lookup, gateway: gi, class, proxy };
+            link.ignored = (support.ignored_policies)(&ctx);
             let Some(dp) = derive(&ctx) else {
                 links.push(link);
                 continue;
