@@ -42,8 +42,7 @@ declare_rule! {
     Warning,
     "a Gateway policy with client-IP settings is not applied: another one claims the same Gateway or listener",
     check,
-    category: ClientIp,
-    hops: [Controller],
+    category: Correctness,
 }
 
 fn check(model: &Model, out: &mut Vec<Finding>) {
